@@ -1,0 +1,72 @@
+/**
+ * The terminal summary of a report: the figures an on-call engineer reads first, in a
+ * fixed layout, ending with the SLO verdict and the replay command.
+ */
+import type { Report } from "../../src/report.ts"
+
+const num = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 3 })
+const pct = (x: number) => `${(x * 100).toFixed(3)} %`
+
+const table = (rows: Array<[string, string]>): string => {
+  const w = Math.max(...rows.map((r) => r[0].length))
+  return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join("\n")
+}
+
+/** Render a report as the CLI's summary. Example: `process.stdout.write(formatSummary(report))`. */
+export const formatSummary = (r: Report): string => {
+  const s = r.scenario
+  const out: Array<string> = []
+  out.push(`huntbench — ${s.name}: ${num(s.hunters.count)} hunters, ${num(s.durationMs / 1000)} s, ${s.topology.buckets} buckets on ${s.topology.nodes} nodes, ${s.faults.length} fault(s)`)
+  out.push("")
+  out.push("Latency (ms, successful requests, from intended start)")
+  out.push(table([
+    ["p50 / p95 / p99", `${num(r.latencyMs.p50)} / ${num(r.latencyMs.p95)} / ${num(r.latencyMs.p99)}`],
+    ["p99.9 / max", `${num(r.latencyMs.p999)} / ${num(r.latencyMs.max)}`]
+  ]))
+  out.push("")
+  out.push("Traffic")
+  const kinds = Object.entries(r.errors.byKind).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${num(n)}`).join(", ")
+  out.push(table([
+    ["requests", `${num(r.requests)} (${num(r.throughputPerSec)}/s), ${num(r.attempts)} attempts, ${num(r.retries)} retries`],
+    ["errors", `${num(r.errors.total)} (${pct(r.errors.rate)})${kinds ? ` — ${kinds}` : ""}`],
+    ["breaker trips", num(r.breakers.trips)]
+  ]))
+  out.push("")
+  out.push("Claims")
+  out.push(table([
+    ["attempted", num(r.claims.attempted)],
+    ["won (acknowledged)", num(r.claims.won)],
+    ["lost after ack", num(r.claims.lostAcknowledged)],
+    ["double-awarded", num(r.claims.doubleAwarded)],
+    ["applied, not acked", num(r.claims.appliedUnacknowledged)]
+  ]))
+  const worst = [...r.buckets].sort((a, b) => b.p99 - a.p99 || a.bucket - b.bucket).slice(0, 3)
+  const deepest = [...r.buckets].sort((a, b) => b.maxBacklog - a.maxBacklog || a.bucket - b.bucket)[0]
+  out.push("")
+  out.push("Buckets")
+  out.push(table([
+    ["worst p99", worst.map((b) => `b${b.bucket}@n${b.node} ${num(b.p99)} ms`).join(", ")],
+    ["max backlog", deepest ? `b${deepest.bucket}@n${deepest.node} ${num(deepest.maxBacklog)} in flight` : "-"]
+  ]))
+  if (r.faults.length > 0) {
+    out.push("")
+    out.push("Faults")
+    out.push(table(r.faults.map((f) => [
+      `#${f.index} ${f.kind} n${f.target}`,
+      `${num(f.atMs / 1000)}–${num((f.atMs + f.durationMs) / 1000)} s` +
+        (f.kind === "crash" ? `, ${num(f.lostWrites)} writes lost (${num(f.lostAcknowledged)} acknowledged)` : "")
+    ])))
+  }
+  out.push("")
+  out.push("Invariants")
+  out.push(table(r.invariants.map((i) => [
+    i.name,
+    i.ok ? `ok${i.attributed > 0 ? ` (${num(i.attributed)} attributed to faults)` : ""}` : `VIOLATED ×${num(i.violations)}: ${i.examples[0]?.detail ?? ""}`
+  ])))
+  out.push("")
+  out.push(`SLO (p99 < ${num(s.slo.p99Ms)} ms, errors < ${pct(s.slo.maxErrorRate)}): ${r.slo.pass ? "PASS" : "FAIL"}`)
+  for (const b of r.slo.breaches) out.push(`  - ${b}`)
+  out.push(`seed ${r.seed} · ${num(r.sim.events)} events in ${num(r.sim.wallMs)} ms (${num(r.sim.eventsPerSec)} events/s)`)
+  out.push(`replay: ${r.replay}`)
+  return out.join("\n") + "\n"
+}

@@ -1,0 +1,173 @@
+/**
+ * The `huntbench` command line. Exit codes: 0 SLO met, 1 SLO breached, 2 bad input or
+ * usage (one line naming the field and the problem, no stack trace), 130 interrupted.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
+import { Data, Effect, Exit, Fiber } from "effect"
+import { layerModel } from "../model/layers.ts"
+import { presetNames, presets } from "../../src/presets.ts"
+import { deterministicPart } from "../../src/report.ts"
+import { decodeScenario, parseJson, ScenarioError, type Scenario } from "../../src/scenario.ts"
+import { Simulation } from "../../src/simulation.ts"
+import { formatSummary } from "./format.ts"
+import { Progress } from "./progress.ts"
+
+class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
+
+const HELP = `huntbench — simulate and stress-test real-time treasure-hunt backends
+
+Usage:
+  huntbench run [preset|file.json] [options]   simulate a hunt (default preset: "default")
+  huntbench presets                            list the built-in scenarios
+  huntbench help                               this text
+
+Options for run:
+  --seed N            override the scenario's seed (replays are byte-identical per seed)
+  --json FILE         write the full report as JSON
+  --queue heap|wheel  event queue implementation (default heap)
+  --check-determinism run twice and fail (exit 2) if the reports differ
+  --quiet             no progress bar
+
+Exit codes: 0 SLO met, 1 SLO breached, 2 bad input or usage, 130 interrupted.
+`
+
+interface RunArgs {
+  source: string
+  seed?: number
+  json?: string
+  queue: "heap" | "wheel"
+  quiet: boolean
+  checkDeterminism: boolean
+}
+
+const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, UsageError> =>
+  Effect.gen(function* () {
+    const out: RunArgs = { source: "default", queue: "heap", quiet: false, checkDeterminism: false }
+    let positional = 0
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]
+      const value = (): string | undefined => args[++i]
+      if (a === "--seed") {
+        const v = value()
+        if (v === undefined || !/^\d+$/.test(v) || Number(v) > 4294967295)
+          return yield* new UsageError({ message: `--seed: expected an integer from 0 to 4294967295, got ${v === undefined ? "nothing" : JSON.stringify(v)}` })
+        out.seed = Number(v)
+      } else if (a === "--json") {
+        const v = value()
+        if (!v) return yield* new UsageError({ message: "--json: expected a file name" })
+        out.json = v
+      } else if (a === "--queue") {
+        const v = value()
+        if (v !== "heap" && v !== "wheel") return yield* new UsageError({ message: `--queue: expected heap or wheel, got ${JSON.stringify(v ?? "")}` })
+        out.queue = v
+      } else if (a === "--quiet") out.quiet = true
+      else if (a === "--check-determinism") out.checkDeterminism = true
+      else if (a.startsWith("-")) return yield* new UsageError({ message: `unknown option ${a} (see huntbench help)` })
+      else if (positional++ === 0) out.source = a
+      else return yield* new UsageError({ message: `unexpected argument ${JSON.stringify(a)}: run takes one scenario` })
+    }
+    return out
+  })
+
+/** Resolve a preset name or a JSON file into a decoded scenario, applying --seed. */
+const loadScenario = (source: string, seed: number | undefined): Effect.Effect<Scenario, ScenarioError | UsageError> =>
+  Effect.gen(function* () {
+    let input: unknown
+    if (Object.hasOwn(presets, source)) input = structuredClone(presets[source])
+    else if (existsSync(source)) {
+      const text = yield* Effect.try({
+        try: () => readFileSync(source, "utf8"),
+        catch: (e) => new UsageError({ message: `${source}: cannot read: ${(e as Error).message}` })
+      })
+      input = yield* parseJson(text)
+    } else
+      return yield* new UsageError({
+        message: `scenario: no preset or file named ${JSON.stringify(source)} (presets: ${presetNames().join(", ")})`
+      })
+    if (seed !== undefined && input !== null && typeof input === "object") (input as Record<string, unknown>).seed = seed
+    return yield* decodeScenario(input)
+  })
+
+const runCommand = (args: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const a = yield* parseRunArgs(args)
+    const scenario = yield* loadScenario(a.source, a.seed)
+    const progress = new Progress(a.quiet || !process.stderr.isTTY ? null : process.stderr)
+    const once = Simulation.run(scenario, {
+      source: a.source,
+      queue: a.queue,
+      onProgress: (v, total, events) => progress.update(v / total, events)
+    }).pipe(Effect.provide(layerModel))
+    const report = yield* once.pipe(Effect.ensuring(Effect.sync(() => progress.done())))
+    if (a.checkDeterminism) {
+      const again = yield* Simulation.run(scenario, { source: a.source, queue: a.queue }).pipe(Effect.provide(layerModel))
+      if (JSON.stringify(deterministicPart(report)) !== JSON.stringify(deterministicPart(again)))
+        return yield* new UsageError({ message: "determinism check failed: two runs of the same scenario and seed differ" })
+      process.stderr.write("determinism check: two runs gave identical reports\n")
+    }
+    if (a.json) {
+      const file = a.json
+      yield* Effect.try({
+        try: () => writeFileSync(file, JSON.stringify(report, null, 2) + "\n"),
+        catch: (e) => new UsageError({ message: `--json: cannot write ${file}: ${(e as Error).message}` })
+      })
+    }
+    process.stdout.write(formatSummary(report))
+    return report.slo.pass ? 0 : 1
+  })
+
+const presetsCommand = Effect.gen(function* () {
+  for (const name of presetNames()) {
+    const s = yield* decodeScenario(presets[name])
+    process.stdout.write(`${name.padEnd(12)} ${s.description}\n`)
+  }
+  return 0
+})
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export const main = (argv: ReadonlyArray<string>): Effect.Effect<number> => {
+  const [cmd, ...rest] = argv
+  const program: Effect.Effect<number, ScenarioError | UsageError> =
+    cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h"
+      ? Effect.sync(() => (process.stdout.write(HELP), cmd === undefined ? 2 : 0))
+      : cmd === "run"
+        ? runCommand(rest)
+        : cmd === "presets"
+          ? presetsCommand
+          : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)} (see huntbench help)` }))
+  return program.pipe(
+    Effect.catchTag("ScenarioError", (e) =>
+      Effect.sync(() => {
+        process.stderr.write(`huntbench: invalid scenario: ${e.field}: ${e.message}\n`)
+        return 2
+      })
+    ),
+    Effect.catchTag("UsageError", (e) =>
+      Effect.sync(() => {
+        process.stderr.write(`huntbench: ${e.message}\n`)
+        return 2
+      })
+    )
+  )
+}
+
+/** Entry point: run, exit with the code; Ctrl-C interrupts the run and exits 130. */
+export const runMain = (argv: ReadonlyArray<string>): void => {
+  const fiber = Effect.runFork(main(argv))
+  const onSignal = () => {
+    process.stderr.write("\nhuntbench: interrupted\n")
+    Effect.runFork(Fiber.interrupt(fiber))
+    process.exitCode = 130
+  }
+  process.once("SIGINT", onSignal)
+  process.once("SIGTERM", onSignal)
+  fiber.addObserver((exit) => {
+    process.off("SIGINT", onSignal)
+    process.off("SIGTERM", onSignal)
+    if (Exit.isSuccess(exit)) process.exitCode = exit.value
+    else if (process.exitCode !== 130) {
+      process.stderr.write(`huntbench: internal error: ${String(Exit.isFailure(exit) ? exit.cause : exit)}\n`)
+      process.exitCode = 3
+    }
+  })
+}

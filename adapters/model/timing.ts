@@ -1,0 +1,189 @@
+/**
+ * The timing model of one request: client pool wait, half an RTT out, a single-threaded
+ * FIFO execution queue on the node (Lindley's recursion: start = max(arrival, node free)),
+ * the service time, half an RTT back — with the fault plan's windows applied (down, paused,
+ * latency spikes) and the pool shrunk when a poolShrink fault says so.
+ *
+ * Requests are timed when they are sent, in send order, which is exact for the node queue
+ * whenever requests reach a node in the order they were sent (always with a constant RTT,
+ * as in the queueing tests); with RTT jitter two requests sent microseconds apart may be
+ * served in send order rather than arrival order — an error bounded by the jitter.
+ */
+import type { Uniform } from "../../src/distributions.ts"
+import type { SyncTiming, TimingConfig } from "../../src/ports/Timing.ts"
+import type { FaultPlan, NodeFaults } from "../../src/faults.ts"
+import { Command } from "../../src/engine/protocol.ts"
+import { FastHistogram } from "../../src/metrics/histogram.ts"
+
+/** What happened to a request, as decided when it was sent. */
+export const Outcome = {
+  /** Executed; the reply reaches the client at `replyAt`. */
+  REPLY: 0,
+  /** Executed, but the node died before replying: connection error at `replyAt`. */
+  APPLIED_NO_REPLY: 1,
+  /** Never executed (node down, or died with it queued): connection error at `replyAt`. */
+  CONNECTION: 2,
+  /** Waited for a pool connection past its deadline; never sent. */
+  POOL_TIMEOUT: 3
+} as const
+
+/** A min-heap of connection free times; its length is the pool's current size. */
+class Pool {
+  free: Float64Array
+  n: number
+  constructor(size: number) {
+    this.free = new Float64Array(size)
+    this.n = size
+  }
+  min(): number {
+    return this.free[0]
+  }
+  /** Replace the earliest-free connection's free time (it was taken until `until`). */
+  replaceMin(until: number): void {
+    const f = this.free, n = this.n
+    let i = 0
+    for (;;) {
+      let c = 2 * i + 1
+      if (c >= n) break
+      if (c + 1 < n && f[c + 1] < f[c]) c++
+      if (until <= f[c]) break
+      f[i] = f[c]
+      i = c
+    }
+    f[i] = until
+  }
+  /** Keep only the `size` connections that are busy longest (the others close when released). */
+  resize(size: number, now: number): void {
+    const vals = Array.from(this.free.subarray(0, this.n)).sort((a, b) => a - b)
+    if (size < this.n) vals.splice(0, this.n - size)
+    else while (vals.length < size) vals.unshift(now)
+    vals.sort((a, b) => a - b) // a sorted array is a valid min-heap
+    if (this.free.length < size) this.free = new Float64Array(size)
+    this.free.set(vals)
+    this.n = size
+  }
+}
+
+export class ModelTiming implements SyncTiming {
+  readonly nodeFree: Float64Array
+  /** Sum of time requests spent queued at each node (arrival → start) and how many. */
+  readonly queueWait: Float64Array
+  readonly served: Float64Array
+  /** Time spent queued at the node (arrival → start), all nodes together. */
+  readonly waitHistogram = new FastHistogram(3)
+  private readonly pools: Array<Pool>
+  // Results of the last `send`, read by the driver (no allocation per request).
+  outcome = 0
+  startAt = 0
+  replyAt = 0
+  lagMs = 0
+
+  /** Example: `timing.send(node, Command.CLAIM, now, now + 1000, rng)` then read `timing.replyAt`. */
+  readonly cfg: TimingConfig
+
+  constructor(cfg: TimingConfig) {
+    this.cfg = cfg
+    this.nodeFree = new Float64Array(cfg.nodes)
+    this.queueWait = new Float64Array(cfg.nodes)
+    this.served = new Float64Array(cfg.nodes)
+    this.pools = Array.from({ length: cfg.nodes }, () => new Pool(cfg.poolSize))
+  }
+
+  /** Apply a pool-size change (poolShrink start or end) at time `now`. */
+  resizePool(node: number, size: number, now: number): void {
+    this.pools[node].resize(size, now)
+  }
+
+  /**
+   * Time one request to `node` sent at `t` whose client gives up at `deadline`. Sets
+   * `outcome`, `startAt` (when the script runs, if it does), `replyAt` (when the client
+   * hears back or sees the error) and `lagMs` (replication lag at start).
+   */
+  send(node: number, cmd: number, t: number, deadline: number, rng: Uniform): void {
+    const pool = this.pools[node]
+    const sendAt = Math.max(t, pool.min())
+    if (sendAt > deadline) {
+      this.outcome = Outcome.POOL_TIMEOUT
+      this.replyAt = deadline
+      return
+    }
+    const half = this.cfg.rtt.sample(rng) / 2
+    const arrive = sendAt + half
+    const nf = this.cfg.plan.nodes[node]
+    let start = Math.max(arrive, this.nodeFree[node])
+    let service = this.cfg.service[cmd].sample(rng)
+    if (nf.any) {
+      const downAt = downBetween(nf, arrive, Infinity)
+      if (downAt >= 0 && downAt <= arrive) {
+        // Refused at once by a dead node (or nobody listening yet).
+        this.fail(pool, Outcome.CONNECTION, arrive + half)
+        return
+      }
+      start = afterPauses(nf, start)
+      const diedAt = downBetween(nf, arrive, start)
+      if (diedAt >= 0) {
+        this.fail(pool, Outcome.CONNECTION, diedAt + half)
+        return
+      }
+      service += spikeAt(nf, start, cmd)
+    }
+    const finish = start + service
+    this.queueWait[node] += start - arrive
+    this.waitHistogram.recordMs(start - arrive)
+    this.served[node]++
+    this.nodeFree[node] = finish
+    this.startAt = start
+    this.lagMs = nf.any ? lagAt(nf, start, this.cfg.baseLagMs) : this.cfg.baseLagMs
+    if (nf.any) {
+      const diedAt = downBetween(nf, start, finish)
+      if (diedAt > start) {
+        this.fail(pool, Outcome.APPLIED_NO_REPLY, diedAt + half)
+        return
+      }
+    }
+    this.outcome = Outcome.REPLY
+    this.replyAt = finish + half
+    pool.replaceMin(this.replyAt)
+  }
+
+  private fail(pool: Pool, outcome: number, at: number): void {
+    this.outcome = outcome
+    this.replyAt = at
+    pool.replaceMin(at)
+  }
+}
+
+/** The earliest time in [from, to] at which the node is down, or -1. */
+const downBetween = (nf: NodeFaults, from: number, to: number): number => {
+  for (const w of nf.down) if (w.to > from && w.from <= to) return Math.max(w.from, from)
+  return -1
+}
+
+const afterPauses = (nf: NodeFaults, start: number): number => {
+  let moved = true
+  while (moved) {
+    moved = false
+    for (const w of nf.pauses) {
+      if (w.from <= start && start < w.to) {
+        start = w.to
+        moved = true
+      }
+    }
+  }
+  return start
+}
+
+const spikeAt = (nf: NodeFaults, t: number, cmd: number): number => {
+  let extra = 0
+  for (const w of nf.spikes) {
+    if (w.from <= t && t < w.to && (!w.scriptOnly || cmd === Command.CLAIM)) extra += w.extraMs
+  }
+  return extra
+}
+
+const lagAt = (nf: NodeFaults, t: number, base: number): number => {
+  for (const w of nf.noReplica) if (w.from <= t && t < w.to) return Infinity
+  let lag = base
+  for (const w of nf.lags) if (w.from <= t && t < w.to) lag = Math.max(lag, w.lagMs)
+  return lag
+}

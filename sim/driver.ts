@@ -1,0 +1,463 @@
+/**
+ * The discrete-event driver: a virtual clock, one seeded generator, an event queue, and the
+ * hunt's event loop feeding the sans-IO engine (ClaimClient) and the store and timing
+ * adapters. `step(n)` runs up to n events so callers can report progress, yield to other
+ * work or stop; `raw()` hands the collected figures to the report builder.
+ *
+ * Events (payload = id << 3 | kind): a hunter's next task, the next open-model arrival, a
+ * request's completion (reply or client timeout), a retry, fault start/end, state loss.
+ * A request is timed when sent (see adapters/model/timing.ts), so one request costs two
+ * events: its send (a task, arrival or retry) and its completion.
+ */
+import { compile } from "../src/distributions.ts"
+import { ClaimClient, Next } from "../src/engine/client.ts"
+import { Command, ErrorKind, Reply, isWinAck } from "../src/engine/protocol.ts"
+import { bucketToNode } from "../src/engine/routing.ts"
+import { compileFaults, type FaultPlan } from "../src/faults.ts"
+import { FastHistogram } from "../src/metrics/histogram.ts"
+import type { Scenario } from "../src/scenario.ts"
+import type { StoreConfig, SyncClaimStore } from "../src/ports/ClaimStore.ts"
+import type { SyncTiming, TimingConfig } from "../src/ports/Timing.ts"
+import { ModelStore } from "../adapters/model/store.ts"
+import { ModelTiming, Outcome } from "../adapters/model/timing.ts"
+import { Prng } from "./prng.ts"
+import { EventHeap, TimingWheel, type EventQueue } from "./queue.ts"
+import { Workload } from "./workload.ts"
+
+const K_TASK = 0
+const K_ARRIVAL = 1
+const K_COMPLETE = 2
+const K_RETRY = 3
+const K_FAULT_START = 4
+const K_FAULT_END = 5
+const K_LOSS = 6
+
+const WINDOW_MS = 1000
+
+export interface LossRecord {
+  readonly fault: number
+  readonly node: number
+  readonly at: number
+  readonly kind: "failover" | "wipe"
+  readonly lostWrites: number
+  /** Apply time of the newest write the promoted replica had (-1: none, or a wipe). */
+  readonly replicatedUpTo: number
+}
+
+export interface Ack {
+  readonly artifact: number
+  readonly hunter: number
+  readonly write: number
+  readonly at: number
+  readonly key: number
+}
+
+/** Everything a run measured, before it is shaped into a Report. */
+export interface RawRun {
+  readonly scenario: Scenario
+  readonly events: number
+  readonly endMs: number
+  readonly latency: FastHistogram
+  readonly bucketLatency: ReadonlyArray<FastHistogram>
+  readonly requests: number
+  readonly ok: number
+  readonly attempts: number
+  readonly retries: number
+  readonly errorsByKind: Float64Array
+  readonly repliesByCode: Float64Array
+  readonly claimsAttempted: number
+  readonly appliedUnacknowledged: number
+  readonly bucketRequests: Float64Array
+  readonly bucketErrors: Float64Array
+  readonly bucketMaxBacklog: Int32Array
+  readonly bucketNode: Int32Array
+  readonly breakerTrips: Int32Array
+  readonly totalTrips: number
+  readonly timeline: ReadonlyArray<TimelineRow>
+  readonly acks: ReadonlyArray<Ack>
+  readonly losses: ReadonlyArray<LossRecord>
+  readonly store: SyncClaimStore
+  readonly workload: Workload
+  readonly plan: FaultPlan
+  readonly nodeQueueWaitMs: Float64Array
+  readonly nodeServed: Float64Array
+  readonly queueWait: FastHistogram
+  readonly inFlightAtEnd: number
+}
+
+export interface TimelineRow {
+  readonly second: number
+  readonly requests: number
+  readonly ok: number
+  readonly errors: number
+  readonly retries: number
+  readonly p50: number
+  readonly p99: number
+  readonly max: number
+  readonly backlog: number
+  readonly breakersOpen: number
+  readonly faults: ReadonlyArray<number>
+}
+
+export interface DriverOptions {
+  /** "heap" (default) or "wheel". */
+  readonly queue?: "heap" | "wheel"
+  /** Adapters, as the ports' layers provide them; the model's by default. */
+  readonly makeStore?: (config: StoreConfig) => SyncClaimStore
+  readonly makeTiming?: (config: TimingConfig) => SyncTiming
+  readonly bucketToNode?: (topology: Scenario["topology"]) => Int32Array
+  readonly compileFaults?: (scenario: Scenario) => FaultPlan
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000
+
+export class Simulator {
+  readonly s: Scenario
+  readonly rng: Prng
+  readonly q: EventQueue
+  readonly workload: Workload
+  readonly client: ClaimClient
+  readonly store: SyncClaimStore
+  readonly timing: SyncTiming
+  readonly plan: FaultPlan
+  readonly bucketNode: Int32Array
+  readonly closed: boolean
+  private readonly interval: number
+  private readonly jitter: number
+  private readonly meanArrivalMs: number
+  private readonly rampPerMs: number
+  // Metrics
+  readonly latency = new FastHistogram(3)
+  readonly window = new FastHistogram(3)
+  readonly bucketLatency: Array<FastHistogram>
+  readonly bucketRequests: Float64Array
+  readonly bucketErrors: Float64Array
+  readonly inflight: Int32Array
+  readonly bucketMaxBacklog: Int32Array
+  readonly errorsByKind = new Float64Array(8)
+  readonly repliesByCode = new Float64Array(8)
+  requests = 0
+  ok = 0
+  attempts = 0
+  retries = 0
+  claimsAttempted = 0
+  appliedUnacknowledged = 0
+  totalInflight = 0
+  readonly acks: Array<Ack> = []
+  readonly losses: Array<LossRecord> = []
+  readonly timeline: Array<TimelineRow> = []
+  private wReq = 0
+  private wOk = 0
+  private wErr = 0
+  private wRetries = 0
+  private windowEnd = WINDOW_MS
+  events = 0
+  now = 0
+  done = false
+
+  /** Example: `const sim = new Simulator(scenario); while (!sim.step(1e6)); const raw = sim.raw()`. */
+  constructor(s: Scenario, opts: DriverOptions = {}) {
+    this.s = s
+    this.rng = new Prng(s.seed)
+    this.q = opts.queue === "wheel" ? new TimingWheel(1, 4096, 1024) : new EventHeap(1024)
+    this.workload = new Workload(s, this.rng)
+    const B = s.topology.buckets, H = s.hunters.count
+    this.bucketNode = (opts.bucketToNode ?? bucketToNode)(s.topology)
+    this.plan = (opts.compileFaults ?? compileFaults)(s)
+    this.store = (opts.makeStore ?? ((c) => new ModelStore(c)))({
+      artifactBucket: this.workload.artifactBucket,
+      artifactRevealAt: this.workload.artifactRevealAt,
+      claimWindowMs: s.artifacts.claimWindowMs,
+      reward: s.artifacts.reward,
+      buckets: B,
+      hunters: H,
+      bucketNode: this.bucketNode,
+      nodes: s.topology.nodes,
+      streamCap: s.topology.streamCap,
+      idempotency: s.engine.idempotency
+    })
+    this.timing = (opts.makeTiming ?? ((c) => new ModelTiming(c)))({
+      nodes: s.topology.nodes,
+      poolSize: s.topology.poolSize,
+      rtt: compile(s.topology.rttMs),
+      service: [compile(s.timing.claim), compile(s.timing.balance)],
+      baseLagMs: s.topology.replicationLagMs,
+      plan: this.plan
+    })
+    this.bucketLatency = Array.from({ length: B }, () => new FastHistogram(2))
+    this.bucketRequests = new Float64Array(B)
+    this.bucketErrors = new Float64Array(B)
+    this.inflight = new Int32Array(B)
+    this.bucketMaxBacklog = new Int32Array(B)
+    const b = s.hunters.behaviour
+    this.closed = b.model === "closed"
+    this.interval = b.model === "closed" ? b.pollIntervalMs : 0
+    this.jitter = b.model === "closed" ? b.jitterMs : 0
+    this.meanArrivalMs = b.model === "open" ? 1000 / b.ratePerSec : 0
+    this.rampPerMs = s.hunters.start.kind === "ramp" ? s.hunters.start.perSecond / 1000 : Infinity
+    this.client = new ClaimClient(s, this.closed ? H : 1024)
+    if (this.closed) {
+      this.client.reserve(H)
+      for (let h = 0; h < H; h++) {
+        const at = this.rampPerMs === Infinity ? 0 : h / this.rampPerMs
+        if (at <= s.durationMs) this.q.push(at, (h << 3) | K_TASK)
+      }
+    } else {
+      this.q.push(this.nextArrivalGap(), K_ARRIVAL)
+    }
+    s.faults.forEach((f, i) => {
+      this.q.push(f.atMs, (i << 3) | K_FAULT_START)
+      this.q.push(f.atMs + f.durationMs, (i << 3) | K_FAULT_END)
+    })
+    this.plan.losses.forEach((l, i) => this.q.push(l.at, (i << 3) | K_LOSS))
+  }
+
+  private nextArrivalGap(): number {
+    return -this.meanArrivalMs * Math.log(1 - this.rng.next())
+  }
+
+  /** Run up to `maxEvents` events; returns true once the run has finished. */
+  step(maxEvents: number): boolean {
+    if (this.done) return true
+    const q = this.q, end = this.s.durationMs
+    let n = 0
+    while (n < maxEvents) {
+      const p = q.size === 0 ? -1 : q.pop()
+      const t = q.time
+      if (p < 0 || t > end) {
+        this.events += n
+        this.finish(end)
+        return true
+      }
+      n++
+      this.now = t
+      if (t >= this.windowEnd) this.rollWindows(t)
+      const id = p >>> 3
+      switch (p & 7) {
+        case K_TASK:
+          this.startTask(id, id, t)
+          break
+        case K_ARRIVAL:
+          this.arrival(t)
+          break
+        case K_COMPLETE:
+          this.complete(id, t)
+          break
+        case K_RETRY:
+          this.attempt(id, t)
+          break
+        case K_FAULT_START: {
+          const f = this.s.faults[id]
+          if (f.kind === "poolShrink") this.timing.resizePool(f.target, f.poolSize, t)
+          break
+        }
+        case K_FAULT_END: {
+          const f = this.s.faults[id]
+          if (f.kind === "poolShrink") this.timing.resizePool(f.target, this.s.topology.poolSize, t)
+          break
+        }
+        case K_LOSS:
+          this.loss(id, t)
+          break
+      }
+    }
+    this.events += n
+    return false
+  }
+
+  private arrival(t: number): void {
+    const H = this.s.hunters.count
+    const started = this.rampPerMs === Infinity ? H : Math.min(H, Math.floor(t * this.rampPerMs) + 1)
+    const hunter = Math.floor(this.rng.next() * started)
+    this.startTask(this.client.allocate(), hunter, t)
+    this.q.push(t + this.nextArrivalGap(), K_ARRIVAL)
+  }
+
+  private startTask(slot: number, hunter: number, t: number): void {
+    const w = this.workload
+    const cmd = w.taskCommand[w.pickTask(this.rng)]
+    const bucket = w.hunterBucket[hunter]
+    const artifact = cmd === Command.CLAIM ? w.pickArtifact(bucket, t, this.rng) : -1
+    if (cmd === Command.CLAIM) this.claimsAttempted++
+    this.client.begin(slot, hunter, bucket, artifact, cmd, t)
+    this.requests++
+    this.attempt(slot, t)
+  }
+
+  /** Send one attempt of the request in `slot` at `t`. */
+  private attempt(slot: number, t: number): void {
+    const c = this.client
+    this.attempts++
+    if (!c.admit(slot, t)) {
+      this.end(slot, t)
+      return
+    }
+    const bucket = c.bucket[slot]
+    const node = this.bucketNode[bucket]
+    const cmd = c.command[slot]
+    const deadline = t + c.timeoutMs
+    const tm = this.timing
+    tm.send(node, cmd, t, deadline, this.rng)
+    let outcome: number
+    if (tm.outcome === Outcome.POOL_TIMEOUT) outcome = -ErrorKind.POOL_TIMEOUT
+    else if (tm.outcome === Outcome.CONNECTION) outcome = -ErrorKind.CONNECTION
+    else {
+      // The script runs (at tm.startAt) whether or not the client is still waiting.
+      const reply =
+        cmd === Command.CLAIM
+          ? this.store.claim(c.artifact[slot], c.hunter[slot], c.key[slot], tm.startAt, tm.lagMs)
+          : (this.store.balance(bucket, c.hunter[slot]), Reply.BALANCE)
+      if (reply === Reply.WON) c.write[slot] = this.store.lastWrite
+      outcome = tm.outcome === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply
+    }
+    let at = tm.replyAt
+    if (at > deadline) {
+      at = deadline
+      outcome = -ErrorKind.TIMEOUT
+    }
+    c.result[slot] = outcome
+    const inf = ++this.inflight[bucket]
+    if (inf > this.bucketMaxBacklog[bucket]) this.bucketMaxBacklog[bucket] = inf
+    this.totalInflight++
+    this.q.push(at, (slot << 3) | K_COMPLETE)
+  }
+
+  private complete(slot: number, t: number): void {
+    const c = this.client
+    this.inflight[c.bucket[slot]]--
+    this.totalInflight--
+    if (c.settle(slot, t, c.result[slot], this.rng) === Next.RETRY) {
+      this.retries++
+      this.wRetries++
+      this.q.push(c.retryAt, (slot << 3) | K_RETRY)
+      return
+    }
+    this.end(slot, t)
+  }
+
+  /** A logical request is over: count it, then schedule the hunter's next task. */
+  private end(slot: number, t: number): void {
+    const c = this.client
+    const bucket = c.bucket[slot]
+    const result = c.result[slot]
+    this.wReq++
+    this.bucketRequests[bucket]++
+    if (result > 0) {
+      const ms = t - c.intended[slot]
+      this.latency.recordMs(ms)
+      this.window.recordMs(ms)
+      this.bucketLatency[bucket].recordMs(ms)
+      this.ok++
+      this.wOk++
+      this.repliesByCode[result]++
+      if (isWinAck(result)) {
+        const write = c.write[slot] >= 0 ? c.write[slot] : (this.store.idem.get(c.key[slot]) ?? -1)
+        this.acks.push({ artifact: c.artifact[slot], hunter: c.hunter[slot], write, at: t, key: c.key[slot] })
+      }
+    } else {
+      this.errorsByKind[-result]++
+      this.wErr++
+      this.bucketErrors[bucket]++
+      if (c.write[slot] >= 0) this.appliedUnacknowledged++
+    }
+    if (this.closed) {
+      const h = c.hunter[slot]
+      const wait = this.interval + (this.jitter > 0 ? (2 * this.rng.next() - 1) * this.jitter : 0)
+      this.q.push(t + wait, (h << 3) | K_TASK)
+    } else c.release(slot)
+  }
+
+  private loss(i: number, t: number): void {
+    const l = this.plan.losses[i]
+    if (l.kind === "failover") {
+      const r = this.store.loseUnreplicated(l.node, t, l.fault)
+      this.losses.push({ fault: l.fault, node: l.node, at: t, kind: l.kind, lostWrites: r.lost, replicatedUpTo: r.replicatedUpTo })
+    } else {
+      const lost = this.store.loseAll(l.node, t, l.fault)
+      this.losses.push({ fault: l.fault, node: l.node, at: t, kind: l.kind, lostWrites: lost, replicatedUpTo: -1 })
+    }
+  }
+
+  private rollWindows(t: number): void {
+    while (t >= this.windowEnd) this.flushWindow()
+  }
+
+  private flushWindow(): void {
+    {
+      const second = this.windowEnd / WINDOW_MS - 1
+      const from = this.windowEnd - WINDOW_MS
+      const faults: Array<number> = []
+      this.s.faults.forEach((f, i) => {
+        if (f.atMs < this.windowEnd && f.atMs + f.durationMs > from) faults.push(i)
+      })
+      this.timeline.push({
+        second,
+        requests: this.wReq,
+        ok: this.wOk,
+        errors: this.wErr,
+        retries: this.wRetries,
+        p50: r3(this.window.percentileMs(50)),
+        p99: r3(this.window.percentileMs(99)),
+        max: r3(this.window.maxUs / 1000),
+        backlog: this.totalInflight,
+        breakersOpen: this.client.breakers.openCount,
+        faults
+      })
+      this.window.reset()
+      this.wReq = this.wOk = this.wErr = this.wRetries = 0
+      this.windowEnd += WINDOW_MS
+    }
+  }
+
+  private finish(end: number): void {
+    if (this.done) return
+    this.rollWindows(end)
+    if (this.windowEnd - WINDOW_MS < end) this.flushWindow() // the last, partial second
+    this.now = end
+    this.done = true
+  }
+
+  /** The run's figures; call after `step` returned true. */
+  raw(): RawRun {
+    return {
+      scenario: this.s,
+      events: this.events,
+      endMs: this.now,
+      latency: this.latency,
+      bucketLatency: this.bucketLatency,
+      requests: this.requests,
+      ok: this.ok,
+      attempts: this.attempts,
+      retries: this.retries,
+      errorsByKind: this.errorsByKind,
+      repliesByCode: this.repliesByCode,
+      claimsAttempted: this.claimsAttempted,
+      appliedUnacknowledged: this.appliedUnacknowledged,
+      bucketRequests: this.bucketRequests,
+      bucketErrors: this.bucketErrors,
+      bucketMaxBacklog: this.bucketMaxBacklog,
+      bucketNode: this.bucketNode,
+      breakerTrips: this.client.breakers.trips,
+      totalTrips: this.client.breakers.totalTrips,
+      timeline: this.timeline,
+      acks: this.acks,
+      losses: this.losses,
+      store: this.store,
+      workload: this.workload,
+      plan: this.plan,
+      nodeQueueWaitMs: this.timing.queueWait,
+      nodeServed: this.timing.served,
+      queueWait: this.timing.waitHistogram,
+      inFlightAtEnd: this.totalInflight
+    }
+  }
+}
+
+/** Run a scenario to the end synchronously. Example: `const raw = simulate(scenario)`. */
+export const simulate = (s: Scenario, opts: DriverOptions = {}): RawRun => {
+  const sim = new Simulator(s, opts)
+  while (!sim.step(1 << 20));
+  return sim.raw()
+}
+
+export type { SyncClaimStore }

@@ -1,0 +1,119 @@
+/**
+ * The synthetic workload: where hunters and artifacts are (bucket placement), when
+ * artifacts are revealed, which task a hunter does next and which artifact it polls.
+ * Everything is drawn from the driver's seeded generator at set-up or in event order.
+ */
+import type { Uniform } from "../src/distributions.ts"
+import { Command } from "../src/engine/protocol.ts"
+import type { Scenario } from "../src/scenario.ts"
+
+type Placement = Scenario["artifacts"]["placement"]
+
+/**
+ * Draw a bucket for one item under a placement. Example: with `{ kind: "hotspot", buckets: 2,
+ * share: 0.9 }` over 10 buckets, 90 % of draws land in buckets 0–1.
+ */
+export const placeInBucket = (p: Placement, buckets: number, rng: Uniform): number => {
+  if (p.kind === "uniform" || p.buckets >= buckets) {
+    if (p.kind === "hotspot") return Math.floor(rng.next() * Math.min(p.buckets, buckets))
+    return Math.floor(rng.next() * buckets)
+  }
+  if (rng.next() < p.share) return Math.floor(rng.next() * p.buckets)
+  return p.buckets + Math.floor(rng.next() * (buckets - p.buckets))
+}
+
+/** Reveal time of artifact `i` of `count`. Example: `spread` 0–60 000 over 3 → 0, 30 000, 60 000. */
+export const revealTime = (r: Scenario["artifacts"]["reveal"], i: number, count: number): number => {
+  switch (r.kind) {
+    case "atStart":
+      return 0
+    case "spread":
+      return count <= 1 ? r.fromMs : r.fromMs + ((r.toMs - r.fromMs) * i) / (count - 1)
+    case "waves":
+      return (i % r.waves) * r.everyMs
+  }
+}
+
+export class Workload {
+  readonly hunterBucket: Int32Array
+  readonly artifactBucket: Int32Array
+  readonly artifactRevealAt: Float64Array
+  /** Artifacts grouped by bucket, each group sorted by reveal time: `byBucket[off[b] .. off[b+1])`. */
+  readonly byBucket: Int32Array
+  readonly off: Int32Array
+  // Sliding [lo, hi) of each bucket's open artifacts (revealed, window not closed).
+  private readonly lo: Int32Array
+  private readonly hi: Int32Array
+  private readonly window: number
+  private readonly taskCum: Float64Array
+  readonly taskCommand: Uint8Array
+
+  /** Example: `const w = new Workload(scenario, new Prng(scenario.seed))`. */
+  constructor(s: Scenario, rng: Uniform) {
+    const B = s.topology.buckets
+    const H = s.hunters.count
+    const A = s.artifacts.count
+    this.hunterBucket = new Int32Array(H)
+    for (let h = 0; h < H; h++) this.hunterBucket[h] = placeInBucket(s.hunters.placement, B, rng)
+    this.artifactBucket = new Int32Array(A)
+    this.artifactRevealAt = new Float64Array(A)
+    for (let a = 0; a < A; a++) {
+      this.artifactBucket[a] = placeInBucket(s.artifacts.placement, B, rng)
+      this.artifactRevealAt[a] = revealTime(s.artifacts.reveal, a, A)
+    }
+    this.off = new Int32Array(B + 1)
+    for (let a = 0; a < A; a++) this.off[this.artifactBucket[a] + 1]++
+    for (let b = 0; b < B; b++) this.off[b + 1] += this.off[b]
+    const fill = this.off.slice(0, B)
+    const order = new Int32Array(A)
+    for (let a = 0; a < A; a++) order[fill[this.artifactBucket[a]]++] = a
+    for (let b = 0; b < B; b++) {
+      const seg = Array.from(order.subarray(this.off[b], this.off[b + 1]))
+      seg.sort((x, y) => this.artifactRevealAt[x] - this.artifactRevealAt[y] || x - y)
+      order.set(seg, this.off[b])
+    }
+    this.byBucket = order
+    this.lo = this.off.slice(0, B)
+    this.hi = this.off.slice(0, B)
+    this.window = s.artifacts.claimWindowMs
+    const tasks = s.hunters.behaviour.tasks
+    this.taskCum = new Float64Array(tasks.length)
+    this.taskCommand = new Uint8Array(tasks.length)
+    let acc = 0
+    tasks.forEach((t, i) => {
+      acc += t.weight
+      this.taskCum[i] = acc
+      this.taskCommand[i] = t.command === "claim" ? Command.CLAIM : Command.BALANCE
+    })
+  }
+
+  /** Pick the next task (weighted); returns its index. */
+  pickTask(rng: Uniform): number {
+    const c = this.taskCum
+    if (c.length === 1) return 0
+    const x = rng.next() * c[c.length - 1]
+    let i = 0
+    while (i < c.length - 1 && x >= c[i]) i++
+    return i
+  }
+
+  /**
+   * The artifact a hunter in `bucket` polls at time `t` (non-decreasing across calls): a
+   * random open one; else the next to be revealed, else the last expired; -1 if the bucket
+   * has none.
+   */
+  pickArtifact(bucket: number, t: number, rng: Uniform): number {
+    const revealAt = this.artifactRevealAt, ids = this.byBucket
+    const end = this.off[bucket + 1]
+    let hi = this.hi[bucket]
+    while (hi < end && revealAt[ids[hi]] <= t) hi++
+    this.hi[bucket] = hi
+    let lo = this.lo[bucket]
+    while (lo < hi && revealAt[ids[lo]] + this.window < t) lo++
+    this.lo[bucket] = lo
+    if (hi > lo) return ids[lo + Math.floor(rng.next() * (hi - lo))]
+    if (hi < end) return ids[hi]
+    if (end > this.off[bucket]) return ids[end - 1]
+    return -1
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Port: how long each command takes — client pool, network, the node's single-threaded
+ * queue and service time, with the fault plan applied. Virtual only (the live driver
+ * measures instead).
+ */
+import { Context } from "effect"
+import type { Sampler, Uniform } from "../distributions.ts"
+import type { FaultPlan } from "../faults.ts"
+import type { FastHistogram } from "../metrics/histogram.ts"
+
+export interface TimingConfig {
+  readonly nodes: number
+  readonly poolSize: number
+  readonly rtt: Sampler
+  /** Service-time samplers indexed by Command. */
+  readonly service: ReadonlyArray<Sampler>
+  readonly baseLagMs: number
+  readonly plan: FaultPlan
+}
+
+/** The result fields are read right after `send` (no allocation per request). */
+export interface SyncTiming {
+  send(node: number, command: number, t: number, deadline: number, rng: Uniform): void
+  resizePool(node: number, size: number, now: number): void
+  readonly outcome: number
+  readonly startAt: number
+  readonly replyAt: number
+  readonly lagMs: number
+  readonly queueWait: Float64Array
+  readonly served: Float64Array
+  readonly waitHistogram: FastHistogram
+}
+
+export class Timing extends Context.Service<Timing, {
+  readonly name: string
+  readonly make: (config: TimingConfig) => SyncTiming
+}>()("huntbench/Timing") {}

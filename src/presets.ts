@@ -1,0 +1,14 @@
+/**
+ * Built-in scenarios (the JSON files in scenarios/), bundled so the CLI and the browser
+ * see the same list. Each is validated by the scenario schema when used.
+ */
+import defaultPreset from "../scenarios/default.json" with { type: "json" }
+import reference from "../scenarios/reference.json" with { type: "json" }
+
+export const presets: Readonly<Record<string, unknown>> = {
+  default: defaultPreset,
+  reference
+}
+
+/** Names of the built-in scenarios. Example: `presetNames().includes("default")`. */
+export const presetNames = (): Array<string> => Object.keys(presets)

@@ -1,0 +1,176 @@
+/**
+ * The report model: what a run produced, as plain JSON-ready data. Everything except
+ * `sim.wallMs` and `sim.eventsPerSec` is a function of the scenario and seed, so two runs
+ * of the same scenario give byte-identical reports once those two fields are removed.
+ */
+import { checkInvariants, type InvariantResult } from "./invariants.ts"
+import { encodeHdr, summarize, type LatencySummary } from "./metrics/histogram.ts"
+import { commandNames, errorNames, replyNames } from "./engine/protocol.ts"
+import type { Scenario } from "./scenario.ts"
+import type { RawRun, TimelineRow } from "../sim/driver.ts"
+
+export const REPORT_VERSION = 1
+
+export interface BucketReport {
+  readonly bucket: number
+  readonly node: number
+  readonly requests: number
+  readonly errors: number
+  readonly p99: number
+  readonly maxBacklog: number
+  readonly streamLength: number
+  readonly streamTrimmed: number
+  readonly breakerTrips: number
+}
+
+export interface Report {
+  readonly version: number
+  readonly mode: "sim"
+  readonly seed: number
+  readonly replay: string
+  readonly scenario: Scenario
+  readonly latencyMs: LatencySummary
+  /** Time requests spent queued on a node before their script ran. */
+  readonly queueWaitMs: LatencySummary
+  readonly throughputPerSec: number
+  readonly requests: number
+  readonly attempts: number
+  readonly retries: number
+  readonly inFlightAtEnd: number
+  readonly errors: { readonly total: number; readonly rate: number; readonly byKind: Record<string, number> }
+  readonly replies: Record<string, number>
+  readonly claims: {
+    readonly attempted: number
+    readonly won: number
+    readonly lostAcknowledged: number
+    readonly doubleAwarded: number
+    readonly appliedUnacknowledged: number
+  }
+  readonly breakers: { readonly trips: number }
+  readonly invariants: ReadonlyArray<InvariantResult>
+  readonly faults: ReadonlyArray<{
+    readonly index: number
+    readonly kind: string
+    readonly target: number
+    readonly atMs: number
+    readonly durationMs: number
+    readonly lostWrites: number
+    readonly lostAcknowledged: number
+    readonly replicatedUpToMs: number | null
+  }>
+  readonly slo: { readonly pass: boolean; readonly breaches: ReadonlyArray<string> }
+  readonly timeline: ReadonlyArray<TimelineRow>
+  readonly buckets: ReadonlyArray<BucketReport>
+  readonly nodes: ReadonlyArray<{ readonly node: number; readonly served: number; readonly meanQueueWaitMs: number }>
+  readonly histogram: { readonly unit: "us"; readonly hdrBase64: string }
+  readonly sim: { readonly events: number; readonly wallMs: number; readonly eventsPerSec: number }
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6
+
+/** The one-line command that replays a run. Example: `replayCommand("default", 42)`. */
+export const replayCommand = (source: string, seed: number): string =>
+  `npx huntbench run ${/^[\w./-]+$/.test(source) ? source : JSON.stringify(source)} --seed ${seed}`
+
+/**
+ * Shape a finished run into a Report. `source` is the preset name or file the scenario came
+ * from (for the replay line); `wallMs` is measured by the caller. Example:
+ * `buildReport(simulate(s), "default", 812)`.
+ */
+export const buildReport = (raw: RawRun, source: string, wallMs: number): Report => {
+  const s = raw.scenario
+  const inv = checkInvariants({
+    scenario: s,
+    store: raw.store,
+    acks: raw.acks,
+    artifactBucket: raw.workload.artifactBucket,
+    hunters: s.hunters.count
+  })
+  const errorsTotal = raw.requests - raw.ok - raw.inFlightAtEnd
+  const finished = raw.requests - raw.inFlightAtEnd
+  const errorRate = finished > 0 ? errorsTotal / finished : 0
+  const latencyMs = summarize(raw.latency)
+  const byKind: Record<string, number> = {}
+  for (let k = 1; k < errorNames.length; k++) byKind[errorNames[k]] = raw.errorsByKind[k]
+  const replies: Record<string, number> = {}
+  for (let k = 1; k < replyNames.length; k++) replies[replyNames[k]] = raw.repliesByCode[k]
+  const wonArtifacts = new Set(raw.acks.map((a) => a.artifact)).size
+  const breaches: Array<string> = []
+  if (latencyMs.p99 > s.slo.p99Ms) breaches.push(`p99 latency ${latencyMs.p99} ms > ${s.slo.p99Ms} ms`)
+  if (errorRate > s.slo.maxErrorRate)
+    breaches.push(`error rate ${(errorRate * 100).toFixed(3)} % > ${(s.slo.maxErrorRate * 100).toFixed(3)} %`)
+  for (const r of inv.results) if (!r.ok) breaches.push(`invariant ${r.name} violated ${r.violations} time(s)`)
+  const faults = s.faults.map((f, index) => {
+    const loss = raw.losses.find((l) => l.fault === index)
+    return {
+      index,
+      kind: f.kind,
+      target: f.target,
+      atMs: f.atMs,
+      durationMs: f.durationMs,
+      lostWrites: loss?.lostWrites ?? 0,
+      lostAcknowledged: inv.lostByFault[index],
+      replicatedUpToMs: loss && loss.replicatedUpTo >= 0 ? r3(loss.replicatedUpTo) : null
+    }
+  })
+  const buckets: Array<BucketReport> = []
+  for (let b = 0; b < raw.bucketRequests.length; b++) {
+    buckets.push({
+      bucket: b,
+      node: raw.bucketNode[b],
+      requests: raw.bucketRequests[b],
+      errors: raw.bucketErrors[b],
+      p99: r3(raw.bucketLatency[b].percentileMs(99)),
+      maxBacklog: raw.bucketMaxBacklog[b],
+      streamLength: raw.store.streamLength[b],
+      streamTrimmed: raw.store.streamTrimmed[b],
+      breakerTrips: raw.breakerTrips[b]
+    })
+  }
+  const nodes = Array.from(raw.nodeServed, (served, node) => ({
+    node,
+    served,
+    meanQueueWaitMs: r6(served > 0 ? raw.nodeQueueWaitMs[node] / served : 0)
+  }))
+  return {
+    version: REPORT_VERSION,
+    mode: "sim",
+    seed: s.seed,
+    replay: replayCommand(source, s.seed),
+    scenario: s,
+    latencyMs,
+    queueWaitMs: summarize(raw.queueWait),
+    throughputPerSec: r3(finished / (raw.endMs / 1000)),
+    requests: raw.requests,
+    attempts: raw.attempts,
+    retries: raw.retries,
+    inFlightAtEnd: raw.inFlightAtEnd,
+    errors: { total: errorsTotal, rate: r6(errorRate), byKind },
+    replies,
+    claims: {
+      attempted: raw.claimsAttempted,
+      won: wonArtifacts,
+      lostAcknowledged: inv.lostAcknowledged,
+      doubleAwarded: inv.doubleAwarded,
+      appliedUnacknowledged: raw.appliedUnacknowledged
+    },
+    breakers: { trips: raw.totalTrips },
+    invariants: inv.results,
+    faults,
+    slo: { pass: breaches.length === 0, breaches },
+    timeline: raw.timeline,
+    buckets,
+    nodes,
+    histogram: { unit: "us", hdrBase64: encodeHdr(raw.latency) },
+    sim: { events: raw.events, wallMs: Math.round(wallMs), eventsPerSec: wallMs > 0 ? Math.round((raw.events / wallMs) * 1000) : 0 }
+  }
+}
+
+/** The report without its wall-clock fields: what must be identical across replays. */
+export const deterministicPart = (r: Report): Omit<Report, "sim"> & { sim: { events: number } } => ({
+  ...r,
+  sim: { events: r.sim.events }
+})
+
+export { commandNames }

@@ -1,0 +1,309 @@
+/**
+ * The scenario: everything a hunt needs, as an effect `Schema` decoded from JSON with every
+ * field validated and defaulted. The decoded value is plain data (browser-safe) and is
+ * echoed verbatim into the report, so a report always says exactly what was simulated.
+ */
+import { Cause, Data, Effect, Exit, Schema } from "effect"
+
+const withDefault = <S extends Schema.Constraint>(schema: S, value: S["Encoded"]) =>
+  Schema.withDecodingDefaultKey<S>(Effect.succeed(value))(schema)
+
+const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
+const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
+const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+const PositiveInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
+const Fraction = Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 }))
+
+/** A latency or service-time distribution, in milliseconds. */
+export const Distribution = Schema.Union([
+  Schema.Struct({ kind: Schema.Literal("constant"), ms: NonNegative }),
+  Schema.Struct({ kind: Schema.Literal("exponential"), meanMs: Positive }),
+  Schema.Struct({
+    kind: Schema.Literal("lognormal"),
+    meanMs: Positive,
+    p99Ms: Positive
+  }).check(
+    Schema.makeFilter((d) => {
+      const r = d.p99Ms / d.meanMs
+      if (r <= 1) return { path: ["p99Ms"], issue: "must be greater than meanMs" }
+      // ln(p99/mean) = 2.326 s - s^2/2 has a real solution only up to this ratio
+      if (r > 14.9) return { path: ["p99Ms"], issue: "must be at most 14.9 × meanMs for a lognormal" }
+      return undefined
+    })
+  )
+])
+export type Distribution = typeof Distribution.Type
+
+const Task = Schema.Struct({
+  name: Schema.NonEmptyString,
+  command: Schema.Literals(["claim", "balance"]),
+  weight: Positive
+})
+
+const defaultTasks = [{ name: "claim", command: "claim" as const, weight: 1 }]
+
+const Closed = Schema.Struct({
+  model: Schema.Literal("closed"),
+  /** Wait between one task's completion and the next task (think time), ± jitterMs uniform. */
+  pollIntervalMs: withDefault(Positive, 1200),
+  jitterMs: withDefault(NonNegative, 200),
+  tasks: withDefault(Schema.Array(Task).check(Schema.isMinLength(1)), defaultTasks)
+}).check(
+  Schema.makeFilter((b) =>
+    b.jitterMs > b.pollIntervalMs ? { path: ["jitterMs"], issue: "must not exceed pollIntervalMs" } : undefined
+  )
+)
+
+const Open = Schema.Struct({
+  model: Schema.Literal("open"),
+  /** Poisson arrivals of tasks, over the whole hunter population. */
+  ratePerSec: Positive,
+  tasks: withDefault(Schema.Array(Task).check(Schema.isMinLength(1)), defaultTasks)
+})
+
+const Placement = Schema.Union([
+  Schema.Struct({ kind: Schema.Literal("uniform") }),
+  Schema.Struct({
+    kind: Schema.Literal("hotspot"),
+    /** How many buckets (the first ones) form the hotspot. */
+    buckets: PositiveInt,
+    /** The share of items placed in the hotspot buckets. */
+    share: Fraction
+  })
+])
+
+const Reveal = Schema.Union([
+  Schema.Struct({ kind: Schema.Literal("atStart") }),
+  /** Artifacts revealed one by one, evenly spaced between fromMs and toMs. */
+  Schema.Struct({ kind: Schema.Literal("spread"), fromMs: NonNegative, toMs: NonNegative }),
+  /** Artifacts revealed in equal waves every everyMs, starting at 0. */
+  Schema.Struct({ kind: Schema.Literal("waves"), everyMs: Positive, waves: PositiveInt })
+])
+
+const Target = NonNegativeInt.annotate({ description: "a node index" })
+
+const Fault = Schema.Union([
+  Schema.Struct({
+    kind: Schema.Literal("latencySpike"),
+    atMs: NonNegative,
+    durationMs: Positive,
+    target: Target,
+    extraMs: Positive,
+    scope: withDefault(Schema.Literals(["node", "script"]), "node")
+  }),
+  Schema.Struct({ kind: Schema.Literal("pause"), atMs: NonNegative, durationMs: Positive, target: Target }),
+  Schema.Struct({ kind: Schema.Literal("crash"), atMs: NonNegative, durationMs: Positive, target: Target }),
+  Schema.Struct({
+    kind: Schema.Literal("replicationLag"),
+    atMs: NonNegative,
+    durationMs: Positive,
+    target: Target,
+    lagMs: Positive
+  }),
+  Schema.Struct({
+    kind: Schema.Literal("poolShrink"),
+    atMs: NonNegative,
+    durationMs: Positive,
+    target: Target,
+    poolSize: PositiveInt
+  })
+])
+export type Fault = typeof Fault.Type
+export const faultKinds = ["latencySpike", "pause", "crash", "replicationLag", "poolShrink"] as const
+
+const ScenarioStruct = Schema.Struct({
+  name: withDefault(Schema.NonEmptyString, "custom"),
+  description: withDefault(Schema.String, ""),
+  seed: withDefault(NonNegativeInt.check(Schema.isLessThanOrEqualTo(4294967295)), 1),
+  durationMs: withDefault(Positive.check(Schema.isLessThanOrEqualTo(7 * 24 * 3600 * 1000)), 60_000),
+  slo: withDefault(
+    Schema.Struct({ p99Ms: withDefault(Positive, 1000), maxErrorRate: withDefault(Fraction, 0.005) }),
+    {}
+  ),
+  hunters: withDefault(
+    Schema.Struct({
+      count: withDefault(PositiveInt.check(Schema.isLessThanOrEqualTo(10_000_000)), 1000),
+      start: withDefault(
+        Schema.Union([
+          Schema.Struct({ kind: Schema.Literal("burst") }),
+          Schema.Struct({ kind: Schema.Literal("ramp"), perSecond: Positive })
+        ]),
+        { kind: "burst" }
+      ),
+      behaviour: withDefault(Schema.Union([Closed, Open]), { model: "closed" }),
+      placement: withDefault(Placement, { kind: "uniform" })
+    }),
+    {}
+  ),
+  artifacts: withDefault(
+    Schema.Struct({
+      count: withDefault(PositiveInt, 200),
+      reward: withDefault(PositiveInt, 10),
+      claimWindowMs: withDefault(Positive, 300_000),
+      reveal: withDefault(Reveal, { kind: "atStart" }),
+      placement: withDefault(Placement, { kind: "uniform" })
+    }),
+    {}
+  ),
+  topology: withDefault(
+    Schema.Struct({
+      buckets: withDefault(PositiveInt.check(Schema.isLessThanOrEqualTo(65_536)), 16),
+      nodes: withDefault(PositiveInt.check(Schema.isLessThanOrEqualTo(1024)), 2),
+      /** bucket → node: "modulo" (b mod nodes), "block" (contiguous ranges) or an explicit list. */
+      mapping: withDefault(
+        Schema.Union([Schema.Literals(["modulo", "block"]), Schema.Array(NonNegativeInt)]),
+        "modulo"
+      ),
+      replicas: withDefault(Schema.Boolean, true),
+      replicationLagMs: withDefault(NonNegative, 1),
+      failover: withDefault(
+        Schema.Struct({ detectionMs: withDefault(NonNegative, 2000), promotionMs: withDefault(NonNegative, 400) }),
+        {}
+      ),
+      poolSize: withDefault(PositiveInt.check(Schema.isLessThanOrEqualTo(100_000)), 100),
+      rttMs: withDefault(Distribution, { kind: "constant", ms: 0.5 }),
+      streamCap: withDefault(PositiveInt, 5000)
+    }),
+    {}
+  ),
+  timing: withDefault(
+    Schema.Struct({
+      claim: withDefault(Distribution, { kind: "lognormal", meanMs: 0.05, p99Ms: 0.2 }),
+      balance: withDefault(Distribution, { kind: "constant", ms: 0.01 })
+    }),
+    {}
+  ),
+  engine: withDefault(
+    Schema.Struct({
+      timeoutMs: withDefault(Positive, 1000),
+      retries: withDefault(
+        Schema.Struct({
+          max: withDefault(NonNegativeInt.check(Schema.isLessThanOrEqualTo(20)), 2),
+          baseMs: withDefault(NonNegative, 50),
+          maxMs: withDefault(NonNegative, 1000),
+          jitter: withDefault(Fraction, 0.5)
+        }),
+        {}
+      ),
+      breaker: withDefault(
+        Schema.Struct({
+          enabled: withDefault(Schema.Boolean, true),
+          failureThreshold: withDefault(PositiveInt, 5),
+          openMs: withDefault(Positive, 1000),
+          halfOpenProbes: withDefault(PositiveInt, 1)
+        }),
+        {}
+      ),
+      idempotency: withDefault(Schema.Boolean, true)
+    }),
+    {}
+  ),
+  faults: withDefault(Schema.Array(Fault), [])
+})
+
+export type Scenario = typeof ScenarioStruct.Type
+export type ScenarioInput = typeof ScenarioStruct.Encoded
+
+/** A scenario that cannot be used, naming the offending field (`hunters.count`, `faults[2].kind`). */
+export class ScenarioError extends Data.TaggedError("ScenarioError")<{
+  readonly field: string
+  readonly message: string
+}> {}
+
+// Rules that span several fields; the schema alone checks each field in isolation.
+const crossFieldProblems = (s: Scenario): Array<{ field: string; message: string }> => {
+  const out: Array<{ field: string; message: string }> = []
+  const t = s.topology
+  if (Array.isArray(t.mapping)) {
+    if (t.mapping.length !== t.buckets)
+      out.push({ field: "topology.mapping", message: `has ${t.mapping.length} entries but topology.buckets is ${t.buckets}` })
+    t.mapping.forEach((n, i) => {
+      if (n >= t.nodes) out.push({ field: `topology.mapping[${i}]`, message: `node ${n} does not exist (topology.nodes is ${t.nodes})` })
+    })
+  }
+  for (const key of ["hunters.placement", "artifacts.placement"] as const) {
+    const p = key === "hunters.placement" ? s.hunters.placement : s.artifacts.placement
+    if (p.kind === "hotspot" && p.buckets > t.buckets)
+      out.push({ field: `${key}.buckets`, message: `is ${p.buckets} but there are only ${t.buckets} buckets` })
+  }
+  const r = s.artifacts.reveal
+  if (r.kind === "spread" && r.toMs < r.fromMs) out.push({ field: "artifacts.reveal.toMs", message: "must not be before fromMs" })
+  if (s.engine.retries.maxMs < s.engine.retries.baseMs)
+    out.push({ field: "engine.retries.maxMs", message: "must be at least baseMs" })
+  s.faults.forEach((f, i) => {
+    if (f.target >= t.nodes)
+      out.push({ field: `faults[${i}].target`, message: `node ${f.target} does not exist (topology.nodes is ${t.nodes})` })
+    if (f.atMs >= s.durationMs)
+      out.push({ field: `faults[${i}].atMs`, message: `${f.atMs} is outside the run (durationMs is ${s.durationMs})` })
+    else if (f.atMs + f.durationMs > s.durationMs)
+      out.push({ field: `faults[${i}].durationMs`, message: `the fault ends at ${f.atMs + f.durationMs} ms, after the run (durationMs is ${s.durationMs})` })
+  })
+  return out
+}
+
+const valueAt = (input: unknown, path: string): unknown => {
+  let cur: unknown = input
+  for (const k of path.matchAll(/\[(?:"([^"]+)"|(\d+))\]/g)) {
+    if (cur === null || typeof cur !== "object") return undefined
+    cur = (cur as Record<string, unknown>)[k[1] ?? k[2]]
+  }
+  return cur
+}
+
+const pathToField = (path: string): string =>
+  path.replace(/\["([^"]+)"\]/g, ".$1").replace(/^\./, "")
+
+/**
+ * Decode unknown JSON into a `Scenario`, or fail with the first problem found, naming its
+ * field. Example: `decodeScenario({ hunters: { count: -1 } })` fails with
+ * `ScenarioError { field: "hunters.count", message: "Expected a value greater than or equal to 1" }`.
+ */
+export const decodeScenario = (input: unknown): Effect.Effect<Scenario, ScenarioError> =>
+  Effect.suspend(() => {
+    if (input === null || typeof input !== "object" || Array.isArray(input))
+      return Effect.fail(new ScenarioError({ field: "(root)", message: "a scenario must be a JSON object" }))
+    const exit = Schema.decodeUnknownExit(ScenarioStruct)(input, { onExcessProperty: "error" })
+    if (Exit.isFailure(exit)) {
+      const err = Cause.squash(exit.cause)
+      const text = err instanceof Error ? err.message : String(err)
+      // The formatter prints "message\n  at ["a"]["b"][0]"; turn the path into a field name.
+      const m = /^([\s\S]*?)\n\s*at (\S+)\s*$/.exec(text)
+      let field = m ? pathToField(m[2]) : "(root)"
+      let message = (m ? m[1] : text).trim().replace(/^Expected no excess property$/, "is not a known field")
+      // A union of { kind: ... } variants reports the whole union; name the discriminant instead.
+      const kinds = [...message.matchAll(/"(?:kind|model)": "(\w+)"/g)].map((k) => k[1])
+      if (message.startsWith("Expected {") && kinds.length > 0) {
+        const tag = message.includes('"model":') ? "model" : "kind"
+        const got = valueAt(input, m ? m[2] : "")
+        const value = got !== null && typeof got === "object" ? (got as Record<string, unknown>)[tag] : undefined
+        if (value === undefined || !kinds.includes(String(value))) {
+          field = field === "(root)" ? tag : `${field}.${tag}`
+          message = `${value === undefined ? "is missing" : `unknown ${tag} ${JSON.stringify(value)}`}; expected one of ${kinds.join(", ")}`
+        }
+      }
+      if (/^Expected (number|string|boolean|an integer)/.test(message) && m) {
+        const got = valueAt(input, m[2])
+        if (got !== undefined) message = `${message}, got ${JSON.stringify(got)}`
+      }
+      return Effect.fail(new ScenarioError({ field, message }))
+    }
+    const problems = crossFieldProblems(exit.value)
+    if (problems.length > 0) return Effect.fail(new ScenarioError(problems[0]))
+    return Effect.succeed(exit.value)
+  })
+
+/** Synchronous variant for plain code (tests, the browser worker): throws `ScenarioError`. */
+export const decodeScenarioSync = (input: unknown): Scenario => Effect.runSync(decodeScenario(input))
+
+/** Parse scenario JSON text; an empty file or bad JSON becomes a `ScenarioError` on `(root)`. */
+export const parseJson = (text: string): Effect.Effect<unknown, ScenarioError> =>
+  text.trim() === ""
+    ? Effect.fail(new ScenarioError({ field: "(root)", message: "the file is empty" }))
+    : Effect.try({
+        try: () => JSON.parse(text) as unknown,
+        catch: (e) => new ScenarioError({ field: "(root)", message: `not valid JSON: ${(e as Error).message}` })
+      })
+
+/** Parse JSON text and decode it. Example: `parseScenario('{"hunters":{"count":10}}')`. */
+export const parseScenario = (text: string): Effect.Effect<Scenario, ScenarioError> =>
+  Effect.flatMap(parseJson(text), decodeScenario)
