@@ -100,7 +100,7 @@ export interface TimelineRow {
 }
 
 export interface DriverOptions {
-  /** "heap" (default) or "wheel". */
+  /** "wheel" (default, ~3× faster here) or "heap". */
   readonly queue?: "heap" | "wheel"
   /** Adapters, as the ports' layers provide them; the model's by default. */
   readonly makeStore?: (config: StoreConfig) => SyncClaimStore
@@ -159,7 +159,7 @@ export class Simulator {
   constructor(s: Scenario, opts: DriverOptions = {}) {
     this.s = s
     this.rng = new Prng(s.seed)
-    this.q = opts.queue === "wheel" ? new TimingWheel(1, 4096, 1024) : new EventHeap(1024)
+    this.q = opts.queue === "heap" ? new EventHeap(1024) : new TimingWheel()
     this.workload = new Workload(s, this.rng)
     const B = s.topology.buckets, H = s.hunters.count
     this.bucketNode = (opts.bucketToNode ?? bucketToNode)(s.topology)
@@ -305,7 +305,7 @@ export class Simulator {
       // The script runs (at tm.startAt) whether or not the client is still waiting.
       const reply =
         cmd === Command.CLAIM
-          ? this.store.claim(c.artifact[slot], c.hunter[slot], c.key[slot], tm.startAt, tm.lagMs)
+          ? this.store.claim(c.artifact[slot], c.hunter[slot], c.key[slot], tm.startAt, tm.lagMs, c.attempt[slot] > 1)
           : (this.store.balance(bucket, c.hunter[slot]), Reply.BALANCE)
       if (reply === Reply.WON) c.write[slot] = this.store.lastWrite
       outcome = tm.outcome === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply
@@ -400,7 +400,7 @@ export class Simulator {
         p99: r3(this.window.percentileMs(99)),
         max: r3(this.window.maxUs / 1000),
         backlog: this.totalInflight,
-        breakersOpen: this.client.breakers.openCount,
+        breakersOpen: this.client.breakers.openAt(this.windowEnd),
         faults
       })
       this.window.reset()

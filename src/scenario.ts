@@ -276,7 +276,9 @@ export const decodeScenario = (input: unknown): Effect.Effect<Scenario, Scenario
         const tag = message.includes('"model":') ? "model" : "kind"
         const got = valueAt(input, m ? m[2] : "")
         const value = got !== null && typeof got === "object" ? (got as Record<string, unknown>)[tag] : undefined
-        if (value === undefined || !kinds.includes(String(value))) {
+        if (got === null || typeof got !== "object") {
+          message = `expected an object with ${tag} one of ${kinds.join(", ")}, got ${JSON.stringify(got)}`
+        } else if (value === undefined || !kinds.includes(String(value))) {
           field = field === "(root)" ? tag : `${field}.${tag}`
           message = `${value === undefined ? "is missing" : `unknown ${tag} ${JSON.stringify(value)}`}; expected one of ${kinds.join(", ")}`
         }

@@ -24,7 +24,7 @@ Usage:
 Options for run:
   --seed N            override the scenario's seed (replays are byte-identical per seed)
   --json FILE         write the full report as JSON
-  --queue heap|wheel  event queue implementation (default heap)
+  --queue wheel|heap  event queue: timing wheel (default) or binary heap; same results
   --check-determinism run twice and fail (exit 2) if the reports differ
   --quiet             no progress bar
 
@@ -42,7 +42,7 @@ interface RunArgs {
 
 const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, UsageError> =>
   Effect.gen(function* () {
-    const out: RunArgs = { source: "default", queue: "heap", quiet: false, checkDeterminism: false }
+    const out: RunArgs = { source: "default", queue: "wheel", quiet: false, checkDeterminism: false }
     let positional = 0
     for (let i = 0; i < args.length; i++) {
       const a = args[i]

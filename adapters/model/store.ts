@@ -54,9 +54,9 @@ export class ModelStore implements SyncClaimStore {
    * `requestKey`; `replicationLagMs` is the node's lag at that moment (when the replica
    * will have this write). Returns a `Reply` code.
    */
-  claim(artifact: number, hunter: number, requestKey: number, now: number, replicationLagMs = 0): number {
+  claim(artifact: number, hunter: number, requestKey: number, now: number, replicationLagMs = 0, retry = true): number {
     if (artifact < 0) return Reply.NONE
-    if (this.cfg.idempotency) {
+    if (retry && this.cfg.idempotency) {
       const w = this.idem.get(requestKey)
       if (w !== undefined) return Reply.ALREADY
     }

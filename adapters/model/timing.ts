@@ -9,7 +9,7 @@
  * as in the queueing tests); with RTT jitter two requests sent microseconds apart may be
  * served in send order rather than arrival order — an error bounded by the jitter.
  */
-import type { Uniform } from "../../src/distributions.ts"
+import type { Sampler, Uniform } from "../../src/distributions.ts"
 import type { SyncTiming, TimingConfig } from "../../src/ports/Timing.ts"
 import type { FaultPlan, NodeFaults } from "../../src/faults.ts"
 import { Command } from "../../src/engine/protocol.ts"
@@ -72,6 +72,10 @@ export class ModelTiming implements SyncTiming {
   /** Time spent queued at the node (arrival → start), all nodes together. */
   readonly waitHistogram = new FastHistogram(3)
   private readonly pools: Array<Pool>
+  private readonly nodeFaults: ReadonlyArray<NodeFaults>
+  private readonly rtt: Sampler
+  private readonly service: ReadonlyArray<Sampler>
+  private readonly baseLagMs: number
   // Results of the last `send`, read by the driver (no allocation per request).
   outcome = 0
   startAt = 0
@@ -87,6 +91,10 @@ export class ModelTiming implements SyncTiming {
     this.queueWait = new Float64Array(cfg.nodes)
     this.served = new Float64Array(cfg.nodes)
     this.pools = Array.from({ length: cfg.nodes }, () => new Pool(cfg.poolSize))
+    this.nodeFaults = cfg.plan.nodes
+    this.rtt = cfg.rtt
+    this.service = cfg.service
+    this.baseLagMs = cfg.baseLagMs
   }
 
   /** Apply a pool-size change (poolShrink start or end) at time `now`. */
@@ -107,11 +115,11 @@ export class ModelTiming implements SyncTiming {
       this.replyAt = deadline
       return
     }
-    const half = this.cfg.rtt.sample(rng) / 2
+    const half = this.rtt.sample(rng) / 2
     const arrive = sendAt + half
-    const nf = this.cfg.plan.nodes[node]
+    const nf = this.nodeFaults[node]
     let start = Math.max(arrive, this.nodeFree[node])
-    let service = this.cfg.service[cmd].sample(rng)
+    let service = this.service[cmd].sample(rng)
     if (nf.any) {
       const downAt = downBetween(nf, arrive, Infinity)
       if (downAt >= 0 && downAt <= arrive) {
@@ -133,7 +141,7 @@ export class ModelTiming implements SyncTiming {
     this.served[node]++
     this.nodeFree[node] = finish
     this.startAt = start
-    this.lagMs = nf.any ? lagAt(nf, start, this.cfg.baseLagMs) : this.cfg.baseLagMs
+    this.lagMs = nf.any ? lagAt(nf, start, this.baseLagMs) : this.baseLagMs
     if (nf.any) {
       const diedAt = downBetween(nf, start, finish)
       if (diedAt > start) {

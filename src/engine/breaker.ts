@@ -35,6 +35,13 @@ export class Breakers {
     this.trips = new Int32Array(n)
   }
 
+  /** How many breakers are open (rejecting) at time `t`. */
+  openAt(t: number): number {
+    let n = 0
+    for (let b = 0; b < this.state.length; b++) if (this.state[b] === OPEN && t < this.openUntil[b]) n++
+    return n
+  }
+
   /** May a request to bucket `b` be sent at time `t`? Counts half-open probes. */
   allow(b: number, t: number): boolean {
     if (!this.policy.enabled) return true

@@ -10,6 +10,13 @@ import * as hdr from "hdr-histogram-js"
 
 const MAX_US = 0xffffffff
 
+/** The gap between x and the next larger double (for x ≥ 0). */
+const ulp = (x: number): number => {
+  if (x === 0) return Number.MIN_VALUE
+  const e = Math.floor(Math.log2(x))
+  return 2 ** (e - 52)
+}
+
 export class FastHistogram {
   readonly counts: Uint32Array
   private readonly halfMag: number
@@ -69,7 +76,9 @@ export class FastHistogram {
    */
   percentileMs(p: number): number {
     if (this.total === 0) return 0
-    const want = Math.max(1, Math.ceil((Math.min(p, 100) / 100) * this.total))
+    // As HdrHistogram: subtract one ulp before rounding up, so 0.999 × 1000 is rank 999.
+    const fp = (Math.min(p, 100) / 100) * this.total
+    const want = Math.max(1, Math.ceil(fp - ulp(fp)))
     let seen = 0
     const c = this.counts
     for (let i = 0; i < c.length; i++) {

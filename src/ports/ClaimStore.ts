@@ -32,8 +32,12 @@ export interface WriteEntry {
 
 /** The synchronous store the discrete-event driver calls on its hot path. */
 export interface SyncClaimStore {
-  /** Run the claim script; returns a Reply code. */
-  claim(artifact: number, hunter: number, requestKey: number, now: number, replicationLagMs: number): number
+  /**
+   * Run the claim script; returns a Reply code. `retry` says the key may have been sent
+   * before (a first attempt's fresh key cannot have an idempotency record, so the model
+   * skips the lookup; the Lua script always checks).
+   */
+  claim(artifact: number, hunter: number, requestKey: number, now: number, replicationLagMs: number, retry: boolean): number
   /** A hunter's balance in one bucket. */
   balance(bucket: number, hunter: number): number
   /** Write index of the last win `claim` applied. */

@@ -1,0 +1,140 @@
+/**
+ * Benchmarks (`npm run bench`; not a test). Prints one JSON line per benchmark and rewrites
+ * the generated section of BENCHMARKS.md. Every engine figure is paired with a baseline run
+ * in the same process (these machines are shared and noisy: compare ratios, not absolutes).
+ *
+ *   reference      the `reference` preset end to end (15 000 hunters, 60 simulated minutes)
+ *                  vs a bare event loop over the same event count on the same queue
+ *   queue-*        the event heap vs the timing wheel on the same synthetic event stream
+ *   memory         steady-state heap per hunter at 100 000 hunters (vs 1 000)
+ *
+ * Options: --quick (a 10-minute reference, for a fast look), --no-write (leave BENCHMARKS.md).
+ */
+import { readFileSync, writeFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { Prng } from "../sim/prng.ts"
+import { EventHeap, TimingWheel, type EventQueue } from "../sim/queue.ts"
+import { Simulator, simulate } from "../sim/driver.ts"
+import { presets } from "../src/presets.ts"
+import { decodeScenarioSync, type Scenario } from "../src/scenario.ts"
+
+const args = new Set(process.argv.slice(2))
+const quick = args.has("--quick")
+const results: Array<Record<string, unknown>> = []
+const emit = (r: Record<string, unknown>) => {
+  results.push(r)
+  process.stdout.write(JSON.stringify(r) + "\n")
+}
+
+const referenceScenario = (): Scenario => {
+  const input = structuredClone(presets.reference) as { durationMs: number; faults: Array<{ atMs: number; durationMs: number }> }
+  if (quick) {
+    input.durationMs = 600_000
+    input.faults = input.faults.filter((f) => f.atMs + f.durationMs <= input.durationMs)
+  }
+  return decodeScenarioSync(input)
+}
+
+/**
+ * The physical floor: the same number of events through the same queue, each event popping
+ * and scheduling its successor (half ~1 ms ahead like a reply, half ~1.2 s like a next poll),
+ * with one PRNG draw per event and nothing else.
+ */
+const bareLoop = (q: EventQueue, pending: number, events: number): number => {
+  const rng = new Prng(1)
+  for (let i = 0; i < pending; i++) q.push(rng.next() * 1200, i)
+  const t0 = performance.now()
+  let acc = 0
+  for (let e = 0; e < events; e++) {
+    const p = q.pop()
+    acc += p
+    const u = rng.next()
+    q.push(q.time + ((e & 1) === 1 ? 0.3 + u : 1000 + 400 * u), p)
+  }
+  const ms = performance.now() - t0
+  if (acc < 0) throw new Error("unreachable")
+  return ms
+}
+
+const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+// 1. The reference hunt vs the bare loop.
+{
+  const s = referenceScenario()
+  const t0 = performance.now()
+  const raw = simulate(s)
+  const wallMs = performance.now() - t0
+  const bareMs = bareLoop(new EventHeap(1024), s.hunters.count, raw.events)
+  const eventsPerSec = (raw.events / wallMs) * 1000
+  const baselineEventsPerSec = (raw.events / bareMs) * 1000
+  emit({
+    bench: quick ? "reference-10min" : "reference",
+    events: raw.events,
+    requests: raw.requests,
+    wallMs: Math.round(wallMs),
+    eventsPerSec: Math.round(eventsPerSec),
+    baselineEventsPerSec: Math.round(baselineEventsPerSec),
+    ratio: Math.round((eventsPerSec / baselineEventsPerSec) * 1000) / 1000,
+    targetWallMs: 20_000,
+    targetRatio: 0.3
+  })
+}
+
+// 2. Heap vs wheel on the same stream, alternated, 3 rounds each; median.
+{
+  const events = 20_000_000
+  const heap: Array<number> = [], wheel: Array<number> = []
+  for (let round = 0; round < 3; round++) {
+    heap.push(bareLoop(new EventHeap(1024), 15_000, events))
+    wheel.push(bareLoop(new TimingWheel(), 15_000, events))
+  }
+  const h = median(heap), w = median(wheel)
+  emit({ bench: "queue-heap", events, wallMs: Math.round(h), eventsPerSec: Math.round((events / h) * 1000), baselineEventsPerSec: Math.round((events / h) * 1000), ratio: 1 })
+  emit({ bench: "queue-wheel", events, wallMs: Math.round(w), eventsPerSec: Math.round((events / w) * 1000), baselineEventsPerSec: Math.round((events / h) * 1000), ratio: Math.round((h / w) * 1000) / 1000 })
+}
+
+// 3. Memory: heap per hunter at steady state (after 20 simulated seconds), 100 000 vs 1 000.
+{
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (!gc) throw new Error("run with --expose-gc (npm run bench does)")
+  const steady = (hunters: number): number => {
+    const s = decodeScenarioSync({ ...(structuredClone(presets.reference) as object), durationMs: 60_000, faults: [], hunters: { count: hunters } })
+    const sim = new Simulator(s)
+    while (sim.now < 20_000 && !sim.step(100_000));
+    gc()
+    gc()
+    const m = process.memoryUsage()
+    const used = m.heapUsed + m.arrayBuffers // typed arrays live outside the JS heap
+    if (sim.events < 0) throw new Error("unreachable") // keep sim alive until measured
+    return used
+  }
+  steady(1000) // warm up code and module state
+  const small = steady(1000)
+  const big = steady(100_000)
+  const perHunter = (big - small) / 99_000
+  emit({ bench: "memory", hunters: 100_000, heapBytes: big, baselineHeapBytes: small, bytesPerHunter: Math.round(perHunter), targetBytesPerHunter: 300 })
+}
+
+// BENCHMARKS.md: replace the generated block.
+if (!args.has("--no-write")) {
+  const file = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url))
+  const begin = "<!-- bench:begin -->", end = "<!-- bench:end -->"
+  let md: string
+  try {
+    md = readFileSync(file, "utf8")
+  } catch {
+    md = `# Benchmarks\n\n${begin}\n${end}\n`
+  }
+  const block = [
+    begin,
+    `Last run: \`npm run bench${quick ? " -- --quick" : ""}\` on ${process.platform}/${process.arch}, Node ${process.version}.`,
+    "",
+    "```jsonl",
+    ...results.map((r) => JSON.stringify(r)),
+    "```",
+    end
+  ].join("\n")
+  const i = md.indexOf(begin), j = md.indexOf(end)
+  md = i >= 0 && j > i ? md.slice(0, i) + block + md.slice(j + end.length) : `${md.trimEnd()}\n\n${block}\n`
+  writeFileSync(file, md)
+}
