@@ -126,10 +126,9 @@ export class TimingWheel implements EventQueue {
   private readonly head: Int32Array
   private readonly bits: Uint32Array
   private readonly span: number // ring slots per bitmap word
-  private times: Float64Array
-  private seqs: Float64Array
-  private payloads: Int32Array
-  private next: Int32Array
+  // Node storage, interleaved [time, seq, payload, next] so one node is one cache line
+  // (separate arrays cost four misses per event on a 15 000-event queue).
+  private d: Float64Array
   private freeTop = -1 // free list threaded through `next`
   private used = 0
   private readonly overflow = new EventHeap()
@@ -150,10 +149,7 @@ export class TimingWheel implements EventQueue {
     this.head = new Int32Array(slots).fill(-1)
     this.bits = new Uint32Array(Math.max(1, slots >>> 5))
     this.span = Math.min(32, slots)
-    this.times = new Float64Array(capacity)
-    this.seqs = new Float64Array(capacity)
-    this.payloads = new Int32Array(capacity)
-    this.next = new Int32Array(capacity)
+    this.d = new Float64Array(Math.max(1, capacity) * 4)
   }
 
   get size(): number {
@@ -163,29 +159,23 @@ export class TimingWheel implements EventQueue {
   private alloc(): number {
     if (this.freeTop >= 0) {
       const node = this.freeTop
-      this.freeTop = this.next[node]
+      this.freeTop = this.d[node * 4 + 3]
       return node
     }
-    if (this.used === this.times.length) {
-      const cap = this.used * 2
-      const t = new Float64Array(cap), s = new Float64Array(cap), p = new Int32Array(cap), x = new Int32Array(cap)
-      t.set(this.times)
-      s.set(this.seqs)
-      p.set(this.payloads)
-      x.set(this.next)
-      this.times = t
-      this.seqs = s
-      this.payloads = p
-      this.next = x
+    if (this.used * 4 === this.d.length) {
+      const d = new Float64Array(this.d.length * 2)
+      d.set(this.d)
+      this.d = d
     }
     return this.used++
   }
 
   push(time: number, payload: number): void {
     const node = this.alloc()
-    this.times[node] = time
-    this.seqs[node] = this.seq++
-    this.payloads[node] = payload
+    const d = this.d, b = node * 4
+    d[b] = time
+    d[b + 1] = this.seq++
+    d[b + 2] = payload
     this.n++
     this.place(node, Math.floor(time * this.perMs))
   }
@@ -194,10 +184,10 @@ export class TimingWheel implements EventQueue {
     if (slot <= this.curSlot) this.insertCurrent(node)
     else if (slot - this.curSlot < this.nSlots) {
       const idx = slot & this.mask
-      this.next[node] = this.head[idx]
+      this.d[node * 4 + 3] = this.head[idx]
       this.head[idx] = node
       this.bits[idx >>> 5] |= 1 << (idx & 31)
-    } else this.overflow.push(this.times[node], node)
+    } else this.overflow.push(this.d[node * 4], node)
   }
 
   /** Insert into the unread, sorted tail of the slot being drained. */
@@ -207,13 +197,14 @@ export class TimingWheel implements EventQueue {
       c.set(this.cur)
       this.cur = c
     }
-    const cur = this.cur, times = this.times, seqs = this.seqs
-    const t = times[node], s = seqs[node]
+    const cur = this.cur, d = this.d
+    const t = d[node * 4], s = d[node * 4 + 1]
     let j = this.len
     while (j > this.pos) {
-      const m = cur[j - 1]
-      if (times[m] < t || (times[m] === t && seqs[m] < s)) break
-      cur[j] = m
+      const m = cur[j - 1] * 4
+      const mt = d[m]
+      if (mt < t || (mt === t && d[m + 1] < s)) break
+      cur[j] = cur[j - 1]
       j--
     }
     cur[j] = node
@@ -223,11 +214,12 @@ export class TimingWheel implements EventQueue {
   pop(): number {
     if (this.pos === this.len) this.advance()
     const node = this.cur[this.pos++]
-    this.time = this.times[node]
-    this.next[node] = this.freeTop
+    const d = this.d, b = node * 4
+    this.time = d[b]
+    d[b + 3] = this.freeTop
     this.freeTop = node
     this.n--
-    return this.payloads[node]
+    return d[b + 2]
   }
 
   /** The first occupied ring slot after the current one (absolute index), or Infinity. */
@@ -261,14 +253,14 @@ export class TimingWheel implements EventQueue {
       this.head[idx] = -1
       this.bits[idx >>> 5] &= ~(1 << (idx & 31))
       while (node >= 0) {
-        const nx = this.next[node]
+        const nx = this.d[node * 4 + 3]
         this.insertCurrent(node)
         node = nx
       }
     }
     while (this.overflow.size > 0 && Math.floor(this.overflow.peekTime() * this.perMs) < slot + this.nSlots) {
       const o = this.overflow.pop()
-      this.place(o, Math.floor(this.times[o] * this.perMs))
+      this.place(o, Math.floor(this.d[o * 4] * this.perMs))
     }
   }
 }

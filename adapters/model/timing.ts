@@ -27,40 +27,73 @@ export const Outcome = {
   POOL_TIMEOUT: 3
 } as const
 
-/** A min-heap of connection free times; its length is the pool's current size. */
+/**
+ * A client connection pool: a min-heap of the release times of busy connections (at most
+ * `cap` of them). A request takes a connection at once if fewer than `cap` are busy, else
+ * when the earliest busy one is released — FIFO multi-server queueing. Only busy
+ * connections are kept, so the heap stays as small as the number in flight.
+ */
 class Pool {
-  free: Float64Array
-  n: number
+  private busy: Float64Array
+  private n = 0
+  private cap: number
+  private full = false
   constructor(size: number) {
-    this.free = new Float64Array(size)
-    this.n = size
+    this.busy = new Float64Array(size)
+    this.cap = size
   }
-  min(): number {
-    return this.free[0]
+  /** When a request wanting a connection at `t` gets one. Follow with `occupy`, or nothing. */
+  acquire(t: number): number {
+    const b = this.busy
+    while (this.n > 0 && b[0] <= t) this.removeMin()
+    this.full = this.n >= this.cap
+    return this.full ? b[0] : t
   }
-  /** Replace the earliest-free connection's free time (it was taken until `until`). */
-  replaceMin(until: number): void {
-    const f = this.free, n = this.n
+  /** The connection handed out by the last `acquire` is busy until `until`. */
+  occupy(until: number): void {
+    if (this.full) this.siftDown(until)
+    else {
+      const b = this.busy
+      let i = this.n++
+      while (i > 0) {
+        const parent = (i - 1) >> 1
+        if (b[parent] <= until) break
+        b[i] = b[parent]
+        i = parent
+      }
+      b[i] = until
+    }
+  }
+  private removeMin(): void {
+    const last = this.busy[--this.n]
+    if (this.n > 0) this.siftDown(last)
+  }
+  /** Put `v` at the root and restore the heap. */
+  private siftDown(v: number): void {
+    const b = this.busy, n = this.n
     let i = 0
     for (;;) {
       let c = 2 * i + 1
       if (c >= n) break
-      if (c + 1 < n && f[c + 1] < f[c]) c++
-      if (until <= f[c]) break
-      f[i] = f[c]
+      if (c + 1 < n && b[c + 1] < b[c]) c++
+      if (v <= b[c]) break
+      b[i] = b[c]
       i = c
     }
-    f[i] = until
+    b[i] = v
   }
-  /** Keep only the `size` connections that are busy longest (the others close when released). */
+  /**
+   * Change the pool's size at `now`. Shrinking below the number busy: the connections
+   * released first are the ones closed, so the next request waits for the rest to drop
+   * under the new size.
+   */
   resize(size: number, now: number): void {
-    const vals = Array.from(this.free.subarray(0, this.n)).sort((a, b) => a - b)
-    if (size < this.n) vals.splice(0, this.n - size)
-    else while (vals.length < size) vals.unshift(now)
-    vals.sort((a, b) => a - b) // a sorted array is a valid min-heap
-    if (this.free.length < size) this.free = new Float64Array(size)
-    this.free.set(vals)
-    this.n = size
+    const live = Array.from(this.busy.subarray(0, this.n)).filter((x) => x > now).sort((a, b) => a - b)
+    if (live.length > size) live.splice(0, live.length - size)
+    if (this.busy.length < Math.max(size, live.length)) this.busy = new Float64Array(Math.max(size, live.length))
+    this.busy.set(live) // a sorted array is a valid min-heap
+    this.n = live.length
+    this.cap = size
   }
 }
 
@@ -109,7 +142,7 @@ export class ModelTiming implements SyncTiming {
    */
   send(node: number, cmd: number, t: number, deadline: number, rng: Uniform): void {
     const pool = this.pools[node]
-    const sendAt = Math.max(t, pool.min())
+    const sendAt = pool.acquire(t)
     if (sendAt > deadline) {
       this.outcome = Outcome.POOL_TIMEOUT
       this.replyAt = deadline
@@ -151,13 +184,13 @@ export class ModelTiming implements SyncTiming {
     }
     this.outcome = Outcome.REPLY
     this.replyAt = finish + half
-    pool.replaceMin(this.replyAt)
+    pool.occupy(this.replyAt)
   }
 
   private fail(pool: Pool, outcome: number, at: number): void {
     this.outcome = outcome
     this.replyAt = at
-    pool.replaceMin(at)
+    pool.occupy(at)
   }
 }
 

@@ -105,7 +105,7 @@ describe("in-process determinism", () => {
   })
 
   it("heap and timing-wheel queues give the identical deterministic report", () => {
-    expect(stable(simulate(scenario, { queue: "wheel" }))).toBe(firstJson)
+    expect(stable(simulate(scenario, { queue: "heap" }))).toBe(firstJson)
   })
 
   it("heap and wheel agree on an open-model hunt too", () => {
@@ -113,7 +113,7 @@ describe("in-process determinism", () => {
       ...input,
       hunters: { ...input.hunters, behaviour: { model: "open", ratePerSec: 800 } }
     })
-    expect(stable(simulate(open, { queue: "wheel" }))).toBe(stable(simulate(open)))
+    expect(stable(simulate(open, { queue: "heap" }))).toBe(stable(simulate(open)))
   })
 
   it("the report's own claim holds: only sim.wallMs and sim.eventsPerSec depend on wall time", () => {
@@ -160,10 +160,10 @@ describe("cross-process determinism (the real CLI)", () => {
     expect(JSON.parse(strip(text1))).toEqual(withoutWallClock(inProcess))
   })
 
-  it("the CLI's --queue wheel writes the same report as the default heap", () => {
+  it("the CLI's --queue heap writes the same report as the default timing wheel", () => {
     const file = join(dir, "scenario-q.json")
     writeFileSync(file, JSON.stringify(input))
-    const heap = JSON.parse(runCli(file, join(dir, "heap.json"))) as Report
+    const heap = JSON.parse(runCli(file, join(dir, "heap.json"), ["--queue", "heap"])) as Report
     const wheel = JSON.parse(runCli(file, join(dir, "wheel.json"), ["--queue", "wheel"])) as Report
     expect(withoutWallClock(wheel)).toEqual(withoutWallClock(heap))
   })
