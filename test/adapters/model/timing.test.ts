@@ -1,0 +1,112 @@
+// The timing model on hand-checkable cases: constant service and RTT, so every start and
+// reply time follows from the rules (pool FIFO, node FIFO, pause, crash, spike, shrink).
+import { describe, expect, it } from "vitest"
+import { ModelTiming, Outcome } from "../../../adapters/model/timing.ts"
+import { compile, normalQuantile } from "../../../src/distributions.ts"
+import { Command } from "../../../src/engine/protocol.ts"
+import { compileFaults } from "../../../src/faults.ts"
+import { decodeScenarioSync, type ScenarioInput } from "../../../src/scenario.ts"
+import { Prng } from "../../../sim/prng.ts"
+
+const rng = new Prng(1)
+
+const make = (over: Partial<ScenarioInput> = {}, poolSize = 1) => {
+  const s = decodeScenarioSync({ durationMs: 100_000, topology: { nodes: 1, buckets: 1, poolSize, rttMs: { kind: "constant", ms: 2 } }, ...over })
+  return new ModelTiming({
+    nodes: 1,
+    poolSize,
+    rtt: compile({ kind: "constant", ms: 2 }),
+    service: [compile({ kind: "constant", ms: 10 }), compile({ kind: "constant", ms: 1 })],
+    baseLagMs: 1,
+    plan: compileFaults(s)
+  })
+}
+
+describe("ModelTiming", () => {
+  it("one connection: requests wait for the pool, then RTT/2 + service + RTT/2", () => {
+    const t = make()
+    t.send(0, Command.CLAIM, 0, 1000, rng)
+    expect([t.outcome, t.startAt, t.replyAt]).toEqual([Outcome.REPLY, 1, 12])
+    // Sent at 5 but the only connection is busy until 12.
+    t.send(0, Command.CLAIM, 5, 1000, rng)
+    expect([t.startAt, t.replyAt]).toEqual([13, 24])
+    // A deadline before the connection frees: never sent.
+    t.send(0, Command.CLAIM, 6, 20, rng)
+    expect([t.outcome, t.replyAt]).toEqual([Outcome.POOL_TIMEOUT, 20])
+  })
+
+  it("many connections: the node's single thread queues them FIFO", () => {
+    const t = make({}, 10)
+    const starts: Array<number> = []
+    for (let i = 0; i < 3; i++) {
+      t.send(0, Command.CLAIM, 0, 1000, rng)
+      starts.push(t.startAt)
+    }
+    expect(starts).toEqual([1, 11, 21])
+    expect(t.queueWait[0]).toBe(0 + 10 + 20)
+  })
+
+  it("a pause holds requests until it ends; a script spike slows claims only", () => {
+    const t = make({
+      faults: [
+        { kind: "pause", atMs: 100, durationMs: 50, target: 0 },
+        { kind: "latencySpike", atMs: 300, durationMs: 50, target: 0, extraMs: 5, scope: "script" }
+      ]
+    }, 10)
+    t.send(0, Command.CLAIM, 110, 1000, rng)
+    expect([t.startAt, t.replyAt]).toEqual([150, 161])
+    t.send(0, Command.CLAIM, 310, 1000, rng)
+    expect(t.replyAt).toBe(311 + 15 + 1)
+    t.send(0, Command.BALANCE, 330, 1000, rng)
+    expect(t.replyAt).toBe(331 + 1 + 1)
+  })
+
+  it("a crashed node refuses at once; one dying mid-script applied it but never replied", () => {
+    const t = make({ faults: [{ kind: "crash", atMs: 1000, durationMs: 10_000, target: 0 }] }, 10)
+    t.send(0, Command.CLAIM, 990, 5000, rng) // starts 991, would finish 1001: dies mid-script
+    expect([t.outcome, t.startAt, t.replyAt]).toEqual([Outcome.APPLIED_NO_REPLY, 991, 1001])
+    t.send(0, Command.CLAIM, 1500, 5000, rng) // down (failover takes detection + promotion)
+    expect([t.outcome, t.replyAt]).toEqual([Outcome.CONNECTION, 1502])
+    t.send(0, Command.CLAIM, 3500, 5000, rng) // promoted at 1000 + 2000 + 400
+    expect(t.outcome).toBe(Outcome.REPLY)
+  })
+
+  it("a pool shrink makes requests wait until the busy connections drop under the new size", () => {
+    const t = make({}, 3)
+    for (let i = 0; i < 3; i++) t.send(0, Command.CLAIM, 0, 1000, rng) // replies at 12, 22, 32
+    t.resizePool(0, 2, 0)
+    t.send(0, Command.CLAIM, 0, 1000, rng)
+    // At most two busy: wait for the first release (12), arrive 13, queue behind 31.
+    expect([t.startAt, t.replyAt]).toEqual([31, 42])
+    const u = make({}, 3)
+    for (let i = 0; i < 3; i++) u.send(0, Command.CLAIM, 0, 1000, rng)
+    u.resizePool(0, 1, 0)
+    u.send(0, Command.CLAIM, 0, 1000, rng)
+    // At most one busy: all three must be released (32), arrive 33.
+    expect(u.startAt).toBe(33)
+    u.resizePool(0, 3, 40)
+    u.send(0, Command.CLAIM, 40, 1000, rng)
+    expect(u.startAt).toBe(43) // grown back: a connection at once (40), arrives 41, queued behind 43
+  })
+})
+
+describe("lognormal sampling", () => {
+  it("matches the exact quantile function within 2e-4 everywhere and has the asked mean and p99", () => {
+    const d = compile({ kind: "lognormal", meanMs: 0.05, p99Ms: 0.25 })
+    const Z99 = 2.3263478740408408
+    const s = Z99 - Math.sqrt(Z99 * Z99 - 2 * Math.log(5))
+    const mu = Math.log(0.05) - (s * s) / 2
+    let worst = 0
+    for (let k = 1; k < 200_000; k++) {
+      const u = k / 200_000
+      const got = d.sample({ next: () => u })
+      worst = Math.max(worst, Math.abs(got / Math.exp(mu + s * normalQuantile(u)) - 1))
+    }
+    expect(worst).toBeLessThan(2e-4)
+    const r = new Prng(9)
+    const xs = Float64Array.from({ length: 400_000 }, () => d.sample(r)).sort()
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length
+    expect(Math.abs(mean / 0.05 - 1)).toBeLessThan(0.01)
+    expect(Math.abs(xs[Math.floor(xs.length * 0.99)] / 0.25 - 1)).toBeLessThan(0.02)
+  })
+})
