@@ -10,7 +10,7 @@ import { Faults } from "./ports/Faults.ts"
 import { Timing } from "./ports/Timing.ts"
 import { Topology } from "./ports/Topology.ts"
 import { buildReport, type Report } from "./report.ts"
-import type { Scenario } from "./scenario.ts"
+import { decodeScenario, type Scenario } from "./scenario.ts"
 
 export interface RunOptions {
   /** Preset name or file the scenario came from, for the replay command. */
@@ -24,10 +24,13 @@ export interface RunOptions {
 
 export const Simulation = {
   /**
-   * Run a decoded scenario on the provided adapters. Example:
-   * `Simulation.run(s, { source: "default" }).pipe(Effect.provide(layerModel), Effect.runPromise)`.
+   * Decode a scenario (JSON value or an already decoded `Scenario`) and run it on the
+   * provided adapters: an `Effect<Report, ScenarioError, ClaimStore | Timing | Topology |
+   * Faults>`. Example:
+   * `Simulation.run(json, { source: "default" }).pipe(Effect.provide(layerModel), Effect.runPromise)`.
    */
-  run: Effect.fn("Simulation.run")(function* (scenario: Scenario, options: RunOptions = {}) {
+  run: Effect.fn("Simulation.run")(function* (input: unknown, options: RunOptions = {}) {
+    const scenario: Scenario = yield* decodeScenario(input)
     const store = yield* ClaimStore
     const timing = yield* Timing
     const topology = yield* Topology
