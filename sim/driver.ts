@@ -344,8 +344,7 @@ export class Simulator {
     this.bucketRequests[bucket]++
     if (result > 0) {
       const ms = t - c.intended[slot]
-      this.latency.recordMs(ms)
-      this.window.recordMs(ms)
+      this.latency.recordBothMs(this.window, ms)
       this.bucketLatency[bucket].recordMs(ms)
       this.ok++
       this.wOk++

@@ -23,7 +23,6 @@ export class FastHistogram {
   private readonly base: number // 21 - (halfMag - 10): bucket index offset for clz32
   total = 0
   maxUs = 0
-  minUs = MAX_US
   sumUs = 0
 
   readonly digits: 2 | 3
@@ -54,7 +53,26 @@ export class FastHistogram {
     this.total++
     this.sumUs += v
     if (v > this.maxUs) this.maxUs = v
-    if (v < this.minUs) this.minUs = v
+  }
+
+  /**
+   * Record the same latency here and in `other` (same digits): one bin computation for
+   * both — the driver records every request into the run's and the current second's
+   * histograms. Example: `overall.recordBothMs(window, 1.5)`.
+   */
+  recordBothMs(other: FastHistogram, ms: number): void {
+    let v = Math.round(ms * 1000)
+    if (v > MAX_US) v = MAX_US
+    else if (v < 0) v = 0
+    const i = this.index(v)
+    this.counts[i]++
+    this.total++
+    this.sumUs += v
+    if (v > this.maxUs) this.maxUs = v
+    other.counts[i]++
+    other.total++
+    other.sumUs += v
+    if (v > other.maxUs) other.maxUs = v
   }
 
   /** The lowest and highest value (µs) that share bin `i`. */
@@ -98,7 +116,6 @@ export class FastHistogram {
     this.total += o.total
     this.sumUs += o.sumUs
     if (o.maxUs > this.maxUs) this.maxUs = o.maxUs
-    if (o.minUs < this.minUs) this.minUs = o.minUs
   }
 
   reset(): void {
@@ -107,7 +124,6 @@ export class FastHistogram {
     this.total = 0
     this.sumUs = 0
     this.maxUs = 0
-    this.minUs = MAX_US
   }
 
   /** The same counts as an hdr-histogram-js histogram (values in µs). */

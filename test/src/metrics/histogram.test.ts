@@ -145,4 +145,26 @@ describe("FastHistogram vs hdr-histogram-js", () => {
     const vs = Array.from({ length: 1000 }, (_, i) => i + 1) // 1..1000 ms: ranks 999 and 1000 sit in different bins
     percentilesMatch(vs, 3)
   })
+
+  it("recordBothMs fills both histograms exactly as two recordMs calls would", () =>
+    checkProperty(
+      "recordBothMs",
+      "test/src/metrics/histogram.test.ts",
+      fc.property(fc.array(fc.integer({ min: 0, max: 5_000_000 }).map((us) => us / 1000), { maxLength: 300 }), (ms) => {
+        const a = new FastHistogram(3), b = new FastHistogram(3), c = new FastHistogram(3), d = new FastHistogram(3)
+        b.recordMs(42) // the second one may already hold other values
+        d.recordMs(42)
+        for (const x of ms) {
+          a.recordBothMs(b, x)
+          c.recordMs(x)
+          d.recordMs(x)
+        }
+        for (const [got, want] of [[a, c], [b, d]] as const) {
+          expect(got.total).toBe(want.total)
+          expect(got.sumUs).toBe(want.sumUs)
+          expect(got.maxUs).toBe(want.maxUs)
+          expect(Array.from(got.counts)).toEqual(Array.from(want.counts))
+        }
+      })
+    ))
 })
