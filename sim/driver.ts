@@ -292,9 +292,9 @@ export class Simulator {
       this.end(slot, t)
       return
     }
-    const bucket = c.bucket[slot]
+    const bucket = c.bucket(slot)
     const node = this.bucketNode[bucket]
-    const cmd = c.command[slot]
+    const cmd = c.command(slot)
     const deadline = t + c.timeoutMs
     const tm = this.timing
     tm.send(node, cmd, t, deadline, this.rng)
@@ -305,9 +305,9 @@ export class Simulator {
       // The script runs (at tm.startAt) whether or not the client is still waiting.
       const reply =
         cmd === Command.CLAIM
-          ? this.store.claim(c.artifact[slot], c.hunter[slot], c.key[slot], tm.startAt, tm.lagMs, c.attempt[slot] > 1)
-          : (this.store.balance(bucket, c.hunter[slot]), Reply.BALANCE)
-      if (reply === Reply.WON) c.write[slot] = this.store.lastWrite
+          ? this.store.claim(c.artifact(slot), c.hunter(slot), c.key(slot), tm.startAt, tm.lagMs, c.attempt(slot) > 1)
+          : (this.store.balance(bucket, c.hunter(slot)), Reply.BALANCE)
+      if (reply === Reply.WON) c.setWrite(slot, this.store.lastWrite)
       outcome = tm.outcome === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply
     }
     let at = tm.replyAt
@@ -315,7 +315,7 @@ export class Simulator {
       at = deadline
       outcome = -ErrorKind.TIMEOUT
     }
-    c.result[slot] = outcome
+    c.setResult(slot, outcome)
     const inf = ++this.inflight[bucket]
     if (inf > this.bucketMaxBacklog[bucket]) this.bucketMaxBacklog[bucket] = inf
     this.totalInflight++
@@ -324,9 +324,9 @@ export class Simulator {
 
   private complete(slot: number, t: number): void {
     const c = this.client
-    this.inflight[c.bucket[slot]]--
+    this.inflight[c.bucket(slot)]--
     this.totalInflight--
-    if (c.settle(slot, t, c.result[slot], this.rng) === Next.RETRY) {
+    if (c.settle(slot, t, c.result(slot), this.rng) === Next.RETRY) {
       this.retries++
       this.wRetries++
       this.q.push(c.retryAt, (slot << 3) | K_RETRY)
@@ -338,29 +338,29 @@ export class Simulator {
   /** A logical request is over: count it, then schedule the hunter's next task. */
   private end(slot: number, t: number): void {
     const c = this.client
-    const bucket = c.bucket[slot]
-    const result = c.result[slot]
+    const bucket = c.bucket(slot)
+    const result = c.result(slot)
     this.wReq++
     this.bucketRequests[bucket]++
     if (result > 0) {
-      const ms = t - c.intended[slot]
+      const ms = t - c.intended(slot)
       this.latency.recordBothMs(this.window, ms)
       this.bucketLatency[bucket].recordMs(ms)
       this.ok++
       this.wOk++
       this.repliesByCode[result]++
       if (isWinAck(result)) {
-        const write = c.write[slot] >= 0 ? c.write[slot] : (this.store.idem.get(c.key[slot]) ?? -1)
-        this.acks.push({ artifact: c.artifact[slot], hunter: c.hunter[slot], write, at: t, key: c.key[slot] })
+        const write = c.write(slot) >= 0 ? c.write(slot) : (this.store.idem.get(c.key(slot)) ?? -1)
+        this.acks.push({ artifact: c.artifact(slot), hunter: c.hunter(slot), write, at: t, key: c.key(slot) })
       }
     } else {
       this.errorsByKind[-result]++
       this.wErr++
       this.bucketErrors[bucket]++
-      if (c.write[slot] >= 0) this.appliedUnacknowledged++
+      if (c.write(slot) >= 0) this.appliedUnacknowledged++
     }
     if (this.closed) {
-      const h = c.hunter[slot]
+      const h = c.hunter(slot)
       const wait = this.interval + (this.jitter > 0 ? (2 * this.rng.next() - 1) * this.jitter : 0)
       this.q.push(t + wait, (h << 3) | K_TASK)
     } else c.release(slot)
