@@ -5,6 +5,6 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 60_000,
-    reporters: ["default"]
+    reporters: ["default", "./test/support/summary-reporter.ts"]
   }
 })
