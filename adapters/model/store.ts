@@ -55,11 +55,8 @@ export class ModelStore implements SyncClaimStore {
    * will have this write). Returns a `Reply` code.
    */
   claim(artifact: number, hunter: number, requestKey: number, now: number, replicationLagMs = 0, retry = true): number {
+    if (retry && this.cfg.idempotency && this.idem.has(requestKey)) return Reply.ALREADY
     if (artifact < 0) return Reply.NONE
-    if (retry && this.cfg.idempotency) {
-      const w = this.idem.get(requestKey)
-      if (w !== undefined) return Reply.ALREADY
-    }
     const revealAt = this.cfg.artifactRevealAt[artifact]
     if (now < revealAt) return Reply.NOT_REVEALED
     if (now > revealAt + this.cfg.claimWindowMs) return Reply.EXPIRED

@@ -55,6 +55,35 @@ export interface SyncClaimStore {
   loseAll(node: number, at: number, fault: number): number
 }
 
+/** A store's final state, in a canonical order, for comparing implementations. */
+export interface StoreSnapshot {
+  /** Per artifact: the winning hunter, or -1. */
+  readonly winners: ReadonlyArray<number>
+  /** Non-zero balances as [bucket, hunter, amount], sorted. */
+  readonly balances: ReadonlyArray<readonly [number, number, number]>
+  /** Per bucket: entries kept (oldest first) and how many were ever appended. */
+  readonly streams: ReadonlyArray<{
+    readonly length: number
+    readonly appended: number
+    readonly entries: ReadonlyArray<{ readonly artifact: number; readonly hunter: number; readonly t: number }>
+  }>
+  /** Request keys with an idempotency record, sorted. */
+  readonly idempotencyKeys: ReadonlyArray<number>
+}
+
+/**
+ * The store as an asynchronous service: the Lua scripts on real Redis or on ioredis-mock,
+ * or the model behind the same interface. Calls are made one at a time in virtual-time
+ * order by the lockstep driver, or concurrently by the live driver.
+ */
+export interface AsyncClaimStore {
+  readonly name: string
+  /** Run the claim script for `hunter` on `artifact` (in `bucket`) at time `now` (ms). */
+  claim(bucket: number, artifact: number, hunter: number, requestKey: number, now: number): Promise<number>
+  balance(bucket: number, hunter: number): Promise<number>
+  snapshot(): Promise<StoreSnapshot>
+}
+
 export class ClaimStore extends Context.Service<ClaimStore, {
   readonly name: string
   readonly make: (config: StoreConfig) => SyncClaimStore

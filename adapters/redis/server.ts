@@ -1,0 +1,118 @@
+/**
+ * Start and stop throwaway redis-server processes on free loopback ports (no persistence),
+ * for the tests and benchmarks. Each server is killed when stopped, and on process exit
+ * as a last resort, so none outlives the command that started it.
+ */
+import { spawn, type ChildProcess } from "node:child_process"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { createServer, Socket } from "node:net"
+import { tmpdir } from "node:os"
+import { delimiter, join } from "node:path"
+import { Data, Effect } from "effect"
+
+export class RedisServerError extends Data.TaggedError("RedisServerError")<{ readonly message: string }> {}
+
+export const INSTALL_HINT = "redis-server was not found on PATH: install it (Debian: sudo apt-get install -y redis-server) or set REDIS_URL to a server huntbench may use"
+
+/** The redis-server binary on PATH, or undefined. */
+export const findRedisServer = (): string | undefined => {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const p = join(dir, "redis-server")
+    if (dir && existsSync(p)) return p
+  }
+  return undefined
+}
+
+/** A free TCP port on 127.0.0.1 (asks the OS for one). */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on("error", reject)
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address()
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))))
+    })
+  })
+
+const ping = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = new Socket()
+    let buf = ""
+    const done = (ok: boolean) => {
+      s.destroy()
+      resolve(ok)
+    }
+    s.setTimeout(500, () => done(false))
+    s.on("error", () => done(false))
+    s.on("data", (d) => {
+      buf += d.toString()
+      if (buf.includes("\r\n")) done(buf.startsWith("+PONG"))
+    })
+    s.connect(port, "127.0.0.1", () => s.write("PING\r\n"))
+  })
+
+export interface RedisServer {
+  readonly port: number
+  readonly url: string
+  readonly process: ChildProcess
+  stop(): Promise<void>
+}
+
+const live = new Set<ChildProcess>()
+let exitHookInstalled = false
+
+/**
+ * Start a redis-server on a free port. Example:
+ * `const s = await startRedisServer(); … await s.stop()`; `startRedisServer({ replicaOf: s.port })`.
+ */
+export const startRedisServer = async (opts: { replicaOf?: number; args?: ReadonlyArray<string> } = {}): Promise<RedisServer> => {
+  const bin = findRedisServer()
+  if (!bin) throw new RedisServerError({ message: INSTALL_HINT })
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), "huntbench-redis-"))
+  const args = [
+    "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+    "--dir", dir, "--daemonize", "no", "--enable-debug-command", "local", "--loglevel", "warning",
+    ...(opts.replicaOf !== undefined ? ["--replicaof", "127.0.0.1", String(opts.replicaOf)] : []),
+    ...(opts.args ?? [])
+  ]
+  const child = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] })
+  let stderr = ""
+  child.stderr?.on("data", (d) => (stderr += d))
+  live.add(child)
+  if (!exitHookInstalled) {
+    exitHookInstalled = true
+    process.once("exit", () => {
+      for (const c of live) c.kill("SIGKILL")
+    })
+  }
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((r) => child.once("exit", () => r()))
+      child.kill("SIGTERM")
+      const timer = setTimeout(() => child.kill("SIGKILL"), 2000)
+      await exited
+      clearTimeout(timer)
+    }
+    live.delete(child)
+    rmSync(dir, { recursive: true, force: true })
+  }
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) break
+    if (await ping(port)) return { port, url: `redis://127.0.0.1:${port}`, process: child, stop }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  await stop()
+  throw new RedisServerError({ message: `redis-server did not start on port ${port}: ${stderr.trim() || "no output"}` })
+}
+
+/** A redis-server for the life of a scope. Example: `Effect.scoped(Effect.flatMap(redisServer(), (s) => …))`. */
+export const redisServer = (opts: { replicaOf?: number } = {}) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => startRedisServer(opts),
+      catch: (e) => (e instanceof RedisServerError ? e : new RedisServerError({ message: String(e) }))
+    }),
+    (s) => Effect.promise(() => s.stop())
+  )

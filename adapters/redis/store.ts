@@ -1,0 +1,132 @@
+/**
+ * The claim store on Redis: the Lua claim script (claim.lua, the source of truth) run
+ * through ioredis `defineCommand` — EVALSHA with a fallback to EVAL — against a real server
+ * or ioredis-mock (fengari Lua 5.3, in-process). Every key is under the run's prefix; the
+ * store never touches another key, never FLUSHes, and `cleanup` removes only its own keys.
+ */
+import { readFileSync } from "node:fs"
+import type { Redis as IORedis } from "ioredis"
+import type { AsyncClaimStore, StoreConfig, StoreSnapshot } from "../../src/ports/ClaimStore.ts"
+import { Keys } from "./keys.ts"
+
+export const claimScript = readFileSync(new URL("./claim.lua", import.meta.url), "utf8")
+
+type ClaimCommand = (k1: string, k2: string, k3: string, k4: string, k5: string, ...argv: Array<string>) => Promise<[number | string, string]>
+
+/** The subset of ioredis this store uses; ioredis-mock provides the same. */
+export type RedisLike = IORedis
+
+export class RedisClaimStore implements AsyncClaimStore {
+  readonly name: string
+  readonly keys: Keys
+  private readonly redis: RedisLike
+  private readonly cfg: StoreConfig
+  private readonly claimCmd: ClaimCommand
+
+  /** Example: `const s = new RedisClaimStore("redis", client, "huntbench:r1:", cfg); await s.setup()`. */
+  constructor(name: string, redis: RedisLike, prefix: string, cfg: StoreConfig) {
+    this.name = name
+    this.redis = redis
+    this.keys = new Keys(prefix)
+    this.cfg = cfg
+    if (typeof (redis as unknown as Record<string, unknown>).hbClaim !== "function")
+      redis.defineCommand("hbClaim", { numberOfKeys: 5, lua: claimScript })
+    this.claimCmd = (redis as unknown as { hbClaim: ClaimCommand }).hbClaim.bind(redis)
+  }
+
+  /** Seed the artifacts (reveal time, window, reward) in one pipeline. */
+  async setup(): Promise<void> {
+    const p = this.redis.pipeline()
+    const { artifactBucket, artifactRevealAt, claimWindowMs, reward } = this.cfg
+    for (let a = 0; a < artifactBucket.length; a++)
+      p.hset(this.keys.artifact(artifactBucket[a], a), "revealAt", String(artifactRevealAt[a]), "windowMs", String(claimWindowMs), "reward", String(reward))
+    await p.exec()
+  }
+
+  async claim(bucket: number, artifact: number, hunter: number, requestKey: number, now: number): Promise<number> {
+    const k = this.keys
+    const r = await this.claimCmd(
+      k.artifact(bucket, artifact),
+      k.balance(bucket, hunter),
+      k.stream(bucket),
+      k.streamAppended(bucket),
+      k.idem(bucket, requestKey),
+      String(hunter),
+      String(now),
+      String(this.cfg.streamCap),
+      k.channel(bucket),
+      String(artifact),
+      this.cfg.idempotency ? "1" : "0"
+    )
+    // ioredis-mock returns Lua integers as floats; Number() makes both agree.
+    return Number(r[0])
+  }
+
+  async balance(bucket: number, hunter: number): Promise<number> {
+    return Number((await this.redis.get(this.keys.balance(bucket, hunter))) ?? 0)
+  }
+
+  /** Every key of this run (SCAN, never KEYS). */
+  async ownKeys(): Promise<Array<string>> {
+    const out: Array<string> = []
+    let cursor = "0"
+    do {
+      const [next, batch] = await this.redis.scan(cursor, "MATCH", this.keys.all(), "COUNT", 1000)
+      out.push(...batch)
+      cursor = String(next)
+    } while (cursor !== "0")
+    return [...new Set(out)].sort()
+  }
+
+  async snapshot(): Promise<StoreSnapshot> {
+    const { artifactBucket, buckets } = this.cfg
+    const p = this.redis.pipeline()
+    for (let a = 0; a < artifactBucket.length; a++) p.hget(this.keys.artifact(artifactBucket[a], a), "winner")
+    for (let b = 0; b < buckets; b++) {
+      p.xrange(this.keys.stream(b), "-", "+")
+      p.get(this.keys.streamAppended(b))
+    }
+    const res = (await p.exec()) ?? []
+    const val = (i: number): unknown => {
+      const [err, v] = res[i]
+      if (err) throw err
+      return v
+    }
+    const winners = Array.from(artifactBucket, (_, a) => {
+      const w = val(a)
+      return w === null || w === undefined ? -1 : Number(w)
+    })
+    const streams = Array.from({ length: buckets }, (_, b) => {
+      const entries = (val(artifactBucket.length + 2 * b) as Array<[string, Array<string>]>).map(([, f]) => {
+        const m = new Map<string, string>()
+        for (let i = 0; i + 1 < f.length; i += 2) m.set(f[i], f[i + 1])
+        return { artifact: Number(m.get("a")), hunter: Number(m.get("h")), t: Number(m.get("t")) }
+      })
+      return { length: entries.length, appended: Number(val(artifactBucket.length + 2 * b + 1) ?? 0), entries }
+    })
+    const balances: Array<[number, number, number]> = []
+    const idempotencyKeys: Array<number> = []
+    const keys = await this.ownKeys()
+    const balanceKeys = keys.filter((k) => k.includes("}:balance:"))
+    const amounts = balanceKeys.length > 0 ? await this.redis.mget(...balanceKeys) : []
+    balanceKeys.forEach((k, i) => {
+      const m = /\{b(\d+)\}:balance:(\d+)$/.exec(k)
+      const amount = Number(amounts[i] ?? 0)
+      if (m && amount !== 0) balances.push([Number(m[1]), Number(m[2]), amount])
+    })
+    for (const k of keys) {
+      const m = /\}:idem:(\d+)$/.exec(k)
+      if (m) idempotencyKeys.push(Number(m[1]))
+    }
+    balances.sort((x, y) => x[0] - y[0] || x[1] - y[1])
+    idempotencyKeys.sort((x, y) => x - y)
+    return { winners, balances, streams, idempotencyKeys }
+  }
+
+  /** Delete this run's keys (and only them). Returns how many were removed. */
+  async cleanup(): Promise<number> {
+    const keys = await this.ownKeys()
+    for (let i = 0; i < keys.length; i += 500) await this.redis.unlink(...keys.slice(i, i + 500))
+    return keys.length
+  }
+}
