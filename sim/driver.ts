@@ -16,7 +16,7 @@ import { bucketToNode } from "../src/engine/routing.ts"
 import { compileFaults, type FaultPlan } from "../src/faults.ts"
 import { FastHistogram } from "../src/metrics/histogram.ts"
 import type { Scenario } from "../src/scenario.ts"
-import type { StoreConfig, SyncClaimStore } from "../src/ports/ClaimStore.ts"
+import type { StoreConfig, SyncClaimStore, WriteEntry } from "../src/ports/ClaimStore.ts"
 import type { SyncTiming, TimingConfig } from "../src/ports/Timing.ts"
 import { ModelStore } from "../adapters/model/store.ts"
 import { ModelTiming, Outcome } from "../adapters/model/timing.ts"
@@ -107,6 +107,8 @@ export interface DriverOptions {
   readonly makeTiming?: (config: TimingConfig) => SyncTiming
   readonly bucketToNode?: (topology: Scenario["topology"]) => Int32Array
   readonly compileFaults?: (scenario: Scenario) => FaultPlan
+  /** Stop at each store call so an asynchronous store can answer it (see sim/lockstep.ts). */
+  readonly lockstep?: boolean
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000
@@ -154,10 +156,20 @@ export class Simulator {
   events = 0
   now = 0
   done = false
+  // Lockstep (an asynchronous store): the slot whose store call is awaited, or -1.
+  readonly lockstep: boolean
+  pending = -1
+  private pendingStart = 0
+  private pendingReplyAt = 0
+  private pendingDeadline = 0
+  private pendingNoReply = false
+  /** Lockstep: the wins the store reported, in order (the write log a snapshot lacks). */
+  readonly lockWrites: Array<WriteEntry> = []
 
   /** Example: `const sim = new Simulator(scenario); while (!sim.step(1e6)); const raw = sim.raw()`. */
   constructor(s: Scenario, opts: DriverOptions = {}) {
     this.s = s
+    this.lockstep = opts.lockstep === true
     this.rng = new Prng(s.seed)
     this.q = opts.queue === "heap" ? new EventHeap(1024) : new TimingWheel()
     this.workload = new Workload(s, this.rng)
@@ -216,12 +228,15 @@ export class Simulator {
     return -this.meanArrivalMs * Math.log(1 - this.rng.next())
   }
 
-  /** Run up to `maxEvents` events; returns true once the run has finished. */
+  /**
+   * Run up to `maxEvents` events; returns true once the run has finished. In lockstep mode
+   * it also returns (false) as soon as a store call is pending.
+   */
   step(maxEvents: number): boolean {
     if (this.done) return true
     const q = this.q, end = this.s.durationMs
     let n = 0
-    while (n < maxEvents) {
+    while (n < maxEvents && this.pending < 0) {
       const p = q.size === 0 ? -1 : q.pop()
       const t = q.time
       if (p < 0 || t > end) {
@@ -298,28 +313,59 @@ export class Simulator {
     const deadline = t + c.timeoutMs
     const tm = this.timing
     tm.send(node, cmd, t, deadline, this.rng)
-    let outcome: number
-    if (tm.outcome === Outcome.POOL_TIMEOUT) outcome = -ErrorKind.POOL_TIMEOUT
-    else if (tm.outcome === Outcome.CONNECTION) outcome = -ErrorKind.CONNECTION
-    else {
+    if (tm.outcome === Outcome.POOL_TIMEOUT) this.scheduleCompletion(slot, -ErrorKind.POOL_TIMEOUT, tm.replyAt, deadline)
+    else if (tm.outcome === Outcome.CONNECTION) this.scheduleCompletion(slot, -ErrorKind.CONNECTION, tm.replyAt, deadline)
+    else if (this.lockstep) {
+      // The step loop stops here; the lockstep runner awaits the store and calls resolve().
+      this.pending = slot
+      this.pendingStart = tm.startAt
+      this.pendingReplyAt = tm.replyAt
+      this.pendingDeadline = deadline
+      this.pendingNoReply = tm.outcome === Outcome.APPLIED_NO_REPLY
+    } else {
       // The script runs (at tm.startAt) whether or not the client is still waiting.
       const reply =
         cmd === Command.CLAIM
           ? this.store.claim(c.artifact(slot), c.hunter(slot), c.key(slot), tm.startAt, tm.lagMs, c.attempt(slot) > 1)
           : (this.store.balance(bucket, c.hunter(slot)), Reply.BALANCE)
       if (reply === Reply.WON) c.setWrite(slot, this.store.lastWrite)
-      outcome = tm.outcome === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply
+      this.scheduleCompletion(slot, tm.outcome === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply, tm.replyAt, deadline)
     }
-    let at = tm.replyAt
+  }
+
+  /** The attempt in `slot` ends at `at` with `outcome` — or times out at `deadline` first. */
+  private scheduleCompletion(slot: number, outcome: number, at: number, deadline: number): void {
     if (at > deadline) {
       at = deadline
       outcome = -ErrorKind.TIMEOUT
     }
-    c.setResult(slot, outcome)
+    this.client.setResult(slot, outcome)
+    const bucket = this.client.bucket(slot)
     const inf = ++this.inflight[bucket]
     if (inf > this.bucketMaxBacklog[bucket]) this.bucketMaxBacklog[bucket] = inf
     this.totalInflight++
     this.q.push(at, (slot << 3) | K_COMPLETE)
+  }
+
+  /**
+   * Lockstep: the store call the step loop stopped at — which command, for whom, at which
+   * virtual time. `resolve(reply)` finishes it; `pending` is -1 when nothing waits.
+   */
+  pendingCall(): { command: number; bucket: number; artifact: number; hunter: number; key: number; at: number } {
+    const c = this.client, slot = this.pending
+    return { command: c.command(slot), bucket: c.bucket(slot), artifact: c.artifact(slot), hunter: c.hunter(slot), key: c.key(slot), at: this.pendingStart }
+  }
+
+  /** Lockstep: the store replied `reply` to the pending call; record a win and schedule completion. */
+  resolve(reply: number): void {
+    const slot = this.pending
+    this.pending = -1
+    const c = this.client
+    if (reply === Reply.WON) {
+      this.lockWrites.push({ artifact: c.artifact(slot), hunter: c.hunter(slot), bucket: c.bucket(slot), requestKey: c.key(slot), appliedAt: this.pendingStart, replicateAt: Infinity, lostBy: -1 })
+      c.setWrite(slot, this.lockWrites.length - 1)
+    }
+    this.scheduleCompletion(slot, this.pendingNoReply ? -ErrorKind.CONNECTION : reply, this.pendingReplyAt, this.pendingDeadline)
   }
 
   private complete(slot: number, t: number): void {
@@ -416,8 +462,8 @@ export class Simulator {
     this.done = true
   }
 
-  /** The run's figures; call after `step` returned true. */
-  raw(): RawRun {
+  /** The run's figures; call after `step` returned true. `store` replaces the model's (lockstep). */
+  raw(store: SyncClaimStore = this.store): RawRun {
     return {
       scenario: this.s,
       events: this.events,
@@ -441,7 +487,7 @@ export class Simulator {
       timeline: this.timeline,
       acks: this.acks,
       losses: this.losses,
-      store: this.store,
+      store,
       workload: this.workload,
       plan: this.plan,
       nodeQueueWaitMs: this.timing.queueWait,
