@@ -4,9 +4,11 @@
  */
 import defaultPreset from "../scenarios/default.json" with { type: "json" }
 import reference from "../scenarios/reference.json" with { type: "json" }
+import small from "../scenarios/small.json" with { type: "json" }
 
 export const presets: Readonly<Record<string, unknown>> = {
   default: defaultPreset,
+  small,
   reference
 }
 

@@ -25,7 +25,10 @@ export interface BucketReport {
 
 export interface Report {
   readonly version: number
-  readonly mode: "sim"
+  /** "sim": virtual time (model store, or lockstep on another store); "live": wall clock. */
+  readonly mode: "sim" | "live"
+  /** Where the claims ran: "model", "mock", or a Redis URL (password redacted). */
+  readonly target: string
   readonly seed: number
   readonly replay: string
   readonly scenario: Scenario
@@ -70,15 +73,20 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6
 
 /** The one-line command that replays a run. Example: `replayCommand("default", 42)`. */
-export const replayCommand = (source: string, seed: number): string =>
-  `npx huntbench run ${/^[\w./-]+$/.test(source) ? source : JSON.stringify(source)} --seed ${seed}`
+export const replayCommand = (source: string, seed: number, target = "model"): string =>
+  `npx huntbench run ${/^[\w./-]+$/.test(source) ? source : JSON.stringify(source)} --seed ${seed}${target === "model" ? "" : ` --target ${target}`}`
 
 /**
  * Shape a finished run into a Report. `source` is the preset name or file the scenario came
  * from (for the replay line); `wallMs` is measured by the caller. Example:
  * `buildReport(simulate(s), "default", 812)`.
  */
-export const buildReport = (raw: RawRun, source: string, wallMs: number): Report => {
+export const buildReport = (
+  raw: RawRun,
+  source: string,
+  wallMs: number,
+  run: { readonly mode?: "sim" | "live"; readonly target?: string } = {}
+): Report => {
   const s = raw.scenario
   const inv = checkInvariants({
     scenario: s,
@@ -135,9 +143,10 @@ export const buildReport = (raw: RawRun, source: string, wallMs: number): Report
   }))
   return {
     version: REPORT_VERSION,
-    mode: "sim",
+    mode: run.mode ?? "sim",
+    target: run.target ?? "model",
     seed: s.seed,
-    replay: replayCommand(source, s.seed),
+    replay: replayCommand(source, s.seed, run.target),
     scenario: s,
     latencyMs,
     queueWaitMs: summarize(raw.queueWait),

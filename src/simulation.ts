@@ -5,12 +5,13 @@
  */
 import { Clock, Effect } from "effect"
 import { Simulator } from "../sim/driver.ts"
-import { ClaimStore } from "./ports/ClaimStore.ts"
+import { runLockstep } from "../sim/lockstep.ts"
+import { ClaimStore, StoreError, StoreTarget, type StoreConfig } from "./ports/ClaimStore.ts"
 import { Faults } from "./ports/Faults.ts"
 import { Timing } from "./ports/Timing.ts"
 import { Topology } from "./ports/Topology.ts"
 import { buildReport, type Report } from "./report.ts"
-import { decodeScenario, type Scenario } from "./scenario.ts"
+import { decodeScenario, ScenarioError, type Scenario } from "./scenario.ts"
 
 export interface RunOptions {
   /** Preset name or file the scenario came from, for the replay command. */
@@ -53,4 +54,51 @@ export const Simulation = {
     const report: Report = buildReport(sim.raw(), options.source ?? scenario.name, wallMs)
     return report
   })
+,
+
+  /**
+   * Lockstep: the same hunt, with every store command run on the StoreTarget (real Redis,
+   * ioredis-mock) one at a time in virtual-time order; timing still comes from the model.
+   * Crash faults lose state only in the model, so they are refused here. Example:
+   * `Simulation.lockstep(json).pipe(Effect.provide(layerMockTarget("r1")), Effect.scoped)`.
+   */
+  lockstep: Effect.fn("Simulation.lockstep")(function* (input: unknown, options: RunOptions = {}) {
+    const scenario: Scenario = yield* decodeScenario(input)
+    const crash = scenario.faults.findIndex((f) => f.kind === "crash")
+    if (crash >= 0)
+      return yield* new ScenarioError({
+        field: `faults[${crash}].kind`,
+        message: "crash faults lose state only in the model store; run this scenario with --target model"
+      })
+    const target = yield* StoreTarget
+    const started = yield* Clock.currentTimeMillis
+    const sim = new Simulator(scenario, { queue: options.queue, lockstep: true })
+    const store = yield* target.open(storeConfig(sim))
+    const raw = yield* Effect.tryPromise({
+      try: (signal) =>
+        runLockstep(sim, store, {
+          signal,
+          chunkEvents: options.chunkEvents,
+          onProgress: () => options.onProgress?.(sim.now, scenario.durationMs, sim.events)
+        }),
+      catch: (e) => new StoreError({ message: `${target.name}: ${e instanceof Error ? e.message : String(e)}` })
+    })
+    options.onProgress?.(scenario.durationMs, scenario.durationMs, sim.events)
+    const wallMs = (yield* Clock.currentTimeMillis) - started
+    return buildReport(raw, options.source ?? scenario.name, wallMs, { target: target.name })
+  })
 }
+
+/** The store configuration a simulator's workload implies (what a store must be seeded with). */
+export const storeConfig = (sim: Simulator): StoreConfig => ({
+  artifactBucket: sim.workload.artifactBucket,
+  artifactRevealAt: sim.workload.artifactRevealAt,
+  claimWindowMs: sim.s.artifacts.claimWindowMs,
+  reward: sim.s.artifacts.reward,
+  buckets: sim.s.topology.buckets,
+  hunters: sim.s.hunters.count,
+  bucketNode: sim.bucketNode,
+  nodes: sim.s.topology.nodes,
+  streamCap: sim.s.topology.streamCap,
+  idempotency: sim.s.engine.idempotency
+})

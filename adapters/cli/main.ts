@@ -6,7 +6,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { Data, Effect, Exit, Fiber } from "effect"
 import { layerModel } from "../model/layers.ts"
 import { presetNames, presets } from "../../src/presets.ts"
-import { deterministicPart } from "../../src/report.ts"
+import { deterministicPart, type Report } from "../../src/report.ts"
+import { StoreError } from "../../src/ports/ClaimStore.ts"
+import { layerMockTarget } from "../mock/layers.ts"
+import { prefixProblem } from "../redis/keys.ts"
+import { layerRedisTarget } from "../redis/layers.ts"
 import { decodeScenario, parseJson, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../src/simulation.ts"
 import { formatSummary } from "./format.ts"
@@ -23,6 +27,14 @@ Usage:
 
 Options for run:
   --seed N            override the scenario's seed (replays are byte-identical per seed)
+  --target T          where claims run: model (default, simulated), mock (the Lua script on
+                      ioredis-mock, in-process) or redis://[:password@]host:port[/db] (the Lua
+                      script on a real Redis); mock and redis run in lockstep with the model's
+                      timing, so the outcomes equal the model's
+  --prefix P          key prefix on Redis (default huntbench:<run-id>:); nothing outside it
+                      is read, written or deleted
+  --run-id ID         names the run's keys (default: derived from the clock and pid)
+  --keep-keys         leave the run's keys on Redis (default: removed at the end)
   --json FILE         write the full report as JSON
   --queue wheel|heap  event queue: timing wheel (default) or binary heap; same results
   --check-determinism run twice and fail (exit 2) if the reports differ
@@ -33,6 +45,10 @@ Exit codes: 0 SLO met, 1 SLO breached, 2 bad input or usage, 130 interrupted.
 
 interface RunArgs {
   source: string
+  target: string
+  prefix?: string
+  runId?: string
+  keepKeys: boolean
   seed?: number
   json?: string
   queue: "heap" | "wheel"
@@ -42,7 +58,7 @@ interface RunArgs {
 
 const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, UsageError> =>
   Effect.gen(function* () {
-    const out: RunArgs = { source: "default", queue: "wheel", quiet: false, checkDeterminism: false }
+    const out: RunArgs = { source: "default", target: "model", keepKeys: false, queue: "wheel", quiet: false, checkDeterminism: false }
     let positional = 0
     for (let i = 0; i < args.length; i++) {
       const a = args[i]
@@ -60,7 +76,23 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
         const v = value()
         if (v !== "heap" && v !== "wheel") return yield* new UsageError({ message: `--queue: expected heap or wheel, got ${JSON.stringify(v ?? "")}` })
         out.queue = v
-      } else if (a === "--quiet") out.quiet = true
+      } else if (a === "--target") {
+        const v = value()
+        if (v === undefined || !(v === "model" || v === "mock" || /^rediss?:\/\/./.test(v)))
+          return yield* new UsageError({ message: `--target: expected model, mock or a redis:// URL, got ${JSON.stringify(v ?? "")}` })
+        out.target = v
+      } else if (a === "--prefix") {
+        const v = value()
+        const problem = v === undefined ? "is missing" : prefixProblem(v)
+        if (problem || v === undefined) return yield* new UsageError({ message: `--prefix: ${problem}` })
+        out.prefix = v
+      } else if (a === "--run-id") {
+        const v = value()
+        if (v === undefined || !/^[A-Za-z0-9._-]{1,64}$/.test(v))
+          return yield* new UsageError({ message: `--run-id: expected 1–64 letters, digits, . _ or -, got ${JSON.stringify(v ?? "")}` })
+        out.runId = v
+      } else if (a === "--keep-keys") out.keepKeys = true
+      else if (a === "--quiet") out.quiet = true
       else if (a === "--check-determinism") out.checkDeterminism = true
       else if (a.startsWith("-")) return yield* new UsageError({ message: `unknown option ${a} (see huntbench help)` })
       else if (positional++ === 0) out.source = a
@@ -93,14 +125,27 @@ const runCommand = (args: ReadonlyArray<string>) =>
     const a = yield* parseRunArgs(args)
     const scenario = yield* loadScenario(a.source, a.seed)
     const progress = new Progress(a.quiet || !process.stderr.isTTY ? null : process.stderr)
-    const once = Simulation.run(scenario, {
-      source: a.source,
-      queue: a.queue,
-      onProgress: (v, total, events) => progress.update(v / total, events)
-    }).pipe(Effect.provide(layerModel))
+    const options = { source: a.source, queue: a.queue, onProgress: (v: number, total: number, events: number) => progress.update(v / total, events) }
+    const runId = a.runId ?? `${Date.now().toString(36)}-${process.pid.toString(36)}`
+    const log = (line: string) => {
+      if (!a.quiet) process.stderr.write(`huntbench: ${line}\n`)
+    }
+    const once: Effect.Effect<Report, ScenarioError | StoreError> =
+      a.target === "model"
+        ? Simulation.run(scenario, options).pipe(Effect.provide(layerModel))
+        : Simulation.lockstep(scenario, options).pipe(
+            Effect.scoped,
+            Effect.provide(
+              a.target === "mock"
+                ? layerMockTarget(runId)
+                : layerRedisTarget({ url: a.target, prefix: a.prefix, runId, keepKeys: a.keepKeys, log })
+            )
+          )
     const report = yield* once.pipe(Effect.ensuring(Effect.sync(() => progress.done())))
     if (a.checkDeterminism) {
-      const again = yield* Simulation.run(scenario, { source: a.source, queue: a.queue }).pipe(Effect.provide(layerModel))
+      if (a.keepKeys && a.target !== "model" && a.target !== "mock")
+        return yield* new UsageError({ message: "--check-determinism with --keep-keys would run twice on the same keys; drop one" })
+      const again = yield* once
       if (JSON.stringify(deterministicPart(report)) !== JSON.stringify(deterministicPart(again)))
         return yield* new UsageError({ message: "determinism check failed: two runs of the same scenario and seed differ" })
       process.stderr.write("determinism check: two runs gave identical reports\n")
@@ -127,7 +172,7 @@ const presetsCommand = Effect.gen(function* () {
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export const main = (argv: ReadonlyArray<string>): Effect.Effect<number> => {
   const [cmd, ...rest] = argv
-  const program: Effect.Effect<number, ScenarioError | UsageError> =
+  const program: Effect.Effect<number, ScenarioError | UsageError | StoreError> =
     cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h"
       ? Effect.sync(() => (process.stdout.write(HELP), cmd === undefined ? 2 : 0))
       : cmd === "run"
@@ -139,6 +184,12 @@ export const main = (argv: ReadonlyArray<string>): Effect.Effect<number> => {
     Effect.catchTag("ScenarioError", (e) =>
       Effect.sync(() => {
         process.stderr.write(`huntbench: invalid scenario: ${e.field}: ${e.message}\n`)
+        return 2
+      })
+    ),
+    Effect.catchTag("StoreError", (e) =>
+      Effect.sync(() => {
+        process.stderr.write(`huntbench: ${e.message}\n`)
         return 2
       })
     ),

@@ -47,7 +47,7 @@ const ping = (port: number): Promise<boolean> =>
     s.on("error", () => done(false))
     s.on("data", (d) => {
       buf += d.toString()
-      if (buf.includes("\r\n")) done(buf.startsWith("+PONG"))
+      if (buf.includes("\r\n")) done(buf.startsWith("+PONG") || buf.startsWith("-NOAUTH"))
     })
     s.connect(port, "127.0.0.1", () => s.write("PING\r\n"))
   })

@@ -3,7 +3,7 @@
  * (adapters/model) implements it synchronously for the discrete-event driver; the Lua
  * scripts on Redis and on ioredis-mock are the other implementations (see DESIGN.md).
  */
-import { Context } from "effect"
+import { Context, Data, type Effect, type Scope } from "effect"
 
 export interface StoreConfig {
   readonly artifactBucket: Int32Array
@@ -88,3 +88,16 @@ export class ClaimStore extends Context.Service<ClaimStore, {
   readonly name: string
   readonly make: (config: StoreConfig) => SyncClaimStore
 }>()("huntbench/ClaimStore") {}
+
+/** A store that could not be reached or set up (connection refused, script error…). */
+export class StoreError extends Data.TaggedError("StoreError")<{ readonly message: string }> {}
+
+/**
+ * Where lockstep and live runs send their commands: real Redis, ioredis-mock, or the model.
+ * `open` seeds a store for one run inside a scope; closing the scope cleans it up.
+ */
+export class StoreTarget extends Context.Service<StoreTarget, {
+  /** For reports and logs; a URL here never shows a password. */
+  readonly name: string
+  readonly open: (config: StoreConfig) => Effect.Effect<AsyncClaimStore, StoreError, Scope.Scope>
+}>()("huntbench/StoreTarget") {}
