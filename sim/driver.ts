@@ -109,6 +109,18 @@ export interface DriverOptions {
   readonly compileFaults?: (scenario: Scenario) => FaultPlan
   /** Stop at each store call so an asynchronous store can answer it (see sim/lockstep.ts). */
   readonly lockstep?: boolean
+  /**
+   * Live mode: attempts go to this sender instead of the timing model, and come back
+   * through `liveComplete` (see adapters/live). Implies `openLoop`.
+   */
+  readonly live?: LiveSender
+  /** Closed-model hunters start their next task on schedule, not after the last one ends. */
+  readonly openLoop?: boolean
+}
+
+/** Sends one attempt for real; must later call `Simulator.liveComplete` exactly once. */
+export interface LiveSender {
+  send(slot: number, t: number, deadline: number): void
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000
@@ -165,11 +177,15 @@ export class Simulator {
   private pendingNoReply = false
   /** Lockstep: the wins the store reported, in order (the write log a snapshot lacks). */
   readonly lockWrites: Array<WriteEntry> = []
+  private readonly live: LiveSender | undefined
+  private readonly openLoop: boolean
 
   /** Example: `const sim = new Simulator(scenario); while (!sim.step(1e6)); const raw = sim.raw()`. */
   constructor(s: Scenario, opts: DriverOptions = {}) {
     this.s = s
     this.lockstep = opts.lockstep === true
+    this.live = opts.live
+    this.openLoop = opts.openLoop === true || opts.live !== undefined
     this.rng = new Prng(s.seed)
     this.q = opts.queue === "heap" ? new EventHeap(1024) : new TimingWheel()
     this.workload = new Workload(s, this.rng)
@@ -207,9 +223,9 @@ export class Simulator {
     this.jitter = b.model === "closed" ? b.jitterMs : 0
     this.meanArrivalMs = b.model === "open" ? 1000 / b.ratePerSec : 0
     this.rampPerMs = s.hunters.start.kind === "ramp" ? s.hunters.start.perSecond / 1000 : Infinity
-    this.client = new ClaimClient(s, this.closed ? H : 1024)
+    this.client = new ClaimClient(s, this.closed && !this.openLoop ? H : 1024)
     if (this.closed) {
-      this.client.reserve(H)
+      if (!this.openLoop) this.client.reserve(H)
       for (let h = 0; h < H; h++) {
         const at = this.rampPerMs === Infinity ? 0 : h / this.rampPerMs
         if (at <= s.durationMs) this.q.push(at, (h << 3) | K_TASK)
@@ -229,14 +245,18 @@ export class Simulator {
   }
 
   /**
-   * Run up to `maxEvents` events; returns true once the run has finished. In lockstep mode
-   * it also returns (false) as soon as a store call is pending.
+   * Run up to `maxEvents` events (only those due by `until`, if given); returns true once
+   * the run has finished. In lockstep mode it also returns (false) as soon as a store call
+   * is pending.
    */
-  step(maxEvents: number): boolean {
+  step(maxEvents: number, until = Infinity): boolean {
     if (this.done) return true
     const q = this.q, end = this.s.durationMs
     let n = 0
     while (n < maxEvents && this.pending < 0) {
+      // Live: only what is due by the wall clock (and never past the end, which a late
+      // completion may still reach).
+      if (until !== Infinity && q.size > 0 && q.peekTime() > until && until < end) break
       const p = q.size === 0 ? -1 : q.pop()
       const t = q.time
       if (p < 0 || t > end) {
@@ -250,7 +270,11 @@ export class Simulator {
       const id = p >>> 3
       switch (p & 7) {
         case K_TASK:
-          this.startTask(id, id, t)
+          if (this.openLoop) {
+            // On schedule whether or not the hunter's last request has returned.
+            this.q.push(t + this.nextWait(), (id << 3) | K_TASK)
+            this.startTask(this.client.allocate(), id, t)
+          } else this.startTask(id, id, t)
           break
         case K_ARRIVAL:
           this.arrival(t)
@@ -311,6 +335,11 @@ export class Simulator {
     const node = this.bucketNode[bucket]
     const cmd = c.command(slot)
     const deadline = t + c.timeoutMs
+    if (this.live) {
+      this.countInflight(c.bucket(slot))
+      this.live.send(slot, t, deadline)
+      return
+    }
     const tm = this.timing
     tm.send(node, cmd, t, deadline, this.rng)
     if (tm.outcome === Outcome.POOL_TIMEOUT) this.scheduleCompletion(slot, -ErrorKind.POOL_TIMEOUT, tm.replyAt, deadline)
@@ -340,11 +369,37 @@ export class Simulator {
       outcome = -ErrorKind.TIMEOUT
     }
     this.client.setResult(slot, outcome)
-    const bucket = this.client.bucket(slot)
+    this.countInflight(this.client.bucket(slot))
+    this.q.push(at, (slot << 3) | K_COMPLETE)
+  }
+
+  private countInflight(bucket: number): void {
     const inf = ++this.inflight[bucket]
     if (inf > this.bucketMaxBacklog[bucket]) this.bucketMaxBacklog[bucket] = inf
     this.totalInflight++
-    this.q.push(at, (slot << 3) | K_COMPLETE)
+  }
+
+  /**
+   * Live: the attempt in `slot` ended at virtual time `at` with `outcome` (a Reply, or
+   * minus an ErrorKind). `applied` is a win the store reported — kept even when the client
+   * had already given up, since a timeout does not mean "not applied".
+   */
+  liveComplete(slot: number, outcome: number, at: number): void {
+    if (this.done) return
+    this.client.setResult(slot, outcome)
+    this.q.push(Math.max(at, this.now), (slot << 3) | K_COMPLETE)
+  }
+
+  /** Live: a win the store applied for the request in `slot` (acknowledged or not). */
+  liveApplied(slot: number, at: number): void {
+    const c = this.client
+    this.lockWrites.push({ artifact: c.artifact(slot), hunter: c.hunter(slot), bucket: c.bucket(slot), requestKey: c.key(slot), appliedAt: at, replicateAt: Infinity, lostBy: -1 })
+    c.setWrite(slot, this.lockWrites.length - 1)
+  }
+
+  /** The time of the next event, or Infinity (live: how long to sleep). */
+  nextEventTime(): number {
+    return this.q.size === 0 ? Infinity : this.q.peekTime()
   }
 
   /**
@@ -405,11 +460,13 @@ export class Simulator {
       this.bucketErrors[bucket]++
       if (c.write(slot) >= 0) this.appliedUnacknowledged++
     }
-    if (this.closed) {
-      const h = c.hunter(slot)
-      const wait = this.interval + (this.jitter > 0 ? (2 * this.rng.next() - 1) * this.jitter : 0)
-      this.q.push(t + wait, (h << 3) | K_TASK)
-    } else c.release(slot)
+    if (this.closed && !this.openLoop) this.q.push(t + this.nextWait(), (c.hunter(slot) << 3) | K_TASK)
+    else c.release(slot)
+  }
+
+  /** Think time before a closed-model hunter's next task. */
+  private nextWait(): number {
+    return this.interval + (this.jitter > 0 ? (2 * this.rng.next() - 1) * this.jitter : 0)
   }
 
   private loss(i: number, t: number): void {

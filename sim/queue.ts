@@ -9,6 +9,8 @@ export interface EventQueue {
   push(time: number, payload: number): void
   /** Remove the earliest event and return its payload; its time is then in `time`. */
   pop(): number
+  /** The earliest event's time, without removing it (the queue must not be empty). */
+  peekTime(): number
   /** The time of the event last popped. */
   time: number
   readonly size: number
@@ -209,6 +211,11 @@ export class TimingWheel implements EventQueue {
     }
     cur[j] = node
     this.len++
+  }
+
+  peekTime(): number {
+    if (this.pos === this.len) this.advance()
+    return this.d[this.cur[this.pos] * 4]
   }
 
   pop(): number {

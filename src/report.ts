@@ -66,6 +66,15 @@ export interface Report {
   readonly buckets: ReadonlyArray<BucketReport>
   readonly nodes: ReadonlyArray<{ readonly node: number; readonly served: number; readonly meanQueueWaitMs: number }>
   readonly histogram: { readonly unit: "us"; readonly hdrBase64: string }
+  /** Live runs only: the wall-clock side of the measurement. */
+  readonly live?: {
+    readonly timeScale: number
+    /** Latency from when each request actually left (coordinated omission not corrected). */
+    readonly uncorrectedLatencyMs: LatencySummary
+    /** Requests that left more than 1 ms after their scheduled time, and the worst delay. */
+    readonly lateSends: number
+    readonly maxSendDelayMs: number
+  }
   readonly sim: { readonly events: number; readonly wallMs: number; readonly eventsPerSec: number }
 }
 

@@ -8,6 +8,7 @@ import { layerModel } from "../model/layers.ts"
 import { presetNames, presets } from "../../src/presets.ts"
 import { deterministicPart, type Report } from "../../src/report.ts"
 import { StoreError } from "../../src/ports/ClaimStore.ts"
+import { liveRun } from "../live/simulation.ts"
 import { layerMockTarget } from "../mock/layers.ts"
 import { prefixProblem } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
@@ -35,6 +36,10 @@ Options for run:
                       is read, written or deleted
   --run-id ID         names the run's keys (default: derived from the clock and pid)
   --keep-keys         leave the run's keys on Redis (default: removed at the end)
+  --live              run on the wall clock against the target (mock or redis://…): open
+                      loop, latency from each request's intended time (and uncorrected)
+  --time-scale X      live: virtual ms per wall ms (default 1; 2 runs twice as fast)
+  --no-faults         drop the scenario's faults (live runs cannot inject them yet)
   --json FILE         write the full report as JSON
   --queue wheel|heap  event queue: timing wheel (default) or binary heap; same results
   --check-determinism run twice and fail (exit 2) if the reports differ
@@ -49,6 +54,9 @@ interface RunArgs {
   prefix?: string
   runId?: string
   keepKeys: boolean
+  live: boolean
+  timeScale: number
+  noFaults: boolean
   seed?: number
   json?: string
   queue: "heap" | "wheel"
@@ -58,7 +66,7 @@ interface RunArgs {
 
 const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, UsageError> =>
   Effect.gen(function* () {
-    const out: RunArgs = { source: "default", target: "model", keepKeys: false, queue: "wheel", quiet: false, checkDeterminism: false }
+    const out: RunArgs = { source: "default", target: "model", keepKeys: false, live: false, timeScale: 1, noFaults: false, queue: "wheel", quiet: false, checkDeterminism: false }
     let positional = 0
     for (let i = 0; i < args.length; i++) {
       const a = args[i]
@@ -91,18 +99,28 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
         if (v === undefined || !/^[A-Za-z0-9._-]{1,64}$/.test(v))
           return yield* new UsageError({ message: `--run-id: expected 1–64 letters, digits, . _ or -, got ${JSON.stringify(v ?? "")}` })
         out.runId = v
+      } else if (a === "--time-scale") {
+        const v = value()
+        const x = Number(v)
+        if (v === undefined || !(x > 0 && x <= 1000)) return yield* new UsageError({ message: `--time-scale: expected a number above 0 and at most 1000, got ${JSON.stringify(v ?? "")}` })
+        out.timeScale = x
       } else if (a === "--keep-keys") out.keepKeys = true
+      else if (a === "--live") out.live = true
+      else if (a === "--no-faults") out.noFaults = true
       else if (a === "--quiet") out.quiet = true
       else if (a === "--check-determinism") out.checkDeterminism = true
       else if (a.startsWith("-")) return yield* new UsageError({ message: `unknown option ${a} (see huntbench help)` })
       else if (positional++ === 0) out.source = a
       else return yield* new UsageError({ message: `unexpected argument ${JSON.stringify(a)}: run takes one scenario` })
     }
+    if (out.live && out.target === "model")
+      return yield* new UsageError({ message: "--live: needs --target mock or --target redis://… (the model has no wall clock)" })
+    if (out.timeScale !== 1 && !out.live) return yield* new UsageError({ message: "--time-scale: only applies to --live runs" })
     return out
   })
 
 /** Resolve a preset name or a JSON file into a decoded scenario, applying --seed. */
-const loadScenario = (source: string, seed: number | undefined): Effect.Effect<Scenario, ScenarioError | UsageError> =>
+const loadScenario = (source: string, seed: number | undefined, noFaults = false): Effect.Effect<Scenario, ScenarioError | UsageError> =>
   Effect.gen(function* () {
     let input: unknown
     if (Object.hasOwn(presets, source)) input = structuredClone(presets[source])
@@ -117,13 +135,14 @@ const loadScenario = (source: string, seed: number | undefined): Effect.Effect<S
         message: `scenario: no preset or file named ${JSON.stringify(source)} (presets: ${presetNames().join(", ")})`
       })
     if (seed !== undefined && input !== null && typeof input === "object") (input as Record<string, unknown>).seed = seed
+    if (noFaults && input !== null && typeof input === "object") (input as Record<string, unknown>).faults = []
     return yield* decodeScenario(input)
   })
 
 const runCommand = (args: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const a = yield* parseRunArgs(args)
-    const scenario = yield* loadScenario(a.source, a.seed)
+    const scenario = yield* loadScenario(a.source, a.seed, a.noFaults)
     const progress = new Progress(a.quiet || !process.stderr.isTTY ? null : process.stderr)
     const options = { source: a.source, queue: a.queue, onProgress: (v: number, total: number, events: number) => progress.update(v / total, events) }
     const runId = a.runId ?? `${Date.now().toString(36)}-${process.pid.toString(36)}`
@@ -133,7 +152,7 @@ const runCommand = (args: ReadonlyArray<string>) =>
     const once: Effect.Effect<Report, ScenarioError | StoreError> =
       a.target === "model"
         ? Simulation.run(scenario, options).pipe(Effect.provide(layerModel))
-        : Simulation.lockstep(scenario, options).pipe(
+        : (a.live ? liveRun(scenario, { ...options, timeScale: a.timeScale }) : Simulation.lockstep(scenario, options)).pipe(
             Effect.scoped,
             Effect.provide(
               a.target === "mock"

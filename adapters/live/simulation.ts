@@ -1,0 +1,48 @@
+/**
+ * `liveRun(scenario)`: the live driver as an Effect program on a StoreTarget — scoped (the
+ * store's keys are cleaned up when it ends, also on failure and Ctrl-C) and interruptible.
+ */
+import { Effect } from "effect"
+import { Simulator } from "../../sim/driver.ts"
+import { summarize } from "../../src/metrics/histogram.ts"
+import { StoreError, StoreTarget } from "../../src/ports/ClaimStore.ts"
+import { buildReport, type Report } from "../../src/report.ts"
+import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
+import { storeConfig } from "../../src/simulation.ts"
+import { runLive } from "./driver.ts"
+
+export interface LiveRunOptions {
+  readonly source?: string
+  readonly timeScale?: number
+  readonly onProgress?: (virtualMs: number, durationMs: number, events: number) => void
+}
+
+/**
+ * Run a scenario on the wall clock against the provided StoreTarget. Faults cannot be
+ * injected into real processes yet, so a scenario with faults is refused. Example:
+ * `liveRun(json).pipe(Effect.provide(layerRedisTarget({ url, runId })), Effect.scoped)`.
+ */
+export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, options: LiveRunOptions = {}) {
+  const scenario: Scenario = yield* decodeScenario(input)
+  if (scenario.faults.length > 0)
+    return yield* new ScenarioError({
+      field: "faults",
+      message: "live runs cannot inject faults into real processes yet; drop them (--no-faults) or run in simulation"
+    })
+  const timeScale = options.timeScale ?? 1
+  const target = yield* StoreTarget
+  // The store is seeded from the same workload the live driver's simulator will draw.
+  const store = yield* target.open(storeConfig(new Simulator(scenario)))
+  const started = performance.now()
+  const run = yield* Effect.tryPromise({
+    try: (signal) => runLive(scenario, store, { timeScale, signal, onProgress: options.onProgress }),
+    catch: (e) => new StoreError({ message: `${target.name}: ${e instanceof Error ? e.message : String(e)}` })
+  })
+  const base = buildReport(run.raw, options.source ?? scenario.name, performance.now() - started, { mode: "live", target: target.name })
+  const report: Report = {
+    ...base,
+    replay: `${base.replay} --live${timeScale !== 1 ? ` --time-scale ${timeScale}` : ""}`,
+    live: { timeScale, uncorrectedLatencyMs: summarize(run.uncorrected), lateSends: run.lateSends, maxSendDelayMs: Math.round(run.maxSendDelayMs * 1000) / 1000 }
+  }
+  return report
+})
