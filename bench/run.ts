@@ -7,12 +7,16 @@
  *                  vs a bare event loop over the same event count on the same queue
  *   queue-*        the event heap vs the timing wheel on the same synthetic event stream
  *   memory         steady-state heap per hunter at 100 000 hunters (vs 1 000)
+ *   redis-claims   claims/s through the real Redis adapter vs redis-benchmark, same EVALSHA
  *
  * Options: --quick (a 10-minute reference, for a fast look), --no-write (leave BENCHMARKS.md).
  */
+import { spawnSync } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import { findRedisServer } from "../adapters/redis/server.ts"
 import { Prng } from "../sim/prng.ts"
+import { benchRedis } from "./redis.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "../sim/queue.ts"
 import { Simulator, simulate } from "../sim/driver.ts"
 import { presets } from "../src/presets.ts"
@@ -119,6 +123,13 @@ const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(x
   const big = steady(100_000)
   const perHunter = (big - small) / 99_000
   emit({ bench: "memory", hunters: 100_000, heapBytes: big, baselineHeapBytes: small, bytesPerHunter: Math.round(perHunter), targetBytesPerHunter: 300 })
+}
+
+// 4. Claims/s through the real Redis adapter vs redis-benchmark on the same server.
+{
+  if (!findRedisServer() || spawnSync("redis-benchmark", ["--version"]).status !== 0)
+    emit({ bench: "redis-claims", skipped: "redis-server or redis-benchmark not on PATH (Debian: apt-get install redis-server)" })
+  else for (const r of await benchRedis(quick)) emit({ ...r })
 }
 
 // BENCHMARKS.md: replace the generated block.

@@ -67,7 +67,7 @@ export const layerRedisTarget = (opts: RedisTargetOptions) =>
           Effect.acquireRelease(
             Effect.tryPromise({
               try: async () => {
-                const store = new RedisClaimStore("redis", redis, prefix, config)
+                const store = new RedisClaimStore("redis", redis, prefix, config, true)
                 await store.setup()
                 return store
               },

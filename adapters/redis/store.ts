@@ -4,12 +4,14 @@
  * or ioredis-mock (fengari Lua 5.3, in-process). Every key is under the run's prefix; the
  * store never touches another key, never FLUSHes, and `cleanup` removes only its own keys.
  */
+import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import type { Redis as IORedis } from "ioredis"
 import type { AsyncClaimStore, StoreConfig, StoreSnapshot } from "../../src/ports/ClaimStore.ts"
 import { Keys } from "./keys.ts"
 
 export const claimScript = readFileSync(new URL("./claim.lua", import.meta.url), "utf8")
+export const claimSha = createHash("sha1").update(claimScript).digest("hex")
 
 type ClaimCommand = (k1: string, k2: string, k3: string, k4: string, k5: string, ...argv: Array<string>) => Promise<[number | string, string]>
 
@@ -23,15 +25,34 @@ export class RedisClaimStore implements AsyncClaimStore {
   private readonly cfg: StoreConfig
   private readonly claimCmd: ClaimCommand
 
-  /** Example: `const s = new RedisClaimStore("redis", client, "huntbench:r1:", cfg); await s.setup()`. */
-  constructor(name: string, redis: RedisLike, prefix: string, cfg: StoreConfig) {
+  // Per-bucket key parts, built once: the hot path only appends ids.
+  private readonly bucketKeys: Array<{ base: string; stream: string; appended: string; channel: string }>
+  private readonly cap: string
+  private readonly idemFlag: string
+  private readonly evalsha: boolean
+
+  /**
+   * Example: `const s = new RedisClaimStore("redis", client, "huntbench:r1:", cfg); await s.setup()`.
+   * `evalsha` (real Redis) calls EVALSHA directly and falls back to EVAL on NOSCRIPT;
+   * otherwise (ioredis-mock, which has no EVALSHA) the script goes through defineCommand.
+   */
+  constructor(name: string, redis: RedisLike, prefix: string, cfg: StoreConfig, evalsha = false) {
     this.name = name
     this.redis = redis
     this.keys = new Keys(prefix)
     this.cfg = cfg
+    this.evalsha = evalsha
     if (typeof (redis as unknown as Record<string, unknown>).hbClaim !== "function")
       redis.defineCommand("hbClaim", { numberOfKeys: 5, lua: claimScript })
     this.claimCmd = (redis as unknown as { hbClaim: ClaimCommand }).hbClaim.bind(redis)
+    this.bucketKeys = Array.from({ length: cfg.buckets }, (_, b) => ({
+      base: this.keys.artifact(b, 0).slice(0, -"artifact:0".length),
+      stream: this.keys.stream(b),
+      appended: this.keys.streamAppended(b),
+      channel: this.keys.channel(b)
+    }))
+    this.cap = String(cfg.streamCap)
+    this.idemFlag = cfg.idempotency ? "1" : "0"
   }
 
   /** Seed the artifacts (reveal time, window, reward) in one pipeline. */
@@ -44,20 +65,21 @@ export class RedisClaimStore implements AsyncClaimStore {
   }
 
   async claim(bucket: number, artifact: number, hunter: number, requestKey: number, now: number): Promise<number> {
-    const k = this.keys
-    const r = await this.claimCmd(
-      k.artifact(bucket, artifact),
-      k.balance(bucket, hunter),
-      k.stream(bucket),
-      k.streamAppended(bucket),
-      k.idem(bucket, requestKey),
-      String(hunter),
-      String(now),
-      String(this.cfg.streamCap),
-      k.channel(bucket),
-      String(artifact),
-      this.cfg.idempotency ? "1" : "0"
-    )
+    const k = this.bucketKeys[bucket]
+    const h = String(hunter)
+    const args = [
+      `${k.base}artifact:${artifact}`, `${k.base}balance:${h}`, k.stream, k.appended, `${k.base}idem:${requestKey}`,
+      h, String(now), this.cap, k.channel, String(artifact), this.idemFlag
+    ] as const
+    let r: [number | string, string]
+    if (this.evalsha) {
+      try {
+        r = (await this.redis.evalsha(claimSha, 5, ...args)) as [number, string]
+      } catch (e) {
+        if (!(e instanceof Error) || !e.message.startsWith("NOSCRIPT")) throw e
+        r = (await this.redis.eval(claimScript, 5, ...args)) as [number, string] // loads it for next time
+      }
+    } else r = await this.claimCmd(...args)
     // ioredis-mock returns Lua integers as floats; Number() makes both agree.
     return Number(r[0])
   }

@@ -55,7 +55,7 @@ describe("lockstep on every store", () => {
     expect(stable(await runLockstep(sim2, mock))).toBe(want)
 
     const sim3 = new Simulator(scenario, { lockstep: true })
-    const real = new RedisClaimStore("redis", redis, uniquePrefix("lockreal"), configOf(sim3))
+    const real = new RedisClaimStore("redis", redis, uniquePrefix("lockreal"), configOf(sim3), true)
     await real.setup()
     try {
       const raw = await runLockstep(sim3, real)

@@ -136,7 +136,7 @@ describe("model ≡ Lua on real Redis ≡ Lua on ioredis-mock", () => {
       FILE,
       fc.asyncProperty(caseArb, async ([w, ops]) => {
         const cfg = configOf(w)
-        const real = new RedisClaimStore("redis", redis, uniquePrefix("diff"), cfg)
+        const real = new RedisClaimStore("redis", redis, uniquePrefix("diff"), cfg, true)
         await real.setup()
         try {
           await play(w, ops, new AsyncModelStore(new ModelStore(cfg)), real)

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Redis } from "ioredis"
 import { defaultPrefix, prefixProblem, redactUrl } from "../../../adapters/redis/keys.ts"
-import { RedisClaimStore } from "../../../adapters/redis/store.ts"
+import { claimSha, RedisClaimStore } from "../../../adapters/redis/store.ts"
 import { Reply } from "../../../src/engine/protocol.ts"
 import type { StoreConfig } from "../../../src/ports/ClaimStore.ts"
 import { connect, uniquePrefix } from "../../support/redis.ts"
@@ -32,7 +32,7 @@ describe("RedisClaimStore on real Redis", () => {
   })
 
   it("200 claims in flight on one artifact: exactly one winner, balances sum to the reward", async () => {
-    const store = new RedisClaimStore("redis", redis, uniquePrefix("race"), config())
+    const store = new RedisClaimStore("redis", redis, uniquePrefix("race"), config(), true)
     await store.setup()
     // Auto-pipelining sends them together; the script is atomic, so only one can win.
     const replies = await Promise.all(Array.from({ length: 200 }, (_, h) => store.claim(1, 1, h, 1000 + h, 5)))
@@ -55,8 +55,8 @@ describe("RedisClaimStore on real Redis", () => {
     const outside = `${uniquePrefix("user")}precious`
     await redis.set(outside, "user data")
     await redis.hset(`${outside}:h`, "f", "v")
-    const a = new RedisClaimStore("redis", redis, defaultPrefix(`runA-${process.pid}`), config())
-    const b = new RedisClaimStore("redis", redis, defaultPrefix(`runB-${process.pid}`), config())
+    const a = new RedisClaimStore("redis", redis, defaultPrefix(`runA-${process.pid}`), config(), true)
+    const b = new RedisClaimStore("redis", redis, defaultPrefix(`runB-${process.pid}`), config(), true)
     await a.setup()
     await b.setup()
     expect(await a.claim(0, 0, 7, 1, 10)).toBe(Reply.WON)
@@ -77,7 +77,7 @@ describe("RedisClaimStore on real Redis", () => {
   })
 
   it("every key of a claim shares the bucket's hash tag (one cluster slot)", async () => {
-    const store = new RedisClaimStore("redis", redis, uniquePrefix("slot"), config())
+    const store = new RedisClaimStore("redis", redis, uniquePrefix("slot"), config(), true)
     await store.setup()
     await store.claim(1, 2, 3, 99, 1)
     const keys = await store.ownKeys()
@@ -86,6 +86,16 @@ describe("RedisClaimStore on real Redis", () => {
     const slots = new Set(await Promise.all(keys.filter((k) => k.includes("{b1}")).map((k) => redis.call("CLUSTER", "KEYSLOT", k).catch(() => null))))
     // CLUSTER KEYSLOT works without cluster mode on Redis 7; all {b1} keys map to one slot.
     if (![...slots].includes(null)) expect(slots.size).toBe(1)
+    await store.cleanup()
+  })
+
+  it("falls back to EVAL when the server has not cached the script (NOSCRIPT)", async () => {
+    const store = new RedisClaimStore("redis", redis, uniquePrefix("noscript"), config(), true)
+    await store.setup()
+    await redis.script("FLUSH")
+    expect(await store.claim(0, 0, 4, 1, 1)).toBe(Reply.WON)
+    expect(await redis.script("EXISTS", claimSha)).toEqual([1]) // cached again by the fallback
+    expect(await store.claim(0, 0, 5, 2, 1)).toBe(Reply.TAKEN)
     await store.cleanup()
   })
 
