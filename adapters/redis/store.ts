@@ -55,8 +55,9 @@ export class RedisClaimStore implements AsyncClaimStore {
     this.idemFlag = cfg.idempotency ? "1" : "0"
   }
 
-  /** Seed the artifacts (reveal time, window, reward) in one pipeline. */
+  /** Load the script (real Redis) and seed the artifacts (reveal time, window, reward) in one pipeline. */
   async setup(): Promise<void> {
+    if (this.evalsha) await this.redis.script("LOAD", claimScript)
     const p = this.redis.pipeline()
     const { artifactBucket, artifactRevealAt, claimWindowMs, reward } = this.cfg
     for (let a = 0; a < artifactBucket.length; a++)

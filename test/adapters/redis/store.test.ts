@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Redis } from "ioredis"
 import { defaultPrefix, prefixProblem, redactUrl } from "../../../adapters/redis/keys.ts"
+import { startRedisServer } from "../../../adapters/redis/server.ts"
 import { claimSha, RedisClaimStore } from "../../../adapters/redis/store.ts"
 import { Reply } from "../../../src/engine/protocol.ts"
 import type { StoreConfig } from "../../../src/ports/ClaimStore.ts"
@@ -90,13 +91,20 @@ describe("RedisClaimStore on real Redis", () => {
   })
 
   it("falls back to EVAL when the server has not cached the script (NOSCRIPT)", async () => {
-    const store = new RedisClaimStore("redis", redis, uniquePrefix("noscript"), config(), true)
-    await store.setup()
-    await redis.script("FLUSH")
-    expect(await store.claim(0, 0, 4, 1, 1)).toBe(Reply.WON)
-    expect(await redis.script("EXISTS", claimSha)).toEqual([1]) // cached again by the fallback
-    expect(await store.claim(0, 0, 5, 2, 1)).toBe(Reply.TAKEN)
-    await store.cleanup()
+    // A server of its own: SCRIPT FLUSH would pull the script from under other test files.
+    const server = await startRedisServer()
+    const own = await connect(server.url)
+    try {
+      const store = new RedisClaimStore("redis", own, uniquePrefix("noscript"), config(), true)
+      await store.setup()
+      await own.script("FLUSH")
+      expect(await store.claim(0, 0, 4, 1, 1)).toBe(Reply.WON)
+      expect(await own.script("EXISTS", claimSha)).toEqual([1]) // cached again by the fallback
+      expect(await store.claim(0, 0, 5, 2, 1)).toBe(Reply.TAKEN)
+    } finally {
+      await own.quit()
+      await server.stop()
+    }
   })
 
   it("rejects prefixes that would break hash tags or cleanup, and redacts passwords", () => {
