@@ -74,6 +74,8 @@ export const startRedisServer = async (opts: { replicaOf?: number; args?: Readon
   const args = [
     "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
     "--dir", dir, "--daemonize", "no", "--enable-debug-command", "local", "--loglevel", "warning",
+    // Diskless full sync waits 5 s for more replicas by default; ours start at once.
+    "--repl-diskless-sync-delay", "0",
     ...(opts.replicaOf !== undefined ? ["--replicaof", "127.0.0.1", String(opts.replicaOf)] : []),
     ...(opts.args ?? [])
   ]
