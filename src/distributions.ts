@@ -11,8 +11,8 @@ export interface Uniform {
 }
 
 const Z99 = 2.3263478740408408 // the standard normal's 99th percentile
-const TABLE = 16384
-const TAIL = 16 // table points at each end left to the exact formula (≈ 0.1 %)
+const TABLE = 4096
+const TAIL = 41 // table points at each end left to the exact formula (≈ 1 %)
 
 /** A compiled distribution; `sample(rng)` returns milliseconds. */
 export interface Sampler {
@@ -41,8 +41,8 @@ export const compile = (d: Distribution): Sampler => {
       const s = Z99 - Math.sqrt(Z99 * Z99 - 2 * L)
       const mu = Math.log(d.meanMs) - (s * s) / 2
       // The quantile function tabulated at TABLE points and interpolated linearly in the
-      // body; the two 0.1 % tails are computed exactly. ~3× faster than exp + Φ⁻¹ per draw
-      // with a relative error below 2e-4 (tested), and still one uniform per sample.
+      // body; the two 1 % tails are computed exactly. ~3× faster than exp + Φ⁻¹ per draw
+      // with a relative error below 5e-5 (tested), and still one uniform per sample.
       const exact = (u: number) => Math.exp(mu + s * normalQuantile(u))
       const table = new Float64Array(TABLE + 1)
       for (let i = 0; i <= TABLE; i++) table[i] = exact(Math.min(Math.max(i / TABLE, 1e-12), 1 - 1e-12))

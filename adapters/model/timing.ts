@@ -103,7 +103,7 @@ export class ModelTiming implements SyncTiming {
   readonly queueWait: Float64Array
   readonly served: Float64Array
   /** Time spent queued at the node (arrival → start), all nodes together. */
-  readonly waitHistogram = new FastHistogram(3)
+  readonly waitHistogram = new FastHistogram(2)
   private readonly pools: Array<Pool>
   private readonly nodeFaults: ReadonlyArray<NodeFaults>
   private readonly rtt: Sampler

@@ -55,26 +55,6 @@ export class FastHistogram {
     if (v > this.maxUs) this.maxUs = v
   }
 
-  /**
-   * Record the same latency here and in `other` (same digits): one bin computation for
-   * both — the driver records every request into the run's and the current second's
-   * histograms. Example: `overall.recordBothMs(window, 1.5)`.
-   */
-  recordBothMs(other: FastHistogram, ms: number): void {
-    let v = Math.round(ms * 1000)
-    if (v > MAX_US) v = MAX_US
-    else if (v < 0) v = 0
-    const i = this.index(v)
-    this.counts[i]++
-    this.total++
-    this.sumUs += v
-    if (v > this.maxUs) this.maxUs = v
-    other.counts[i]++
-    other.total++
-    other.sumUs += v
-    if (v > other.maxUs) other.maxUs = v
-  }
-
   /** The lowest and highest value (µs) that share bin `i`. */
   private binRange(i: number): [number, number] {
     const half = 1 << this.halfMag
@@ -112,7 +92,11 @@ export class FastHistogram {
 
   /** Add another histogram's counts (same digits). */
   add(o: FastHistogram): void {
-    for (let i = 0; i < this.counts.length; i++) this.counts[i] += o.counts[i]
+    if (o.total === 0) return
+    const c = this.counts, oc = o.counts
+    // Only up to the other's highest bin: windows are mostly empty above their max.
+    const top = Math.min(c.length - 1, this.index(Math.min(o.maxUs, MAX_US)))
+    for (let i = 0; i <= top; i++) c[i] += oc[i]
     this.total += o.total
     this.sumUs += o.sumUs
     if (o.maxUs > this.maxUs) this.maxUs = o.maxUs

@@ -91,7 +91,7 @@ describe("ModelTiming", () => {
 })
 
 describe("lognormal sampling", () => {
-  it("matches the exact quantile function within 2e-4 everywhere and has the asked mean and p99", () => {
+  it("matches the exact quantile function within 5e-5 everywhere and has the asked mean and p99", () => {
     const d = compile({ kind: "lognormal", meanMs: 0.05, p99Ms: 0.25 })
     const Z99 = 2.3263478740408408
     const s = Z99 - Math.sqrt(Z99 * Z99 - 2 * Math.log(5))
@@ -102,7 +102,7 @@ describe("lognormal sampling", () => {
       const got = d.sample({ next: () => u })
       worst = Math.max(worst, Math.abs(got / Math.exp(mu + s * normalQuantile(u)) - 1))
     }
-    expect(worst).toBeLessThan(2e-4)
+    expect(worst).toBeLessThan(5e-5)
     const r = new Prng(9)
     const xs = Float64Array.from({ length: 400_000 }, () => d.sample(r)).sort()
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length
