@@ -252,12 +252,11 @@ export class Simulator {
    */
   step(maxEvents: number, until = Infinity): boolean {
     if (this.done) return true
+    if (this.lockstep || until !== Infinity) return this.stepGuarded(maxEvents, until)
+    // The plain simulation's loop: nothing to check but the clock.
     const q = this.q, end = this.s.durationMs
     let n = 0
-    while (n < maxEvents && this.pending < 0) {
-      // Live: only what is due by the wall clock (and never past the end, which a late
-      // completion may still reach).
-      if (until !== Infinity && q.size > 0 && q.peekTime() > until && until < end) break
+    while (n < maxEvents) {
       const p = q.size === 0 ? -1 : q.pop()
       const t = q.time
       if (p < 0 || t > end) {
@@ -266,43 +265,68 @@ export class Simulator {
         return true
       }
       n++
-      this.now = t
-      if (t >= this.windowEnd) this.rollWindows(t)
-      const id = p >>> 3
-      switch (p & 7) {
-        case K_TASK:
-          if (this.openLoop) {
-            // On schedule whether or not the hunter's last request has returned.
-            this.q.push(t + this.nextWait(), (id << 3) | K_TASK)
-            this.startTask(this.client.allocate(), id, t)
-          } else this.startTask(id, id, t)
-          break
-        case K_ARRIVAL:
-          this.arrival(t)
-          break
-        case K_COMPLETE:
-          this.complete(id, t)
-          break
-        case K_RETRY:
-          this.attempt(id, t)
-          break
-        case K_FAULT_START: {
-          const f = this.s.faults[id]
-          if (f.kind === "poolShrink") this.timing.resizePool(f.target, f.poolSize, t)
-          break
-        }
-        case K_FAULT_END: {
-          const f = this.s.faults[id]
-          if (f.kind === "poolShrink") this.timing.resizePool(f.target, this.s.topology.poolSize, t)
-          break
-        }
-        case K_LOSS:
-          this.loss(id, t)
-          break
-      }
+      this.dispatch(p, t)
     }
     this.events += n
     return false
+  }
+
+  /** The loop for lockstep (stop at a pending store call) and live (stop at `until`). */
+  private stepGuarded(maxEvents: number, until: number): boolean {
+    const q = this.q, end = this.s.durationMs
+    let n = 0
+    while (n < maxEvents && this.pending < 0) {
+      // Live: only what is due by the wall clock (a late completion may still come).
+      if (until < end && q.size > 0 && q.peekTime() > until) break
+      const p = q.size === 0 ? -1 : q.pop()
+      const t = q.time
+      if (p < 0 || t > end) {
+        this.events += n
+        this.finish(end)
+        return true
+      }
+      n++
+      this.dispatch(p, t)
+    }
+    this.events += n
+    return false
+  }
+
+  private dispatch(p: number, t: number): void {
+    this.now = t
+    if (t >= this.windowEnd) this.rollWindows(t)
+    const id = p >>> 3
+    switch (p & 7) {
+      case K_TASK:
+        if (this.openLoop) {
+          // On schedule whether or not the hunter's last request has returned.
+          this.q.push(t + this.nextWait(), (id << 3) | K_TASK)
+          this.startTask(this.client.allocate(), id, t)
+        } else this.startTask(id, id, t)
+        break
+      case K_ARRIVAL:
+        this.arrival(t)
+        break
+      case K_COMPLETE:
+        this.complete(id, t)
+        break
+      case K_RETRY:
+        this.attempt(id, t)
+        break
+      case K_FAULT_START: {
+        const f = this.s.faults[id]
+        if (f.kind === "poolShrink") this.timing.resizePool(f.target, f.poolSize, t)
+        break
+      }
+      case K_FAULT_END: {
+        const f = this.s.faults[id]
+        if (f.kind === "poolShrink") this.timing.resizePool(f.target, this.s.topology.poolSize, t)
+        break
+      }
+      case K_LOSS:
+        this.loss(id, t)
+        break
+    }
   }
 
   private arrival(t: number): void {
