@@ -62,7 +62,7 @@ export const runLive = async (s: Scenario, store: AsyncClaimStore, opts: LiveOpt
         clearTimeout(timer)
         inFlight--
         const at = vnow()
-        if (outcome > 0) uncorrected.recordMs(at - sentAt)
+        if (outcome > 0 && at <= s.durationMs) uncorrected.recordMs(at - sentAt) // as the run counts it
         sim.liveComplete(slot, outcome, at)
       }
       // The client gives up at the deadline; the command may still run on the server.
