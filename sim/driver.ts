@@ -252,32 +252,13 @@ export class Simulator {
    */
   step(maxEvents: number, until = Infinity): boolean {
     if (this.done) return true
-    if (this.lockstep || until !== Infinity) return this.stepGuarded(maxEvents, until)
-    // The plain simulation's loop: nothing to check but the clock.
     const q = this.q, end = this.s.durationMs
+    // Lockstep stops at a pending store call; live stops at what is due by the wall clock
+    // (a late completion may still come). A plain simulation checks neither.
+    const guarded = this.lockstep || until < end
     let n = 0
     while (n < maxEvents) {
-      const p = q.size === 0 ? -1 : q.pop()
-      const t = q.time
-      if (p < 0 || t > end) {
-        this.events += n
-        this.finish(end)
-        return true
-      }
-      n++
-      this.dispatch(p, t)
-    }
-    this.events += n
-    return false
-  }
-
-  /** The loop for lockstep (stop at a pending store call) and live (stop at `until`). */
-  private stepGuarded(maxEvents: number, until: number): boolean {
-    const q = this.q, end = this.s.durationMs
-    let n = 0
-    while (n < maxEvents && this.pending < 0) {
-      // Live: only what is due by the wall clock (a late completion may still come).
-      if (until < end && q.size > 0 && q.peekTime() > until) break
+      if (guarded && (this.pending >= 0 || (until < end && q.size > 0 && q.peekTime() > until))) break
       const p = q.size === 0 ? -1 : q.pop()
       const t = q.time
       if (p < 0 || t > end) {

@@ -56,21 +56,24 @@ export class EventHeap implements EventQueue {
 
   push(time: number, payload: number): void {
     if (this.n === this.times.length) this.grow()
+    this.siftUp(this.n++, time, this.seq++, payload)
+  }
+
+  /** Move the hole at `i` up until (t, s) fits, and put the entry there. */
+  private siftUp(i: number, t: number, s: number, p: number): void {
     const times = this.times, seqs = this.seqs, payloads = this.payloads
-    const sq = this.seq++
-    let i = this.n++
     while (i > 0) {
       const parent = (i - 1) >> 1
       const pt = times[parent]
-      if (pt < time || (pt === time && seqs[parent] < sq)) break
+      if (pt < t || (pt === t && seqs[parent] < s)) break
       times[i] = pt
       seqs[i] = seqs[parent]
       payloads[i] = payloads[parent]
       i = parent
     }
-    times[i] = time
-    seqs[i] = sq
-    payloads[i] = payload
+    times[i] = t
+    seqs[i] = s
+    payloads[i] = p
   }
 
   pop(): number {
@@ -95,19 +98,7 @@ export class EventHeap implements EventQueue {
       payloads[i] = payloads[c]
       i = c
     }
-    const t = times[n], s = seqs[n], p = payloads[n]
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      const pt = times[parent]
-      if (pt < t || (pt === t && seqs[parent] < s)) break
-      times[i] = pt
-      seqs[i] = seqs[parent]
-      payloads[i] = payloads[parent]
-      i = parent
-    }
-    times[i] = t
-    seqs[i] = s
-    payloads[i] = p
+    this.siftUp(i, times[n], seqs[n], payloads[n])
     return top
   }
 }
