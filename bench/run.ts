@@ -7,6 +7,7 @@
  *                  vs a bare event loop over the same event count on the same queue
  *   queue-*        the event heap vs the timing wheel on the same synthetic event stream
  *   memory         steady-state heap per hunter at 100 000 hunters (vs 1 000)
+ *   sweep          sweep throughput, one worker thread vs one per core (parallel efficiency)
  *   redis-claims   claims/s through the real Redis adapter vs redis-benchmark, same EVALSHA
  *
  * Options: --quick (a 10-minute reference, for a fast look), --no-write (leave BENCHMARKS.md).
@@ -17,6 +18,7 @@ import { fileURLToPath } from "node:url"
 import { findRedisServer } from "../adapters/redis/server.ts"
 import { Prng } from "../sim/prng.ts"
 import { benchRedis } from "./redis.ts"
+import { defaultWorkers, runPoints } from "../adapters/sweep/pool.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "../sim/queue.ts"
 import { Simulator, simulate } from "../sim/driver.ts"
 import { presets } from "../src/presets.ts"
@@ -125,7 +127,32 @@ const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(x
   emit({ bench: "memory", hunters: 100_000, heapBytes: big, baselineHeapBytes: small, bytesPerHunter: Math.round(perHunter), targetBytesPerHunter: 300 })
 }
 
-// 4. Claims/s through the real Redis adapter vs redis-benchmark on the same server.
+// 4. Sweep throughput: a 5-minute, 5 000-hunter hunt, on 1 worker thread vs one per core.
+{
+  const cores = defaultWorkers()
+  const base = { ...(structuredClone(presets.reference) as object), durationMs: 300_000, faults: [], hunters: { count: 5000 } }
+  const jobs = Array.from({ length: 6 * cores }, (_, i) => ({ cell: 0, input: { ...base, seed: i + 1 } }))
+  const t1 = performance.now()
+  await runPoints(jobs, { workers: 1 })
+  const one = performance.now() - t1
+  const tn = performance.now()
+  await runPoints(jobs, { workers: cores })
+  const all = performance.now() - tn
+  const perMin = (ms: number) => Math.round((jobs.length / ms) * 60_000 * 10) / 10
+  emit({
+    bench: "sweep",
+    scenarios: jobs.length,
+    cores,
+    scenariosPerMin: perMin(all),
+    baseline: "1 worker thread",
+    baselineScenariosPerMin: perMin(one),
+    ratio: Math.round((one / all) * 1000) / 1000,
+    parallelEfficiency: Math.round((one / all / cores) * 1000) / 1000,
+    targetParallelEfficiency: 0.8
+  })
+}
+
+// 5. Claims/s through the real Redis adapter vs redis-benchmark on the same server.
 {
   if (!findRedisServer() || spawnSync("redis-benchmark", ["--version"]).status !== 0)
     emit({ bench: "redis-claims", skipped: "redis-server or redis-benchmark not on PATH (Debian: apt-get install redis-server)" })

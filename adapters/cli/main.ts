@@ -2,8 +2,8 @@
  * The `huntbench` command line. Exit codes: 0 SLO met, 1 SLO breached, 2 bad input or
  * usage (one line naming the field and the problem, no stack trace), 130 interrupted.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs"
-import { Data, Effect, Exit, Fiber } from "effect"
+import { writeFileSync } from "node:fs"
+import { Effect, Exit, Fiber } from "effect"
 import { layerModel } from "../model/layers.ts"
 import { presetNames, presets } from "../../src/presets.ts"
 import { deterministicPart, type Report } from "../../src/report.ts"
@@ -12,17 +12,21 @@ import { liveRun } from "../live/simulation.ts"
 import { layerMockTarget } from "../mock/layers.ts"
 import { prefixProblem } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
-import { decodeScenario, parseJson, ScenarioError, type Scenario } from "../../src/scenario.ts"
+import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../src/simulation.ts"
 import { formatSummary } from "./format.ts"
+import { loadInput, UsageError } from "./input.ts"
+import { sweepCommand } from "./sweep.ts"
 import { Progress } from "./progress.ts"
 
-class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
 
 const HELP = `huntbench — simulate and stress-test real-time treasure-hunt backends
 
 Usage:
   huntbench run [preset|file.json] [options]   simulate a hunt (default preset: "default")
+  huntbench sweep [preset|file.json] --set path=v1,v2 [--set …] [options]
+                                               a grid over scenario fields × seeds, in
+                                               parallel, with a recommendation
   huntbench presets                            list the built-in scenarios
   huntbench help                               this text
 
@@ -45,7 +49,16 @@ Options for run:
   --check-determinism run twice and fail (exit 2) if the reports differ
   --quiet             no progress bar
 
-Exit codes: 0 SLO met, 1 SLO breached, 2 bad input or usage, 130 interrupted.
+Options for sweep:
+  --set path=v1,v2    a field and its values (repeat for more axes), e.g.
+                      --set topology.buckets=24,48,96 --set topology.poolSize=20,100,500
+  --seeds N           runs per configuration, seeds S, S+1, … (default 3)
+  --workers N         worker threads (default: one per core; 0 = in this thread)
+  --csv FILE          one row per run;  --json FILE  the table, points and recommendation
+  --quiet             no progress bar
+
+Exit codes: 0 SLO met (sweep: a configuration met it in every seed), 1 SLO breached (sweep:
+none did), 2 bad input or usage, 130 interrupted.
 `
 
 interface RunArgs {
@@ -122,20 +135,9 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
 /** Resolve a preset name or a JSON file into a decoded scenario, applying --seed. */
 const loadScenario = (source: string, seed: number | undefined, noFaults = false): Effect.Effect<Scenario, ScenarioError | UsageError> =>
   Effect.gen(function* () {
-    let input: unknown
-    if (Object.hasOwn(presets, source)) input = structuredClone(presets[source])
-    else if (existsSync(source)) {
-      const text = yield* Effect.try({
-        try: () => readFileSync(source, "utf8"),
-        catch: (e) => new UsageError({ message: `${source}: cannot read: ${(e as Error).message}` })
-      })
-      input = yield* parseJson(text)
-    } else
-      return yield* new UsageError({
-        message: `scenario: no preset or file named ${JSON.stringify(source)} (presets: ${presetNames().join(", ")})`
-      })
-    if (seed !== undefined && input !== null && typeof input === "object") (input as Record<string, unknown>).seed = seed
-    if (noFaults && input !== null && typeof input === "object") (input as Record<string, unknown>).faults = []
+    const input = yield* loadInput(source)
+    if (seed !== undefined) input.seed = seed
+    if (noFaults) input.faults = []
     return yield* decodeScenario(input)
   })
 
@@ -198,6 +200,8 @@ export const main = (argv: ReadonlyArray<string>): Effect.Effect<number> => {
         ? runCommand(rest)
         : cmd === "presets"
           ? presetsCommand
+          : cmd === "sweep"
+            ? sweepCommand(rest)
           : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)} (see huntbench help)` }))
   return program.pipe(
     Effect.catchTag("ScenarioError", (e) =>

@@ -13,7 +13,8 @@ export class Progress {
     this.out = out
   }
 
-  update(fraction: number, events: number): void {
+  /** `detail` is a number of events, or a label such as "12/40 runs". */
+  update(fraction: number, detail: number | string): void {
     if (!this.out) return
     const now = performance.now()
     const elapsed = now - this.started
@@ -25,7 +26,8 @@ export class Progress {
     const filled = Math.round(f * width)
     const eta = f > 0 ? ((elapsed / f) * (1 - f)) / 1000 : 0
     const bar = "#".repeat(filled) + ".".repeat(width - filled)
-    this.out.write(`\r[${bar}] ${(f * 100).toFixed(1).padStart(5)} %  ${(events / 1e6).toFixed(1)} M events  ETA ${eta.toFixed(0)} s   `)
+    const what = typeof detail === "number" ? `${(detail / 1e6).toFixed(1)} M events` : detail
+    this.out.write(`\r[${bar}] ${(f * 100).toFixed(1).padStart(5)} %  ${what}  ETA ${eta.toFixed(0)} s   `)
   }
 
   done(): void {
