@@ -16,6 +16,7 @@ import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario
 import { Simulation } from "../../src/simulation.ts"
 import { formatSummary } from "./format.ts"
 import { loadInput, UsageError } from "./input.ts"
+import { dashboardCommand } from "./dashboard.ts"
 import { sweepCommand } from "./sweep.ts"
 import { Progress } from "./progress.ts"
 
@@ -27,6 +28,7 @@ Usage:
   huntbench sweep [preset|file.json] --set path=v1,v2 [--set …] [options]
                                                a grid over scenario fields × seeds, in
                                                parallel, with a recommendation
+  huntbench dashboard [--port N]               serve the browser dashboard on 127.0.0.1
   huntbench presets                            list the built-in scenarios
   huntbench help                               this text
 
@@ -202,6 +204,8 @@ export const main = (argv: ReadonlyArray<string>): Effect.Effect<number> => {
           ? presetsCommand
           : cmd === "sweep"
             ? sweepCommand(rest)
+            : cmd === "dashboard"
+              ? dashboardCommand(rest)
           : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)} (see huntbench help)` }))
   return program.pipe(
     Effect.catchTag("ScenarioError", (e) =>

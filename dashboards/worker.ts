@@ -1,0 +1,42 @@
+// The simulation in a Web Worker: the same src/ and sim/ code as the CLI, run in chunks so
+// progress (new timeline rows, virtual time) streams to the page several times a second.
+import { Effect, Exit, Cause } from "effect"
+import { Simulator } from "../sim/driver.ts"
+import { buildReport } from "../src/report.ts"
+import { decodeScenario, ScenarioError } from "../src/scenario.ts"
+
+export type FromWorker =
+  | { readonly type: "progress"; readonly virtualMs: number; readonly durationMs: number; readonly rows: ReadonlyArray<unknown>; readonly breakersOpen: number; readonly lost: number }
+  | { readonly type: "done"; readonly report: unknown; readonly wallMs: number }
+  | { readonly type: "error"; readonly field: string; readonly message: string }
+
+const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m)
+
+self.onmessage = (e: MessageEvent<{ type: "run"; input: unknown; source: string }>) => {
+  const exit = Effect.runSyncExit(decodeScenario(e.data.input))
+  if (Exit.isFailure(exit)) {
+    const err = Cause.squash(exit.cause)
+    post(err instanceof ScenarioError ? { type: "error", field: err.field, message: err.message } : { type: "error", field: "(root)", message: String(err) })
+    return
+  }
+  const s = exit.value
+  const started = performance.now()
+  const sim = new Simulator(s)
+  let sent = 0
+  let lastPost = 0
+  const tick = () => {
+    const done = sim.step(50_000)
+    const now = performance.now()
+    if (done || now - lastPost > 50) {
+      lastPost = now
+      const rows = sim.timeline.slice(sent)
+      sent = sim.timeline.length
+      post({ type: "progress", virtualMs: sim.now, durationMs: s.durationMs, rows, breakersOpen: sim.client.breakers.openAt(sim.now), lost: sim.losses.reduce((n, l) => n + l.lostWrites, 0) })
+    }
+    if (done) {
+      const wallMs = performance.now() - started
+      post({ type: "done", report: buildReport(sim.raw(), e.data.source, wallMs), wallMs })
+    } else setTimeout(tick, 0)
+  }
+  tick()
+}

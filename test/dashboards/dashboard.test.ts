@@ -1,0 +1,111 @@
+// The dashboard end to end in real Chromium (Debian's package, driven by playwright-core):
+// run a preset in the browser's Web Worker and get the CLI's numbers for the same scenario
+// and seed, with rendered chart marks; an invalid field shows its schema message next to it
+// and disables Run. A screenshot lands in test-results/.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { chromium, type Browser, type Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { freePort } from "../../adapters/redis/server.ts"
+import type { Report } from "../../src/report.ts"
+
+const CHROMIUM = "/usr/bin/chromium"
+let server: ChildProcess
+let url = ""
+let browser: Browser
+let page: Page
+
+const open = async () => {
+  page = await browser.newPage({ viewport: { width: 1300, height: 900 } })
+  await page.goto(url)
+  await page.waitForLoadState("networkidle")
+  await page.waitForSelector("[data-testid=run]:not([disabled])")
+}
+
+describe("dashboard in Chromium", () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Chromium (Debian: sudo apt-get install -y chromium)`)
+    const port = await freePort()
+    server = spawn(process.execPath, ["bin/huntbench.js", "dashboard", "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] })
+    url = await new Promise<string>((resolve, reject) => {
+      let out = ""
+      const timer = setTimeout(() => reject(new Error(`dashboard did not start: ${out}`)), 30_000)
+      server.stdout?.on("data", (d) => {
+        out += d
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
+        if (m) {
+          clearTimeout(timer)
+          resolve(m[1])
+        }
+      })
+      server.on("exit", (c) => reject(new Error(`dashboard exited ${c}: ${out}`)))
+    })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+    })
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server.once("exit", r))
+      server.kill("SIGINT")
+      await exited
+    }
+  })
+
+  it("runs a preset in the browser and shows the CLI's numbers, with rendered charts", async () => {
+    await open()
+    await page.selectOption("[data-testid=preset]", "small")
+    await page.click("[data-testid=run]")
+    await page.waitForFunction(() => document.querySelector("[data-testid=status]")?.textContent === "done", null, { timeout: 60_000 })
+    const text = async (id: string) => (await page.textContent(`[data-testid=${id}]`)) ?? ""
+    const dir = mkdtempSync(join(tmpdir(), "huntbench-dash-"))
+    try {
+      const cli = spawnSync(process.execPath, ["bin/huntbench.js", "run", "small", "--quiet", "--json", join(dir, "r.json")], { encoding: "utf8" })
+      expect([0, 1]).toContain(cli.status)
+      const r = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as Report
+      expect(Number(await text("sum-requests"))).toBe(r.requests)
+      expect(Number(await text("sum-p50"))).toBe(r.latencyMs.p50)
+      expect(Number(await text("sum-p99"))).toBe(r.latencyMs.p99)
+      expect(Number(await text("sum-max"))).toBe(r.latencyMs.max)
+      expect(Number(await text("sum-error-rate"))).toBe(r.errors.rate)
+      expect(Number(await text("sum-won"))).toBe(r.claims.won)
+      expect(Number(await text("sum-lost"))).toBe(r.claims.lostAcknowledged)
+      expect(Number(await text("sum-trips"))).toBe(r.breakers.trips)
+      expect(await text("sum-slo")).toBe(r.slo.pass ? "PASS" : "FAIL")
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    // Two series per chart, each a path through one point per simulated second.
+    const paths = await page.$$eval("svg path.series", (ps) => ps.map((p) => (p.getAttribute("d") ?? "").split(/[LM]/).length - 1))
+    expect(paths).toHaveLength(4)
+    for (const n of paths) expect(n).toBeGreaterThanOrEqual(19)
+    expect(await page.locator("svg rect.band").count()).toBe(4) // 2 faults × 2 charts
+    mkdirSync("test-results", { recursive: true })
+    await page.screenshot({ path: "test-results/dashboard.png" })
+    await page.close()
+  }, 120_000)
+
+  it("shows a schema error next to an invalid field and disables Run until it is fixed", async () => {
+    await open()
+    await page.fill("#f-hunters", "-5")
+    await expect.poll(() => page.textContent('[data-error-for="hunters.count"]')).toContain("greater than or equal to 1")
+    expect(await page.isDisabled("[data-testid=run]")).toBe(true)
+    await page.fill("#f-hunters", "50")
+    await expect.poll(() => page.isDisabled("[data-testid=run]")).toBe(false)
+    expect(await page.textContent('[data-error-for="hunters.count"]')).toBe("")
+    // A field without a form input: the message names it under the editor.
+    const json = JSON.parse(await page.inputValue("[data-testid=json]"))
+    json.topology.mapping = "diagonal"
+    await page.fill("[data-testid=json]", JSON.stringify(json))
+    await expect.poll(() => page.textContent("[data-testid=json-error]")).toContain("topology.mapping")
+    expect(await page.isDisabled("[data-testid=run]")).toBe(true)
+    await page.fill("[data-testid=json]", "{ not json")
+    await expect.poll(() => page.textContent("[data-testid=json-error]")).toContain("not valid JSON")
+    await page.close()
+  }, 60_000)
+})
