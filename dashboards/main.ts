@@ -193,5 +193,37 @@ runBtn.addEventListener("click", () => {
   worker.postMessage({ type: "run", input: JSON.parse(json.value), source: presetSel.value })
 })
 
+// ---- loading a report file -------------------------------------------------------------
+const loadInput = $<HTMLInputElement>("load")
+const loadError = $<HTMLDivElement>("load-error")
+
+/** Show a report produced by the CLI: its summary and charts; every value as text. */
+const showReport = (r: Report) => {
+  rows = [...r.timeline]
+  durationS = r.scenario.durationMs / 1000
+  bands = r.scenario.faults.map((f, i) => ({ from: f.atMs / 1000, to: (f.atMs + f.durationMs) / 1000, label: `#${i} ${f.kind} on node ${f.target}` }))
+  showSummary(r)
+  status.textContent = `report: ${r.scenario.name}`
+  draw()
+}
+
+const isReport = (x: unknown): x is Report => {
+  const r = x as Partial<Report> | null
+  return !!r && typeof r === "object" && Array.isArray(r.timeline) && !!r.scenario && !!r.latencyMs && !!r.claims && Array.isArray(r.scenario.faults)
+}
+
+loadInput.addEventListener("change", async () => {
+  loadError.textContent = ""
+  const file = loadInput.files?.[0]
+  if (!file) return
+  try {
+    const data: unknown = JSON.parse(await file.text())
+    if (!isReport(data)) throw new Error("not a huntbench report (expected timeline, scenario, latencyMs, claims)")
+    showReport(data)
+  } catch (e) {
+    loadError.textContent = `${file.name}: ${(e as Error).message}`
+  }
+})
+
 loadPreset("small")
 presetSel.value = "small"

@@ -3,7 +3,7 @@
 // and seed, with rendered chart marks; an invalid field shows its schema message next to it
 // and disables Run. A screenshot lands in test-results/.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { chromium, type Browser, type Page } from "playwright-core"
@@ -107,5 +107,44 @@ describe("dashboard in Chromium", () => {
     await page.fill("[data-testid=json]", "{ not json")
     await expect.poll(() => page.textContent("[data-testid=json-error]")).toContain("not valid JSON")
     await page.close()
+  }, 60_000)
+
+  it("loads a report produced by the CLI, and renders names from it as text, never as HTML", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "huntbench-dash-"))
+    try {
+      const file = join(dir, "r.json")
+      const cli = spawnSync(process.execPath, ["bin/huntbench.js", "run", "default", "--quiet", "--json", file], { encoding: "utf8" })
+      expect([0, 1]).toContain(cli.status)
+      const r = JSON.parse(readFileSync(file, "utf8")) as Report
+      await open()
+      await page.setInputFiles("[data-testid=load]", file)
+      await expect.poll(() => page.textContent("[data-testid=sum-requests]")).toBe(String(r.requests))
+      expect(await page.textContent("[data-testid=sum-name]")).toBe("default")
+      expect(await page.locator("#latency path.series").count()).toBe(2)
+      expect(await page.locator("#latency rect.band").count()).toBe(r.scenario.faults.length)
+
+      // The same report with hostile names: they must show up as literal text.
+      const evil = "<img src=x onerror=window.__xss=1>"
+      const hostile = { ...r, scenario: { ...r.scenario, name: evil, faults: r.scenario.faults.map((f) => ({ ...f, kind: evil })) } }
+      const hostileFile = join(dir, "hostile.json")
+      writeFileSync(hostileFile, JSON.stringify(hostile))
+      await page.setInputFiles("[data-testid=load]", hostileFile)
+      await expect.poll(() => page.textContent("[data-testid=sum-name]")).toBe(evil)
+      expect(await page.textContent("[data-testid=status]")).toBe(`report: ${evil}`)
+      expect(await page.locator("img").count()).toBe(0)
+      const titles = await page.$$eval("rect.band title", (ts) => ts.map((t) => t.textContent))
+      expect(titles.every((t) => t?.includes(evil))).toBe(true)
+      await page.waitForTimeout(200)
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
+
+      // Not a report: a clear message, nothing replaced.
+      const junk = join(dir, "junk.json")
+      writeFileSync(junk, JSON.stringify({ hello: "world" }))
+      await page.setInputFiles("[data-testid=load]", junk)
+      await expect.poll(() => page.textContent("[data-testid=load-error]")).toContain("not a huntbench report")
+      await page.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   }, 60_000)
 })
