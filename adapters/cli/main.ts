@@ -14,6 +14,7 @@ import { prefixProblem } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../src/simulation.ts"
+import { reportHtml } from "../report/html.ts"
 import { formatSummary } from "./format.ts"
 import { loadInput, UsageError } from "./input.ts"
 import { dashboardCommand } from "./dashboard.ts"
@@ -47,6 +48,7 @@ Options for run:
   --time-scale X      live: virtual ms per wall ms (default 1; 2 runs twice as fast)
   --no-faults         drop the scenario's faults (live runs cannot inject them yet)
   --json FILE         write the full report as JSON
+  --html FILE         write a self-contained offline HTML report with the charts
   --queue wheel|heap  event queue: timing wheel (default) or binary heap; same results
   --check-determinism run twice and fail (exit 2) if the reports differ
   --quiet             no progress bar
@@ -74,6 +76,7 @@ interface RunArgs {
   noFaults: boolean
   seed?: number
   json?: string
+  html?: string
   queue: "heap" | "wheel"
   quiet: boolean
   checkDeterminism: boolean
@@ -95,6 +98,10 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
         const v = value()
         if (!v) return yield* new UsageError({ message: "--json: expected a file name" })
         out.json = v
+      } else if (a === "--html") {
+        const v = value()
+        if (!v) return yield* new UsageError({ message: "--html: expected a file name" })
+        out.html = v
       } else if (a === "--queue") {
         const v = value()
         if (v !== "heap" && v !== "wheel") return yield* new UsageError({ message: `--queue: expected heap or wheel, got ${JSON.stringify(v ?? "")}` })
@@ -178,6 +185,14 @@ const runCommand = (args: ReadonlyArray<string>) =>
       yield* Effect.try({
         try: () => writeFileSync(file, JSON.stringify(report, null, 2) + "\n"),
         catch: (e) => new UsageError({ message: `--json: cannot write ${file}: ${(e as Error).message}` })
+      })
+    }
+    if (a.html) {
+      const file = a.html
+      const html = yield* Effect.tryPromise({ try: () => reportHtml(report), catch: (e) => new UsageError({ message: `--html: ${(e as Error).message}` }) })
+      yield* Effect.try({
+        try: () => writeFileSync(file, html),
+        catch: (e) => new UsageError({ message: `--html: cannot write ${file}: ${(e as Error).message}` })
       })
     }
     process.stdout.write(formatSummary(report))

@@ -147,4 +147,33 @@ describe("dashboard in Chromium", () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 60_000)
+
+  it("the offline HTML report opens with the network disabled, draws its charts, and escapes names", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "huntbench-html-"))
+    try {
+      const evil = "<img src=x onerror=window.__xss=1>"
+      const scenario = join(dir, "s.json")
+      writeFileSync(scenario, JSON.stringify({ name: evil, durationMs: 10_000, hunters: { count: 100 }, faults: [{ kind: "pause", atMs: 3000, durationMs: 500, target: 0 }] }))
+      const html = join(dir, "report.html")
+      const cli = spawnSync(process.execPath, ["bin/huntbench.js", "run", scenario, "--quiet", "--html", html], { encoding: "utf8" })
+      expect([0, 1], cli.stderr).toContain(cli.status)
+      const context = await browser.newContext({ offline: true })
+      const p = await context.newPage()
+      const requests: Array<string> = []
+      p.on("request", (r) => requests.push(r.url()))
+      await p.goto(`file://${html}`)
+      await p.waitForSelector("body[data-rendered=true]", { timeout: 15_000 })
+      expect(requests).toEqual([`file://${html}`]) // nothing else was fetched
+      expect(await p.locator("svg path.series").count()).toBe(4)
+      expect(await p.locator("svg rect.band").count()).toBe(2)
+      expect(await p.textContent("h1")).toBe(`huntbench report — ${evil}`)
+      expect(await p.locator("img").count()).toBe(0)
+      expect(await p.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
+      mkdirSync("test-results", { recursive: true })
+      await p.screenshot({ path: "test-results/offline-report.png", fullPage: true })
+      await context.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

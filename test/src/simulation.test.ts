@@ -1,6 +1,7 @@
 // Simulation.run is the Effect shell over the driver: it decodes, runs on the adapters the
 // layers provide, and reports progress; interrupting it (Ctrl-C in the CLI) stops the run.
 import { spawn } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { Cause, Effect, Exit, Fiber } from "effect"
 import { describe, expect, it } from "vitest"
 import { layerModel } from "../../adapters/model/layers.ts"
@@ -48,6 +49,18 @@ describe("the CLI on Ctrl-C", () => {
     const child = spawn(process.execPath, ["bin/huntbench.js", "run", "reference", "--quiet"], { stdio: ["ignore", "pipe", "pipe"] })
     let stderr = ""
     child.stderr.on("data", (d) => (stderr += d))
+    // Wait until the process catches SIGINT (Linux: SigCgt bit 2 in /proc/<pid>/status),
+    // however slowly it starts on a loaded machine, then let the run get going.
+    const catchesSigint = () => {
+      try {
+        const m = /SigCgt:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))
+        return m !== null && (BigInt(`0x${m[1]}`) & 2n) !== 0n
+      } catch {
+        return false
+      }
+    }
+    for (let i = 0; i < 400 && !catchesSigint(); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(catchesSigint()).toBe(true)
     await new Promise((r) => setTimeout(r, 1500))
     const sent = Date.now()
     child.kill("SIGINT")
