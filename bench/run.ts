@@ -9,6 +9,8 @@
  *   memory         steady-state heap per hunter at 100 000 hunters (vs 1 000)
  *   sweep          sweep throughput, one worker thread vs one per core (parallel efficiency)
  *   redis-claims   claims/s through the real Redis adapter vs redis-benchmark, same EVALSHA
+ *   dashboard      the default preset in Chromium (Web Worker) vs the CLI code: first chart
+ *                  frame and total wall time
  *
  * Options: --quick (a 10-minute reference, for a fast look), --no-write (leave BENCHMARKS.md).
  */
@@ -18,6 +20,7 @@ import { fileURLToPath } from "node:url"
 import { findRedisServer } from "../adapters/redis/server.ts"
 import { Prng } from "../sim/prng.ts"
 import { benchRedis } from "./redis.ts"
+import { benchDashboard, canBenchDashboard } from "./dashboard.ts"
 import { defaultWorkers, runPoints } from "../adapters/sweep/pool.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "../sim/queue.ts"
 import { Simulator, simulate } from "../sim/driver.ts"
@@ -159,6 +162,12 @@ const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(x
   if (!findRedisServer() || spawnSync("redis-benchmark", ["--version"]).status !== 0)
     emit({ bench: "redis-claims", skipped: "redis-server or redis-benchmark not on PATH (Debian: apt-get install redis-server)" })
   else for (const r of await benchRedis(quick)) emit({ ...r })
+}
+
+// 6. The dashboard: the default preset in Chromium vs the CLI code.
+{
+  if (!canBenchDashboard()) emit({ bench: "dashboard", skipped: "no /usr/bin/chromium (Debian: apt-get install chromium)" })
+  else emit(await benchDashboard())
 }
 
 // BENCHMARKS.md: replace the generated block.
