@@ -24,7 +24,7 @@ export const benchDashboard = async () => {
     cli.push(performance.now() - t0)
   }
   const port = await freePort()
-  const server = spawn(process.execPath, ["bin/huntbench.js", "dashboard", "--port", String(port)], { stdio: ["ignore", "pipe", "inherit"] })
+  const server = spawn(process.execPath, ["bin/huntbench.js", "dashboard", "--port", String(port)], { stdio: ["ignore", "pipe", "ignore"] })
   try {
     await new Promise<void>((resolve, reject) => {
       server.stdout?.on("data", (d) => String(d).includes("http://") && resolve())

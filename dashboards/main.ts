@@ -154,11 +154,11 @@ const showSummary = (r: Report) => {
   )
 }
 
-let worker: Worker | undefined
+// One worker for the page's life, started now so its modules are loaded before Run; a
+// new run supersedes the one in progress.
+const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" })
 runBtn.addEventListener("click", () => {
   if (!decoded) return
-  worker?.terminate()
-  worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" })
   rows = []
   durationS = decoded.durationMs / 1000
   bands = decoded.faults.map((f, i) => ({ from: f.atMs / 1000, to: (f.atMs + f.durationMs) / 1000, label: `#${i} ${f.kind} on node ${f.target}` }))

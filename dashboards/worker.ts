@@ -12,7 +12,19 @@ export type FromWorker =
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m)
 
+// A new "run" supersedes the one in progress: each chunk checks it is still current.
+let current = 0
+// Yield between chunks through a MessageChannel: nested setTimeout(0) is clamped to 4 ms.
+const channel = new MessageChannel()
+const queue: Array<() => void> = []
+channel.port1.onmessage = () => queue.shift()?.()
+const yieldThen = (f: () => void) => {
+  queue.push(f)
+  channel.port2.postMessage(0)
+}
+
 self.onmessage = (e: MessageEvent<{ type: "run"; input: unknown; source: string }>) => {
+  const id = ++current
   const exit = Effect.runSyncExit(decodeScenario(e.data.input))
   if (Exit.isFailure(exit)) {
     const err = Cause.squash(exit.cause)
@@ -25,9 +37,10 @@ self.onmessage = (e: MessageEvent<{ type: "run"; input: unknown; source: string 
   let sent = 0
   let lastPost = 0
   const tick = () => {
-    const done = sim.step(50_000)
+    if (id !== current) return
+    const done = sim.step(sent === 0 ? 20_000 : 200_000) // a small first chunk: the first frame comes early
     const now = performance.now()
-    if (done || now - lastPost > 50) {
+    if (done || now - lastPost > 80 || (sent === 0 && sim.timeline.length > 0)) {
       lastPost = now
       const rows = sim.timeline.slice(sent)
       sent = sim.timeline.length
@@ -36,7 +49,7 @@ self.onmessage = (e: MessageEvent<{ type: "run"; input: unknown; source: string 
     if (done) {
       const wallMs = performance.now() - started
       post({ type: "done", report: buildReport(sim.raw(), e.data.source, wallMs), wallMs })
-    } else setTimeout(tick, 0)
+    } else yieldThen(tick)
   }
   tick()
 }
