@@ -568,5 +568,3 @@ export const simulate = (s: Scenario, opts: DriverOptions = {}): RawRun => {
   while (!sim.step(1 << 20));
   return sim.raw()
 }
-
-export type { SyncClaimStore }

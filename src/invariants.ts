@@ -3,6 +3,7 @@
  * what clients were told. Violations are reported, never thrown, and each is attributed to
  * the fault that caused it (or the faults active when it happened).
  */
+import { activeFaults } from "./faults.ts"
 import type { Scenario } from "./scenario.ts"
 import type { SyncClaimStore } from "./ports/ClaimStore.ts"
 
@@ -44,9 +45,6 @@ export interface InvariantSummary {
   readonly doubleAwarded: number
   readonly lostByFault: ReadonlyArray<number>
 }
-
-const activeAt = (s: Scenario, t: number): Array<number> =>
-  s.faults.flatMap((f, i) => (f.atMs <= t && t < f.atMs + f.durationMs ? [i] : []))
 
 const MAX_EXAMPLES = 20
 
@@ -91,7 +89,7 @@ export const checkInvariants = (input: InvariantInput): InvariantSummary => {
     const causes = new Set<number>()
     for (const w of list) if (w.write >= 0 && store.writes[w.write].lostBy >= 0) causes.add(store.writes[w.write].lostBy)
     if (causes.size > 0) one.attributed++
-    else one.fail(`artifact ${artifact} acknowledged to hunters ${list.map((w) => w.hunter).join(", ")}`, activeAt(s, list[1].at))
+    else one.fail(`artifact ${artifact} acknowledged to hunters ${list.map((w) => w.hunter).join(", ")}`, activeFaults(s, list[1].at))
   }
 
   // 2. Each hunter's balance equals the rewards of the artifacts it holds (per bucket).
@@ -125,7 +123,7 @@ export const checkInvariants = (input: InvariantInput): InvariantSummary => {
       lostByFault[lostBy]++
       acked.attributed++
     } else if (store.winner[a.artifact] !== a.hunter)
-      acked.fail(`hunter ${a.hunter}'s acknowledged win of artifact ${a.artifact} is not in the final state`, activeAt(s, a.at))
+      acked.fail(`hunter ${a.hunter}'s acknowledged win of artifact ${a.artifact} is not in the final state`, activeFaults(s, a.at))
   }
 
   // 4. A request (idempotency key) is applied at most once in the final state.
@@ -135,7 +133,7 @@ export const checkInvariants = (input: InvariantInput): InvariantSummary => {
     if (w.lostBy >= 0) continue
     const n = (applied.get(w.requestKey) ?? 0) + 1
     applied.set(w.requestKey, n)
-    if (n === 2) idem.fail(`request ${w.requestKey} applied twice`, activeAt(s, w.appliedAt))
+    if (n === 2) idem.fail(`request ${w.requestKey} applied twice`, activeFaults(s, w.appliedAt))
   }
 
   // 6. No stream exceeds its cap; every appended entry is in it, trimmed or lost.

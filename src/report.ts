@@ -5,7 +5,7 @@
  */
 import { checkInvariants, type InvariantResult } from "./invariants.ts"
 import { encodeHdr, summarize, type LatencySummary } from "./metrics/histogram.ts"
-import { commandNames, errorNames, replyNames } from "./engine/protocol.ts"
+import { errorNames, replyNames } from "./engine/protocol.ts"
 import type { Scenario } from "./scenario.ts"
 import type { RawRun, TimelineRow } from "../sim/driver.ts"
 
@@ -190,5 +190,3 @@ export const deterministicPart = (r: Report): Omit<Report, "sim"> & { sim: { eve
   ...r,
   sim: { events: r.sim.events }
 })
-
-export { commandNames }

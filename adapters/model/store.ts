@@ -26,7 +26,7 @@ export class ModelStore implements SyncClaimStore {
   /** All writes ever applied, in order; `nodeLog[n]` indexes into it. */
   readonly writes: Array<WriteEntry> = []
   readonly nodeLog: Array<Array<number>>
-  /** Per node: index into nodeLog[n] of the first write not yet known to be lost or kept. */
+  /** Per node: when the replica will have the newest write (replication is in order). */
   private readonly lastReplicateAt: Float64Array
   /** The write index of the last applied win (valid right after `claim` returns WON). */
   lastWrite = -1
