@@ -87,6 +87,22 @@ describe("dashboard in Chromium", () => {
     expect(await page.locator("svg rect.band").count()).toBe(4) // 2 faults × 2 charts
     mkdirSync("test-results", { recursive: true })
     await page.screenshot({ path: "test-results/dashboard.png" })
+    // Export: an SVG document with the chart's marks, and a PNG image.
+    const [svgDownload] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=export-latency-svg]")])
+    expect(svgDownload.suggestedFilename()).toBe("huntbench-latency.svg")
+    const svgFile = join(tmpdir(), `hb-${process.pid}.svg`)
+    await svgDownload.saveAs(svgFile)
+    const svgText = readFileSync(svgFile, "utf8")
+    expect(svgText).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
+    expect((svgText.match(/<path[^>]*class="series"/g) ?? []).length).toBe(2)
+    const [pngDownload] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=export-throughput-png]")])
+    const pngFile = join(tmpdir(), `hb-${process.pid}.png`)
+    await pngDownload.saveAs(pngFile)
+    const png = readFileSync(pngFile)
+    expect(png.subarray(1, 4).toString()).toBe("PNG")
+    expect(png.readUInt32BE(16)).toBeGreaterThan(500) // width, at 2× the on-screen size
+    rmSync(svgFile, { force: true })
+    rmSync(pngFile, { force: true })
     await page.close()
   }, 120_000)
 
