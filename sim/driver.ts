@@ -69,6 +69,7 @@ export interface RawRun {
   readonly appliedUnacknowledged: number
   readonly bucketRequests: Float64Array
   readonly bucketErrors: Float64Array
+  readonly bucketCollisions: Float64Array
   readonly bucketMaxBacklog: Int32Array
   readonly bucketNode: Int32Array
   readonly breakerTrips: Int32Array
@@ -150,6 +151,9 @@ export class Simulator {
   readonly inflight: Int32Array
   readonly bucketMaxBacklog: Int32Array
   readonly errorsByKind = new Float64Array(8)
+  readonly bucketCollisions: Float64Array
+  private readonly wonAt: Float64Array
+  private readonly collisionWindowMs: number
   readonly repliesByCode = new Float64Array(8)
   requests = 0
   ok = 0
@@ -215,6 +219,9 @@ export class Simulator {
     })
     this.bucketLatency = Array.from({ length: B }, () => new FastHistogram(2))
     this.bucketRequests = new Float64Array(B)
+    this.bucketCollisions = new Float64Array(B)
+    this.wonAt = new Float64Array(s.artifacts.count).fill(-Infinity)
+    this.collisionWindowMs = s.artifacts.collisionWindowMs
     this.bucketErrors = new Float64Array(B)
     this.inflight = new Int32Array(B)
     this.bucketMaxBacklog = new Int32Array(B)
@@ -364,6 +371,7 @@ export class Simulator {
           ? this.store.claim(c.artifact(slot), c.hunter(slot), c.key(slot), tm.startAt, tm.lagMs, c.attempt(slot) > 1)
           : (this.store.balance(bucket, c.hunter(slot)), Reply.BALANCE)
       if (reply === Reply.WON) c.setWrite(slot, this.store.lastWrite)
+      if (cmd === Command.CLAIM) this.noteClaim(slot, reply, tm.startAt)
       this.scheduleCompletion(slot, tm.outcome === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply, tm.replyAt, deadline)
     }
   }
@@ -396,6 +404,16 @@ export class Simulator {
     this.q.push(Math.max(at, this.now), (slot << 3) | K_COMPLETE)
   }
 
+  /**
+   * Count collisions: a claim that finds its artifact taken within the collision window of
+   * the win (it lost a race rather than arriving late). `at` is when the script ran.
+   */
+  noteClaim(slot: number, reply: number, at: number): void {
+    const a = this.client.artifact(slot)
+    if (reply === Reply.WON) this.wonAt[a] = at
+    else if (reply === Reply.TAKEN && at - this.wonAt[a] <= this.collisionWindowMs) this.bucketCollisions[this.client.bucket(slot)]++
+  }
+
   /** Live: a win the store applied for the request in `slot` (acknowledged or not). */
   liveApplied(slot: number, at: number): void {
     const c = this.client
@@ -422,6 +440,7 @@ export class Simulator {
     const slot = this.pending
     this.pending = -1
     const c = this.client
+    if (c.command(slot) === Command.CLAIM) this.noteClaim(slot, reply, this.pendingStart)
     if (reply === Reply.WON) {
       this.lockWrites.push({ artifact: c.artifact(slot), hunter: c.hunter(slot), bucket: c.bucket(slot), requestKey: c.key(slot), appliedAt: this.pendingStart, replicateAt: Infinity, lostBy: -1 })
       c.setWrite(slot, this.lockWrites.length - 1)
@@ -544,6 +563,7 @@ export class Simulator {
       appliedUnacknowledged: this.appliedUnacknowledged,
       bucketRequests: this.bucketRequests,
       bucketErrors: this.bucketErrors,
+      bucketCollisions: this.bucketCollisions,
       bucketMaxBacklog: this.bucketMaxBacklog,
       bucketNode: this.bucketNode,
       breakerTrips: this.client.breakers.trips,

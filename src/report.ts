@@ -16,6 +16,7 @@ export interface BucketReport {
   readonly node: number
   readonly requests: number
   readonly errors: number
+  readonly collisions: number
   readonly p99: number
   readonly maxBacklog: number
   readonly streamLength: number
@@ -48,6 +49,8 @@ export interface Report {
     readonly lostAcknowledged: number
     readonly doubleAwarded: number
     readonly appliedUnacknowledged: number
+    /** Claims that found the artifact taken within artifacts.collisionWindowMs of the win. */
+    readonly collisions: number
   }
   readonly breakers: { readonly trips: number }
   readonly invariants: ReadonlyArray<InvariantResult>
@@ -138,6 +141,7 @@ export const buildReport = (
       node: raw.bucketNode[b],
       requests: raw.bucketRequests[b],
       errors: raw.bucketErrors[b],
+      collisions: raw.bucketCollisions[b],
       p99: r3(raw.bucketLatency[b].percentileMs(99)),
       maxBacklog: raw.bucketMaxBacklog[b],
       streamLength: raw.store.streamLength[b],
@@ -171,7 +175,8 @@ export const buildReport = (
       won: wonArtifacts,
       lostAcknowledged: inv.lostAcknowledged,
       doubleAwarded: inv.doubleAwarded,
-      appliedUnacknowledged: raw.appliedUnacknowledged
+      appliedUnacknowledged: raw.appliedUnacknowledged,
+      collisions: raw.bucketCollisions.reduce((a, b) => a + b, 0)
     },
     breakers: { trips: raw.totalTrips },
     invariants: inv.results,

@@ -140,6 +140,8 @@ const ScenarioStruct = Schema.Struct({
       count: withDefault(PositiveInt, 200),
       reward: withDefault(PositiveInt, 10),
       claimWindowMs: withDefault(Positive, 300_000),
+      /** A claim that finds the artifact taken this soon after the win counts as a collision. */
+      collisionWindowMs: withDefault(NonNegative, 100),
       reveal: withDefault(Reveal, { kind: "atStart" }),
       placement: withDefault(Placement, { kind: "uniform" })
     }),

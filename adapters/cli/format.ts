@@ -38,7 +38,8 @@ export const formatSummary = (r: Report): string => {
     ["won (acknowledged)", num(r.claims.won)],
     ["lost after ack", num(r.claims.lostAcknowledged)],
     ["double-awarded", num(r.claims.doubleAwarded)],
-    ["applied, not acked", num(r.claims.appliedUnacknowledged)]
+    ["applied, not acked", num(r.claims.appliedUnacknowledged)],
+    [`collisions (≤ ${num(s.artifacts.collisionWindowMs)} ms)`, num(r.claims.collisions)]
   ]))
   const worst = [...r.buckets].sort((a, b) => b.p99 - a.p99 || a.bucket - b.bucket).slice(0, 3)
   const deepest = [...r.buckets].sort((a, b) => b.maxBacklog - a.maxBacklog || a.bucket - b.bucket)[0]

@@ -76,6 +76,7 @@ export const runLive = async (s: Scenario, store: AsyncClaimStore, opts: LiveOpt
         (reply) => {
           // A win counts as applied even if the client already timed out.
           if (reply === Reply.WON && !sim.done) sim.liveApplied(slot, sentAt)
+          if (c.command(slot) === Command.CLAIM && !sim.done) sim.noteClaim(slot, reply, sentAt)
           finish(reply)
         },
         () => finish(-ErrorKind.CONNECTION)

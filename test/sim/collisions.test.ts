@@ -1,0 +1,55 @@
+// Collisions: claims that find their artifact taken within artifacts.collisionWindowMs of
+// the win. Checked against an independent count from every claim the store executed.
+import { describe, expect, it } from "vitest"
+import { ModelStore } from "../../adapters/model/store.ts"
+import { simulate } from "../../sim/driver.ts"
+import { Reply } from "../../src/engine/protocol.ts"
+import { buildReport } from "../../src/report.ts"
+import { decodeScenarioSync } from "../../src/scenario.ts"
+
+const run = (collisionWindowMs: number) => {
+  const s = decodeScenarioSync({
+    seed: 5,
+    durationMs: 20_000,
+    hunters: { count: 400, behaviour: { model: "closed", pollIntervalMs: 200, jitterMs: 100 } },
+    artifacts: { count: 40, collisionWindowMs, claimWindowMs: 3000, reveal: { kind: "spread", fromMs: 500, toMs: 19_000 } },
+    topology: { buckets: 2, nodes: 1 }
+  })
+  const log: Array<{ artifact: number; reply: number; at: number }> = []
+  const raw = simulate(s, {
+    makeStore: (cfg) => {
+      const store = new ModelStore(cfg)
+      const claim = store.claim.bind(store)
+      store.claim = (artifact, hunter, key, now, lag, retry) => {
+        const reply = claim(artifact, hunter, key, now, lag, retry)
+        log.push({ artifact, reply, at: now })
+        return reply
+      }
+      return store
+    }
+  })
+  const wonAt = new Map<number, number>()
+  let expected = 0
+  for (const e of log) {
+    if (e.reply === Reply.WON) wonAt.set(e.artifact, e.at)
+    else if (e.reply === Reply.TAKEN && e.at - (wonAt.get(e.artifact) ?? -Infinity) <= collisionWindowMs) expected++
+  }
+  return { report: buildReport(raw, "t", 0), expected, taken: log.filter((e) => e.reply === Reply.TAKEN).length }
+}
+
+describe("collisions", () => {
+  it("count the claims that lost a race, per bucket and in total", () => {
+    const { report, expected, taken } = run(100)
+    expect(expected).toBeGreaterThan(0)
+    expect(report.claims.collisions).toBe(expected)
+    expect(report.buckets.reduce((n, b) => n + b.collisions, 0)).toBe(expected)
+    expect(expected).toBeLessThan(taken) // most TAKEN replies come long after the win
+  })
+
+  it("grow with the window and vanish at a zero window", () => {
+    const narrow = run(20).report.claims.collisions
+    const wide = run(1000).report.claims.collisions
+    expect(wide).toBeGreaterThan(narrow)
+    expect(run(0).report.claims.collisions).toBe(0)
+  })
+})
