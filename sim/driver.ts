@@ -132,6 +132,8 @@ export class Simulator {
   readonly q: EventQueue
   readonly workload: Workload
   readonly client: ClaimClient
+  /** What any store for this run must be seeded with (lockstep and live open theirs from it). */
+  readonly storeConfig: StoreConfig
   readonly store: SyncClaimStore
   readonly timing: SyncTiming
   readonly plan: FaultPlan
@@ -197,7 +199,7 @@ export class Simulator {
     const B = s.topology.buckets, H = s.hunters.count
     this.bucketNode = (opts.bucketToNode ?? bucketToNode)(s.topology)
     this.plan = (opts.compileFaults ?? compileFaults)(s)
-    this.store = (opts.makeStore ?? ((c) => new ModelStore(c)))({
+    this.storeConfig = {
       artifactBucket: this.workload.artifactBucket,
       artifactRevealAt: this.workload.artifactRevealAt,
       claimWindowMs: s.artifacts.claimWindowMs,
@@ -208,7 +210,8 @@ export class Simulator {
       nodes: s.topology.nodes,
       streamCap: s.topology.streamCap,
       idempotency: s.engine.idempotency
-    })
+    }
+    this.store = (opts.makeStore ?? ((c) => new ModelStore(c)))(this.storeConfig)
     this.timing = (opts.makeTiming ?? ((c) => new ModelTiming(c)))({
       nodes: s.topology.nodes,
       poolSize: s.topology.poolSize,

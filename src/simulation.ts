@@ -6,7 +6,7 @@
 import { Clock, Effect } from "effect"
 import { Simulator } from "../sim/driver.ts"
 import { runLockstep } from "../sim/lockstep.ts"
-import { ClaimStore, StoreError, StoreTarget, type StoreConfig } from "./ports/ClaimStore.ts"
+import { ClaimStore, StoreError, StoreTarget } from "./ports/ClaimStore.ts"
 import { Faults } from "./ports/Faults.ts"
 import { Timing } from "./ports/Timing.ts"
 import { Topology } from "./ports/Topology.ts"
@@ -73,7 +73,7 @@ export const Simulation = {
     const target = yield* StoreTarget
     const started = yield* Clock.currentTimeMillis
     const sim = new Simulator(scenario, { queue: options.queue, lockstep: true })
-    const store = yield* target.open(storeConfig(sim))
+    const store = yield* target.open(sim.storeConfig)
     const raw = yield* Effect.tryPromise({
       try: (signal) =>
         runLockstep(sim, store, {
@@ -88,17 +88,3 @@ export const Simulation = {
     return buildReport(raw, options.source ?? scenario.name, wallMs, { target: target.name })
   })
 }
-
-/** The store configuration a simulator's workload implies (what a store must be seeded with). */
-export const storeConfig = (sim: Simulator): StoreConfig => ({
-  artifactBucket: sim.workload.artifactBucket,
-  artifactRevealAt: sim.workload.artifactRevealAt,
-  claimWindowMs: sim.s.artifacts.claimWindowMs,
-  reward: sim.s.artifacts.reward,
-  buckets: sim.s.topology.buckets,
-  hunters: sim.s.hunters.count,
-  bucketNode: sim.bucketNode,
-  nodes: sim.s.topology.nodes,
-  streamCap: sim.s.topology.streamCap,
-  idempotency: sim.s.engine.idempotency
-})

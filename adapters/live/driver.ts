@@ -8,11 +8,11 @@
  * Virtual time here is wall time since the start × `timeScale`; the report is the same
  * shape as a simulated one, marked `mode: "live"`.
  */
-import { Simulator, type LiveSender, type RawRun } from "../../sim/driver.ts"
+import { Simulator, type RawRun } from "../../sim/driver.ts"
 import { SnapshotStore } from "../../sim/lockstep.ts"
 import { Command, ErrorKind, Reply } from "../../src/engine/protocol.ts"
 import { FastHistogram } from "../../src/metrics/histogram.ts"
-import type { AsyncClaimStore } from "../../src/ports/ClaimStore.ts"
+import type { AsyncClaimStore, StoreConfig } from "../../src/ports/ClaimStore.ts"
 import type { Scenario } from "../../src/scenario.ts"
 
 export interface LiveOptions {
@@ -35,75 +35,93 @@ export interface LiveRun {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)))
 
 /**
- * Run `s` live against `store`. Example: `const { raw } = await runLive(s, redisStore, { timeScale: 1 })`.
+ * A live run in two steps: construct (the simulator, hence the workload and the store
+ * configuration), then `run` against a store seeded from `storeConfig`. Example:
+ * `const live = new LiveRunner(s); const store = await open(live.storeConfig); await live.run(store)`.
  */
-export const runLive = async (s: Scenario, store: AsyncClaimStore, opts: LiveOptions = {}): Promise<LiveRun> => {
-  const scale = opts.timeScale ?? 1
-  const t0 = performance.now()
-  const vnow = () => (performance.now() - t0) * scale
-  const uncorrected = new FastHistogram(3)
-  let inFlight = 0
-  let lateSends = 0
-  let maxSendDelayMs = 0
-  let sim: Simulator
+export class LiveRunner {
+  readonly storeConfig: StoreConfig
+  private readonly s: Scenario
+  private readonly sim: Simulator
+  private store: AsyncClaimStore | undefined
+  private scale = 1
+  private t0 = 0
+  private readonly uncorrected = new FastHistogram(3)
+  private inFlight = 0
+  private lateSends = 0
+  private maxSendDelayMs = 0
 
-  const sender: LiveSender = {
-    send(slot, t, deadline) {
-      const c = sim.client
-      inFlight++
-      const sentAt = vnow()
-      const delay = sentAt - t
-      if (delay > 1) lateSends++
-      if (delay > maxSendDelayMs) maxSendDelayMs = delay
-      let settled = false
-      const finish = (outcome: number) => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        inFlight--
-        const at = vnow()
-        if (outcome > 0 && at <= s.durationMs) uncorrected.recordMs(at - sentAt) // as the run counts it
-        sim.liveComplete(slot, outcome, at)
+  constructor(s: Scenario) {
+    this.s = s
+    this.sim = new Simulator(s, { live: { send: (slot, t, deadline) => this.send(slot, t, deadline) } })
+    this.storeConfig = this.sim.storeConfig
+  }
+
+  private vnow(): number {
+    return (performance.now() - this.t0) * this.scale
+  }
+
+  private send(slot: number, t: number, deadline: number): void {
+    const sim = this.sim, c = sim.client, store = this.store as AsyncClaimStore
+    this.inFlight++
+    const sentAt = this.vnow()
+    const delay = sentAt - t
+    if (delay > 1) this.lateSends++
+    if (delay > this.maxSendDelayMs) this.maxSendDelayMs = delay
+    let settled = false
+    const finish = (outcome: number) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      this.inFlight--
+      const at = this.vnow()
+      if (outcome > 0 && at <= this.s.durationMs) this.uncorrected.recordMs(at - sentAt) // as the run counts it
+      sim.liveComplete(slot, outcome, at)
+    }
+    // The client gives up at the deadline; the command may still run on the server.
+    const timer = setTimeout(() => finish(-ErrorKind.TIMEOUT), Math.max(0, (deadline - sentAt) / this.scale))
+    const bucket = c.bucket(slot), hunter = c.hunter(slot)
+    const call =
+      c.command(slot) === Command.CLAIM
+        ? store.claim(bucket, c.artifact(slot), hunter, c.key(slot), sentAt)
+        : store.balance(bucket, hunter).then(() => Reply.BALANCE)
+    call.then(
+      (reply) => {
+        // A win counts as applied even if the client already timed out.
+        if (reply === Reply.WON && !sim.done) sim.liveApplied(slot, sentAt)
+        if (c.command(slot) === Command.CLAIM && !sim.done) sim.noteClaim(slot, reply, sentAt)
+        finish(reply)
+      },
+      () => finish(-ErrorKind.CONNECTION)
+    )
+  }
+
+  /** Run to the end on the wall clock against `store` (seeded from `storeConfig`). */
+  async run(store: AsyncClaimStore, opts: LiveOptions = {}): Promise<LiveRun> {
+    const sim = this.sim, end = this.s.durationMs
+    this.store = store
+    this.scale = opts.timeScale ?? 1
+    this.t0 = performance.now()
+    let lastProgress = 0
+    while (this.vnow() < end) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted")
+      sim.step(1 << 14, Math.min(this.vnow(), end - 1e-9))
+      const now = performance.now()
+      if (opts.onProgress && now - lastProgress > 100) {
+        lastProgress = now
+        opts.onProgress(Math.min(this.vnow(), end), end, sim.events)
       }
-      // The client gives up at the deadline; the command may still run on the server.
-      const timer = setTimeout(() => finish(-ErrorKind.TIMEOUT), Math.max(0, (deadline - sentAt) / scale))
-      const bucket = c.bucket(slot), hunter = c.hunter(slot)
-      const call =
-        c.command(slot) === Command.CLAIM
-          ? store.claim(bucket, c.artifact(slot), hunter, c.key(slot), sentAt)
-          : store.balance(bucket, hunter).then(() => Reply.BALANCE)
-      call.then(
-        (reply) => {
-          // A win counts as applied even if the client already timed out.
-          if (reply === Reply.WON && !sim.done) sim.liveApplied(slot, sentAt)
-          if (c.command(slot) === Command.CLAIM && !sim.done) sim.noteClaim(slot, reply, sentAt)
-          finish(reply)
-        },
-        () => finish(-ErrorKind.CONNECTION)
-      )
+      // Wait for the next due event: timers have 1 ms granularity, so for anything closer
+      // yield to I/O only (setImmediate), trading CPU for sending on time.
+      const wait = (Math.min(sim.nextEventTime(), end) - this.vnow()) / this.scale
+      if (wait > 1.5) await sleep(Math.min(5, wait - 1))
+      else await new Promise<void>((r) => setImmediate(r))
     }
+    // Let what is in flight finish or time out, then run the remaining events to the end.
+    const drainUntil = performance.now() + this.s.engine.timeoutMs / this.scale + 1000
+    while (this.inFlight > 0 && performance.now() < drainUntil) await sleep(5)
+    while (!sim.step(1 << 20));
+    const raw = sim.raw(new SnapshotStore(await store.snapshot(), sim.lockWrites))
+    return { raw, uncorrected: this.uncorrected, lateSends: this.lateSends, maxSendDelayMs: this.maxSendDelayMs }
   }
-  sim = new Simulator(s, { live: sender })
-  const end = s.durationMs
-  let lastProgress = 0
-  while (vnow() < end) {
-    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted")
-    sim.step(1 << 14, Math.min(vnow(), end - 1e-9))
-    const now = performance.now()
-    if (opts.onProgress && now - lastProgress > 100) {
-      lastProgress = now
-      opts.onProgress(Math.min(vnow(), end), end, sim.events)
-    }
-    // Wait for the next due event: timers have 1 ms granularity, so for anything closer
-    // yield to I/O only (setImmediate), trading CPU for sending on time.
-    const wait = (Math.min(sim.nextEventTime(), end) - vnow()) / scale
-    if (wait > 1.5) await sleep(Math.min(5, wait - 1))
-    else await new Promise<void>((r) => setImmediate(r))
-  }
-  // Let what is in flight finish or time out, then run the remaining events to the end.
-  const drainUntil = performance.now() + s.engine.timeoutMs / scale + 1000
-  while (inFlight > 0 && performance.now() < drainUntil) await sleep(5)
-  while (!sim.step(1 << 20));
-  const raw = sim.raw(new SnapshotStore(await store.snapshot(), sim.lockWrites))
-  return { raw, uncorrected, lateSends, maxSendDelayMs }
 }

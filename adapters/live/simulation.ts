@@ -3,13 +3,11 @@
  * store's keys are cleaned up when it ends, also on failure and Ctrl-C) and interruptible.
  */
 import { Effect } from "effect"
-import { Simulator } from "../../sim/driver.ts"
 import { summarize } from "../../src/metrics/histogram.ts"
 import { StoreError, StoreTarget } from "../../src/ports/ClaimStore.ts"
 import { buildReport, type Report } from "../../src/report.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
-import { storeConfig } from "../../src/simulation.ts"
-import { runLive } from "./driver.ts"
+import { LiveRunner } from "./driver.ts"
 
 export interface LiveRunOptions {
   readonly source?: string
@@ -31,11 +29,11 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
     })
   const timeScale = options.timeScale ?? 1
   const target = yield* StoreTarget
-  // The store is seeded from the same workload the live driver's simulator will draw.
-  const store = yield* target.open(storeConfig(new Simulator(scenario)))
+  const live = new LiveRunner(scenario)
+  const store = yield* target.open(live.storeConfig)
   const started = performance.now()
   const run = yield* Effect.tryPromise({
-    try: (signal) => runLive(scenario, store, { timeScale, signal, onProgress: options.onProgress }),
+    try: (signal) => live.run(store, { timeScale, signal, onProgress: options.onProgress }),
     catch: (e) => new StoreError({ message: `${target.name}: ${e instanceof Error ? e.message : String(e)}` })
   })
   const base = buildReport(run.raw, options.source ?? scenario.name, performance.now() - started, { mode: "live", target: target.name })

@@ -24,23 +24,24 @@ export class Keys {
   constructor(prefix: string) {
     this.prefix = prefix
   }
-  private b(bucket: number): string {
+  /** Everything up to the per-key suffix: `huntbench:r1:{b3}:`. */
+  bucketBase(bucket: number): string {
     return `${this.prefix}${bucketTag(bucket)}:`
   }
   artifact(bucket: number, artifact: number): string {
-    return `${this.b(bucket)}artifact:${artifact}`
+    return `${this.bucketBase(bucket)}artifact:${artifact}`
   }
   balance(bucket: number, hunter: number): string {
-    return `${this.b(bucket)}balance:${hunter}`
+    return `${this.bucketBase(bucket)}balance:${hunter}`
   }
   stream(bucket: number): string {
-    return `${this.b(bucket)}stream`
+    return `${this.bucketBase(bucket)}stream`
   }
   streamAppended(bucket: number): string {
-    return `${this.b(bucket)}stream:appended`
+    return `${this.bucketBase(bucket)}stream:appended`
   }
   idem(bucket: number, requestKey: number): string {
-    return `${this.b(bucket)}idem:${requestKey}`
+    return `${this.bucketBase(bucket)}idem:${requestKey}`
   }
   channel(bucket: number): string {
     return `${this.prefix}diffs:${bucket}`

@@ -46,7 +46,7 @@ export class RedisClaimStore implements AsyncClaimStore {
       redis.defineCommand("hbClaim", { numberOfKeys: 5, lua: claimScript })
     this.claimCmd = (redis as unknown as { hbClaim: ClaimCommand }).hbClaim.bind(redis)
     this.bucketKeys = Array.from({ length: cfg.buckets }, (_, b) => ({
-      base: this.keys.artifact(b, 0).slice(0, -"artifact:0".length),
+      base: this.keys.bucketBase(b),
       stream: this.keys.stream(b),
       appended: this.keys.streamAppended(b),
       channel: this.keys.channel(b)

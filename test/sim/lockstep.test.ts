@@ -11,7 +11,6 @@ import { Simulator, simulate } from "../../sim/driver.ts"
 import { runLockstep } from "../../sim/lockstep.ts"
 import { buildReport, deterministicPart } from "../../src/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
-import type { StoreConfig } from "../../src/ports/ClaimStore.ts"
 import { connect, uniquePrefix } from "../support/redis.ts"
 
 const scenario = decodeScenarioSync({
@@ -39,7 +38,6 @@ describe("lockstep on every store", () => {
     await redis?.quit()
   })
 
-  const configOf = (sim: Simulator): StoreConfig => (sim.store as ModelStore).cfg
 
   it("model, lockstep model, ioredis-mock and real Redis give identical reports", async () => {
     const reference = simulate(scenario)
@@ -48,14 +46,14 @@ describe("lockstep on every store", () => {
     const want = stable(reference)
 
     const sim1 = new Simulator(scenario, { lockstep: true })
-    expect(stable(await runLockstep(sim1, new AsyncModelStore(new ModelStore(configOf(sim1)))))).toBe(want)
+    expect(stable(await runLockstep(sim1, new AsyncModelStore(new ModelStore(sim1.storeConfig))))).toBe(want)
 
     const sim2 = new Simulator(scenario, { lockstep: true })
-    const mock = await makeMockStore(uniquePrefix("lockmock"), configOf(sim2))
+    const mock = await makeMockStore(uniquePrefix("lockmock"), sim2.storeConfig)
     expect(stable(await runLockstep(sim2, mock))).toBe(want)
 
     const sim3 = new Simulator(scenario, { lockstep: true })
-    const real = new RedisClaimStore("redis", redis, uniquePrefix("lockreal"), configOf(sim3), true)
+    const real = new RedisClaimStore("redis", redis, uniquePrefix("lockreal"), sim3.storeConfig, true)
     await real.setup()
     try {
       const raw = await runLockstep(sim3, real)
