@@ -35,6 +35,13 @@ export interface NodeFaults {
   readonly noReplica: Array<Window>
   readonly shrinks: Array<Window & { readonly poolSize: number }>
   readonly any: boolean
+  /**
+   * The span [first, last) outside which none of the windows above that change a request's
+   * timing (down, pauses, spikes, lags, noReplica) applies, so the timing model can skip
+   * the window scans for the many requests far from any fault. Empty: first = Infinity.
+   */
+  readonly first: number
+  readonly last: number
 }
 
 export interface FaultPlan {
@@ -56,7 +63,9 @@ export const compileFaults = (s: Scenario): FaultPlan => {
     lags: [] as Array<LagWindow>,
     noReplica: [] as Array<Window>,
     shrinks: [] as Array<Window & { poolSize: number }>,
-    any: false
+    any: false,
+    first: Infinity,
+    last: -Infinity
   }))
   if (!s.topology.replicas) for (const n of nodes) n.noReplica.push({ from: 0, to: Infinity, fault: -1 })
   const losses: Array<LossPoint> = []
@@ -95,6 +104,13 @@ export const compileFaults = (s: Scenario): FaultPlan => {
         }
         break
       }
+    }
+  }
+  for (const n of nodes) {
+    if (!n.any) continue
+    for (const w of [...n.down, ...n.pauses, ...n.spikes, ...n.lags, ...n.noReplica]) {
+      n.first = Math.min(n.first, w.from)
+      n.last = Math.max(n.last, w.to)
     }
   }
   losses.sort((a, b) => a.at - b.at || a.fault - b.fault)

@@ -1,5 +1,6 @@
 // The timing model on hand-checkable cases: constant service and RTT, so every start and
 // reply time follows from the rules (pool FIFO, node FIFO, pause, crash, spike, shrink).
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { ModelTiming, Outcome } from "../../../adapters/model/timing.ts"
 import { compile, normalQuantile } from "../../../src/distributions.ts"
@@ -7,6 +8,7 @@ import { Command } from "../../../src/engine/protocol.ts"
 import { compileFaults } from "../../../src/faults.ts"
 import { decodeScenarioSync, type ScenarioInput } from "../../../src/scenario.ts"
 import { Prng } from "../../../sim/prng.ts"
+import { checkProperty } from "../../support/property.ts"
 
 const rng = new Prng(1)
 
@@ -87,6 +89,57 @@ describe("ModelTiming", () => {
     u.resizePool(0, 3, 40)
     u.send(0, Command.CLAIM, 40, 1000, rng)
     expect(u.startAt).toBe(43) // grown back: a connection at once (40), arrives 41, queued behind 43
+  })
+})
+
+describe("the fault span shortcut", () => {
+  // The timing model skips the window scans for requests clear of a node's fault span;
+  // the same requests timed with the span widened to everything must come out the same.
+  const fault = fc.record({
+    kind: fc.constantFrom("pause", "latencySpike", "crash", "replicationLag"),
+    atMs: fc.integer({ min: 0, max: 900 }),
+    durationMs: fc.integer({ min: 1, max: 300 })
+  })
+  it("times every request exactly as the full scan does", () => {
+    checkProperty(
+      "fault span = full scan",
+      "test/adapters/model/timing.test.ts",
+      fc.property(fc.array(fault, { maxLength: 4 }), fc.array(fc.integer({ min: 0, max: 1200 }), { minLength: 1, maxLength: 60 }), fc.boolean(), (faults, sends, exp) => {
+        const s = decodeScenarioSync({
+          durationMs: 2000,
+          topology: { nodes: 1, buckets: 1, poolSize: 3, replicas: exp },
+          faults: faults.map((f) => ({ ...f, target: 0, ...(f.kind === "latencySpike" ? { extraMs: 4, scope: "script" } : f.kind === "replicationLag" ? { lagMs: 50 } : {}) }))
+        })
+        const plan = compileFaults(s)
+        const wide = { ...plan, nodes: plan.nodes.map((n) => ({ ...n, first: n.any ? -Infinity : Infinity, last: n.any ? Infinity : -Infinity })) }
+        const mk = (p: typeof plan) =>
+          new ModelTiming({ nodes: 1, poolSize: 3, rtt: compile({ kind: "exponential", meanMs: 2 }), service: [compile({ kind: "exponential", meanMs: 6 }), compile({ kind: "constant", ms: 1 })], baseLagMs: 1, plan: p })
+        const a = mk(plan), b = mk(wide), ra = new Prng(5), rb = new Prng(5)
+        for (const [i, t] of [...sends].sort((x, y) => x - y).entries()) {
+          const cmd = i % 3 === 0 ? Command.BALANCE : Command.CLAIM
+          a.send(0, cmd, t, t + 400, ra)
+          b.send(0, cmd, t, t + 400, rb)
+          expect([a.outcome, a.startAt, a.replyAt, a.lagMs]).toEqual([b.outcome, b.startAt, b.replyAt, b.lagMs])
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("spans every window that changes timing, and nothing on a fault-free node", () => {
+    const s = decodeScenarioSync({
+      durationMs: 100_000,
+      topology: { nodes: 3, buckets: 3 },
+      faults: [
+        { kind: "latencySpike", atMs: 2000, durationMs: 1000, target: 0, extraMs: 1 },
+        { kind: "crash", atMs: 10_000, durationMs: 20_000, target: 0 },
+        { kind: "poolShrink", atMs: 5000, durationMs: 1000, target: 2, poolSize: 1 }
+      ]
+    })
+    const [n0, n1, n2] = compileFaults(s).nodes
+    expect([n0.first, n0.last]).toEqual([2000, 30_000]) // the spike starts it; no replica until the old primary rejoins
+    expect([n1.first, n1.last]).toEqual([Infinity, -Infinity])
+    expect(n2.any && n2.first === Infinity).toBe(true) // a pool shrink is an event, not a window
   })
 })
 
