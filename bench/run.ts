@@ -11,6 +11,7 @@
  *   redis-claims   claims/s through the real Redis adapter vs redis-benchmark, same EVALSHA
  *   dashboard      the default preset in Chromium (Web Worker) vs the CLI code: first chart
  *                  frame and total wall time
+ *   geohash-lookup which bucket a point is in: the dense cell grid vs ngeohash.encode + a Map
  *
  * Options: --quick (a 10-minute reference, for a fast look), --no-write (leave BENCHMARKS.md).
  */
@@ -19,6 +20,8 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { findRedisServer } from "../adapters/redis/server.ts"
 import { Prng } from "../sim/prng.ts"
+import ngeohash from "ngeohash"
+import { GeoGrid, cellsCovering } from "../src/geo.ts"
 import { benchRedis } from "./redis.ts"
 import { benchDashboard, canBenchDashboard } from "./dashboard.ts"
 import { defaultWorkers, runPoints } from "../adapters/sweep/pool.ts"
@@ -95,6 +98,35 @@ const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(x
     targetWallMs: quick ? 20_000 / 6 : 20_000,
     targetRatio: 0.3
   })
+}
+
+// 1b. Geohash lookup: the grid the driver uses for moving hunters vs the library + a Map.
+{
+  const cells = cellsCovering({ south: 48.8, west: 2.25, north: 48.9, east: 2.42 }, 6)
+  const grid = new GeoGrid(cells)
+  const index = new Map(cells.map((c, i) => [c, i]))
+  const rng = new Prng(9)
+  const n = 2_000_000
+  const lat = new Float64Array(n), lon = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    lat[i] = 48.8 + 0.1 * rng.next()
+    lon[i] = 2.25 + 0.17 * rng.next()
+  }
+  const time = (f: (i: number) => number) => {
+    let acc = 0
+    const t0 = performance.now()
+    for (let i = 0; i < n; i++) acc += f(i)
+    const ms = performance.now() - t0
+    if (acc < 0) throw new Error("unreachable")
+    return ms
+  }
+  const g: Array<number> = [], l: Array<number> = []
+  for (let round = 0; round < 3; round++) {
+    g.push(time((i) => grid.bucketAt(lat[i], lon[i])))
+    l.push(time((i) => index.get(ngeohash.encode(lat[i], lon[i], 6)) ?? -1))
+  }
+  const gm = median(g), lm = median(l)
+  emit({ bench: "geohash-lookup", events: n, wallMs: Math.round(gm), eventsPerSec: Math.round((n / gm) * 1000), baseline: "ngeohash.encode + Map", baselineEventsPerSec: Math.round((n / lm) * 1000), ratio: Math.round((lm / gm) * 100) / 100 })
 }
 
 // 2. Heap vs wheel on the same stream, alternated, 3 rounds each; median.

@@ -31,6 +31,7 @@ const K_RETRY = 3
 const K_FAULT_START = 4
 const K_FAULT_END = 5
 const K_LOSS = 6
+const K_VIRAL = 7
 
 const WINDOW_MS = 1000
 
@@ -84,6 +85,25 @@ export interface RawRun {
   readonly nodeServed: Float64Array
   readonly queueWait: FastHistogram
   readonly inFlightAtEnd: number
+  readonly bucketTimeline: BucketTimeline
+  /** With geography: hunters per bucket at the end, the most at any second, border crossings. */
+  readonly bucketHunters: Int32Array
+  readonly bucketMaxHunters: Int32Array
+  readonly crossings: number
+  readonly viralJoined: number
+}
+
+/**
+ * Per-bucket figures over time, for heat maps: one column per `everySec` seconds (at most
+ * about 600 columns), each with one value per bucket.
+ */
+export interface BucketTimeline {
+  readonly everySec: number
+  readonly requests: Array<Float64Array>
+  readonly errors: Array<Float64Array>
+  readonly maxBacklog: Array<Int32Array>
+  /** With geography only (hunters per bucket at the column's end); empty otherwise. */
+  readonly hunters: Array<Int32Array>
 }
 
 export interface TimelineRow {
@@ -186,6 +206,20 @@ export class Simulator {
   readonly lockWrites: Array<WriteEntry> = []
   private readonly live: LiveSender | undefined
   private readonly openLoop: boolean
+  // Per-bucket columns (see BucketTimeline).
+  readonly bucketTimeline: BucketTimeline
+  private readonly winBacklog: Int32Array
+  private readonly colRequests: Float64Array
+  private readonly colErrors: Float64Array
+  private readonly colBacklog: Int32Array
+  private readonly prevRequests: Float64Array
+  private readonly prevErrors: Float64Array
+  private colSeconds = 0
+  // Geography: hunters per bucket (subscribers of its stream).
+  readonly bucketHunters: Int32Array
+  readonly bucketMaxHunters: Int32Array
+  crossings = 0
+  viralJoined = 0
 
   /** Example: `const sim = new Simulator(scenario); while (!sim.step(1e6)); const raw = sim.raw()`. */
   constructor(s: Scenario, opts: DriverOptions = {}) {
@@ -223,11 +257,22 @@ export class Simulator {
     this.bucketLatency = Array.from({ length: B }, () => new FastHistogram(2))
     this.bucketRequests = new Float64Array(B)
     this.bucketCollisions = new Float64Array(B)
-    this.wonAt = new Float64Array(s.artifacts.count).fill(-Infinity)
+    this.wonAt = new Float64Array(this.workload.artifactBucket.length).fill(-Infinity)
     this.collisionWindowMs = s.artifacts.collisionWindowMs
     this.bucketErrors = new Float64Array(B)
     this.inflight = new Int32Array(B)
     this.bucketMaxBacklog = new Int32Array(B)
+    this.winBacklog = new Int32Array(B)
+    this.colRequests = new Float64Array(B)
+    this.colErrors = new Float64Array(B)
+    this.colBacklog = new Int32Array(B)
+    this.prevRequests = new Float64Array(B)
+    this.prevErrors = new Float64Array(B)
+    this.bucketTimeline = { everySec: Math.max(1, Math.ceil(Math.ceil(s.durationMs / WINDOW_MS) / 600)), requests: [], errors: [], maxBacklog: [], hunters: [] }
+    this.bucketHunters = new Int32Array(B)
+    this.bucketMaxHunters = new Int32Array(B)
+    if (this.workload.map) for (let h = 0; h < H; h++) this.bucketHunters[this.workload.hunterBucket[h]]++
+    this.bucketMaxHunters.set(this.bucketHunters)
     const b = s.hunters.behaviour
     this.closed = b.model === "closed"
     this.interval = b.model === "closed" ? b.pollIntervalMs : 0
@@ -249,6 +294,7 @@ export class Simulator {
       this.q.push(f.atMs + f.durationMs, (i << 3) | K_FAULT_END)
     })
     this.plan.losses.forEach((l, i) => this.q.push(l.at, (i << 3) | K_LOSS))
+    if (s.geography?.viral) this.q.push(s.geography.viral.atMs, K_VIRAL)
   }
 
   private nextArrivalGap(): number {
@@ -317,6 +363,9 @@ export class Simulator {
       case K_LOSS:
         this.loss(id, t)
         break
+      case K_VIRAL:
+        this.goViral(t)
+        break
     }
   }
 
@@ -331,12 +380,41 @@ export class Simulator {
   private startTask(slot: number, hunter: number, t: number): void {
     const w = this.workload
     const cmd = w.taskCommand[w.pickTask(this.rng)]
-    const bucket = w.hunterBucket[hunter]
+    const bucket = w.map === undefined ? w.hunterBucket[hunter] : this.moveHunter(hunter, t)
     const artifact = cmd === Command.CLAIM ? w.pickArtifact(bucket, t, this.rng) : -1
     if (cmd === Command.CLAIM) this.claimsAttempted++
     this.client.begin(slot, hunter, bucket, artifact, cmd, t)
     this.requests++
     this.attempt(slot, t)
+  }
+
+  /** Bring a hunter's position up to `t`; a new bucket re-routes it (and its subscription). */
+  private moveHunter(hunter: number, t: number): number {
+    const w = this.workload
+    const b = w.map!.moveTo(hunter, t, this.rng)
+    if (b !== w.hunterBucket[hunter]) {
+      this.crossings++
+      this.rebucket(hunter, b)
+    }
+    return b
+  }
+
+  private rebucket(hunter: number, b: number): void {
+    const hb = this.workload.hunterBucket
+    this.bucketHunters[hb[hunter]]--
+    hb[hunter] = b
+    if (++this.bucketHunters[b] > this.bucketMaxHunters[b]) this.bucketMaxHunters[b] = this.bucketHunters[b]
+  }
+
+  private goViral(t: number): void {
+    const w = this.workload, map = w.map!
+    this.viralJoined = map.goViral(t, this.rng)
+    // Hunters that do not walk are there at once; walkers re-route as they go.
+    for (let h = 0; h < w.hunterBucket.length; h++) {
+      if (map.drawn[h] !== 1) continue
+      const b = map.bucketOf(h)
+      if (b !== w.hunterBucket[h]) this.rebucket(h, b)
+    }
   }
 
   /** Send one attempt of the request in `slot` at `t`. */
@@ -392,7 +470,10 @@ export class Simulator {
 
   private countInflight(bucket: number): void {
     const inf = ++this.inflight[bucket]
-    if (inf > this.bucketMaxBacklog[bucket]) this.bucketMaxBacklog[bucket] = inf
+    if (inf > this.winBacklog[bucket]) {
+      this.winBacklog[bucket] = inf
+      if (inf > this.bucketMaxBacklog[bucket]) this.bucketMaxBacklog[bucket] = inf
+    }
     this.totalInflight++
   }
 
@@ -535,9 +616,32 @@ export class Simulator {
       })
       this.latency.add(this.window)
       this.window.reset()
+      this.flushBucketColumn()
       this.wReq = this.wOk = this.wErr = this.wRetries = 0
       this.windowEnd += WINDOW_MS
     }
+  }
+
+  private flushBucketColumn(): void {
+    const B = this.inflight.length
+    for (let b = 0; b < B; b++) {
+      this.colRequests[b] += this.bucketRequests[b] - this.prevRequests[b]
+      this.colErrors[b] += this.bucketErrors[b] - this.prevErrors[b]
+      if (this.winBacklog[b] > this.colBacklog[b]) this.colBacklog[b] = this.winBacklog[b]
+      this.winBacklog[b] = this.inflight[b] // what is still in flight opens the next window
+    }
+    this.prevRequests.set(this.bucketRequests)
+    this.prevErrors.set(this.bucketErrors)
+    const bt = this.bucketTimeline
+    if (++this.colSeconds < bt.everySec && this.windowEnd < this.s.durationMs) return
+    bt.requests.push(this.colRequests.slice())
+    bt.errors.push(this.colErrors.slice())
+    bt.maxBacklog.push(this.colBacklog.slice())
+    if (this.workload.map) bt.hunters.push(this.bucketHunters.slice())
+    this.colRequests.fill(0)
+    this.colErrors.fill(0)
+    this.colBacklog.fill(0)
+    this.colSeconds = 0
   }
 
   private finish(end: number): void {
@@ -580,7 +684,12 @@ export class Simulator {
       nodeQueueWaitMs: this.timing.queueWait,
       nodeServed: this.timing.served,
       queueWait: this.timing.waitHistogram,
-      inFlightAtEnd: this.totalInflight
+      inFlightAtEnd: this.totalInflight,
+      bucketTimeline: this.bucketTimeline,
+      bucketHunters: this.bucketHunters,
+      bucketMaxHunters: this.bucketMaxHunters,
+      crossings: this.crossings,
+      viralJoined: this.viralJoined
     }
   }
 }

@@ -5,7 +5,8 @@
  */
 import type { Uniform } from "../src/distributions.ts"
 import { Command } from "../src/engine/protocol.ts"
-import type { Scenario } from "../src/scenario.ts"
+import { geographyCells, type Scenario } from "../src/scenario.ts"
+import { HunterMap } from "./geography.ts"
 
 type Placement = Scenario["artifacts"]["placement"]
 
@@ -47,19 +48,42 @@ export class Workload {
   private readonly window: number
   private readonly taskCum: Float64Array
   readonly taskCommand: Uint8Array
+  /** With geography: hunters' positions and movement; the bucket prefixes. */
+  readonly map: HunterMap | undefined
+  readonly cells: ReadonlyArray<string>
 
   /** Example: `const w = new Workload(scenario, new Prng(scenario.seed))`. */
   constructor(s: Scenario, rng: Uniform) {
     const B = s.topology.buckets
     const H = s.hunters.count
-    const A = s.artifacts.count
+    const geo = s.geography
+    // A viral artifact is one more, at its spot, revealed when it goes viral.
+    const A = s.artifacts.count + (geo?.viral ? 1 : 0)
     this.hunterBucket = new Int32Array(H)
-    for (let h = 0; h < H; h++) this.hunterBucket[h] = placeInBucket(s.hunters.placement, B, rng)
     this.artifactBucket = new Int32Array(A)
     this.artifactRevealAt = new Float64Array(A)
-    for (let a = 0; a < A; a++) {
-      this.artifactBucket[a] = placeInBucket(s.artifacts.placement, B, rng)
-      this.artifactRevealAt[a] = revealTime(s.artifacts.reveal, a, A)
+    if (geo === undefined) {
+      this.map = undefined
+      this.cells = []
+      for (let h = 0; h < H; h++) this.hunterBucket[h] = placeInBucket(s.hunters.placement, B, rng)
+      for (let a = 0; a < A; a++) {
+        this.artifactBucket[a] = placeInBucket(s.artifacts.placement, B, rng)
+        this.artifactRevealAt[a] = revealTime(s.artifacts.reveal, a, A)
+      }
+    } else {
+      this.cells = geographyCells(s).cells
+      const map = (this.map = new HunterMap(s, this.cells, rng))
+      for (let h = 0; h < H; h++) this.hunterBucket[h] = map.bucketOf(h)
+      for (let a = 0; a < s.artifacts.count; a++) {
+        map.place(geo.artifactHotspots, rng)
+        this.artifactBucket[a] = map.grid.bucketAt(map.pointLat, map.pointLon)
+        this.artifactRevealAt[a] = revealTime(s.artifacts.reveal, a, s.artifacts.count)
+      }
+      if (geo.viral) {
+        const b = map.grid.bucketAt(geo.viral.lat, geo.viral.lon)
+        this.artifactBucket[A - 1] = b >= 0 ? b : (map.place([{ ...geo.viral, share: 1 }], rng), map.grid.bucketAt(map.pointLat, map.pointLon))
+        this.artifactRevealAt[A - 1] = geo.viral.atMs
+      }
     }
     this.off = new Int32Array(B + 1)
     for (let a = 0; a < A; a++) this.off[this.artifactBucket[a] + 1]++

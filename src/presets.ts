@@ -2,6 +2,7 @@
  * Built-in scenarios (the JSON files in scenarios/), bundled so the CLI and the browser
  * see the same list. Each is validated by the scenario schema when used.
  */
+import city from "../scenarios/city.json" with { type: "json" }
 import defaultPreset from "../scenarios/default.json" with { type: "json" }
 import reference from "../scenarios/reference.json" with { type: "json" }
 import small from "../scenarios/small.json" with { type: "json" }
@@ -9,6 +10,7 @@ import small from "../scenarios/small.json" with { type: "json" }
 export const presets: Readonly<Record<string, unknown>> = {
   default: defaultPreset,
   small,
+  city,
   reference
 }
 

@@ -7,6 +7,7 @@ import { checkInvariants, type InvariantResult } from "./invariants.ts"
 import { encodeHdr, summarize, type LatencySummary } from "./metrics/histogram.ts"
 import { errorNames, replyNames } from "./engine/protocol.ts"
 import type { Scenario } from "./scenario.ts"
+import { cellBounds } from "./geo.ts"
 import type { RawRun, TimelineRow } from "../sim/driver.ts"
 
 export const REPORT_VERSION = 1
@@ -22,6 +23,20 @@ export interface BucketReport {
   readonly streamLength: number
   readonly streamTrimmed: number
   readonly breakerTrips: number
+  /** With geography: the bucket's geohash prefix and bounds, hunters in it at the end and at most. */
+  readonly name?: string
+  readonly bounds?: { readonly south: number; readonly west: number; readonly north: number; readonly east: number }
+  readonly hunters?: number
+  readonly maxHunters?: number
+}
+
+/** Per-bucket figures over time: `requests[column][bucket]`, one column per `everySec` seconds. */
+export interface BucketTimelineReport {
+  readonly everySec: number
+  readonly requests: ReadonlyArray<ReadonlyArray<number>>
+  readonly errors: ReadonlyArray<ReadonlyArray<number>>
+  readonly maxBacklog: ReadonlyArray<ReadonlyArray<number>>
+  readonly hunters: ReadonlyArray<ReadonlyArray<number>>
 }
 
 export interface Report {
@@ -67,6 +82,9 @@ export interface Report {
   readonly slo: { readonly pass: boolean; readonly breaches: ReadonlyArray<string> }
   readonly timeline: ReadonlyArray<TimelineRow>
   readonly buckets: ReadonlyArray<BucketReport>
+  readonly bucketTimeline: BucketTimelineReport
+  /** With geography: hunters that changed bucket while walking, and those the viral artifact drew. */
+  readonly geography?: { readonly crossings: number; readonly viralJoined: number }
   readonly nodes: ReadonlyArray<{ readonly node: number; readonly served: number; readonly meanQueueWaitMs: number }>
   readonly histogram: { readonly unit: "us"; readonly hdrBase64: string }
   /** Live runs only: the wall-clock side of the measurement. */
@@ -134,6 +152,7 @@ export const buildReport = (
       replicatedUpToMs: loss && loss.replicatedUpTo >= 0 ? r3(loss.replicatedUpTo) : null
     }
   })
+  const cells = raw.workload.cells
   const buckets: Array<BucketReport> = []
   for (let b = 0; b < raw.bucketRequests.length; b++) {
     buckets.push({
@@ -146,7 +165,8 @@ export const buildReport = (
       maxBacklog: raw.bucketMaxBacklog[b],
       streamLength: raw.store.streamLength[b],
       streamTrimmed: raw.store.streamTrimmed[b],
-      breakerTrips: raw.breakerTrips[b]
+      breakerTrips: raw.breakerTrips[b],
+      ...(cells.length > 0 ? { name: cells[b], bounds: cellBounds(cells[b]), hunters: raw.bucketHunters[b], maxHunters: raw.bucketMaxHunters[b] } : {})
     })
   }
   const nodes = Array.from(raw.nodeServed, (served, node) => ({
@@ -184,6 +204,14 @@ export const buildReport = (
     slo: { pass: breaches.length === 0, breaches },
     timeline: raw.timeline,
     buckets,
+    bucketTimeline: {
+      everySec: raw.bucketTimeline.everySec,
+      requests: raw.bucketTimeline.requests.map((c) => Array.from(c)),
+      errors: raw.bucketTimeline.errors.map((c) => Array.from(c)),
+      maxBacklog: raw.bucketTimeline.maxBacklog.map((c) => Array.from(c)),
+      hunters: raw.bucketTimeline.hunters.map((c) => Array.from(c))
+    },
+    ...(s.geography ? { geography: { crossings: raw.crossings, viralJoined: raw.viralJoined } } : {}),
     nodes,
     histogram: { unit: "us", hdrBase64: encodeHdr(raw.latency) },
     sim: { events: raw.events, wallMs: Math.round(wallMs), eventsPerSec: wallMs > 0 ? Math.round((raw.events / wallMs) * 1000) : 0 }

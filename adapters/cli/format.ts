@@ -43,11 +43,20 @@ export const formatSummary = (r: Report): string => {
   ]))
   const worst = [...r.buckets].sort((a, b) => b.p99 - a.p99 || a.bucket - b.bucket).slice(0, 3)
   const deepest = [...r.buckets].sort((a, b) => b.maxBacklog - a.maxBacklog || a.bucket - b.bucket)[0]
+  const label = (b: Report["buckets"][number]) => `${b.name ?? `b${b.bucket}`}@n${b.node}`
+  const crowded = [...r.buckets].sort((a, b) => (b.maxHunters ?? 0) - (a.maxHunters ?? 0) || a.bucket - b.bucket)[0]
   out.push("")
   out.push("Buckets")
   out.push(table([
-    ["worst p99", worst.map((b) => `b${b.bucket}@n${b.node} ${num(b.p99)} ms`).join(", ")],
-    ["max backlog", deepest ? `b${deepest.bucket}@n${deepest.node} ${num(deepest.maxBacklog)} in flight` : "-"]
+    ["worst p99", worst.map((b) => `${label(b)} ${num(b.p99)} ms`).join(", ")],
+    ["max backlog", deepest ? `${label(deepest)} ${num(deepest.maxBacklog)} in flight` : "-"],
+    ...(r.geography && crowded
+      ? ([
+          ["most hunters", `${label(crowded)} ${num(crowded.maxHunters ?? 0)} at most`],
+          ["crossings", `${num(r.geography.crossings)} bucket changes while walking`],
+          ...(s.geography?.viral ? [["viral", `${num(r.geography.viralJoined)} hunters drawn at ${num(s.geography.viral.atMs / 1000)} s`]] : [])
+        ] as Array<[string, string]>)
+      : [])
   ]))
   if (r.faults.length > 0) {
     out.push("")

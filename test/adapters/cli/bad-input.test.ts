@@ -77,6 +77,25 @@ interface BadCase {
 
 const json = (v: unknown) => JSON.stringify(v, null, 2)
 
+function geographyCases(): Array<BadCase> {
+  const paris = { south: 48.8, west: 2.25, north: 48.9, east: 2.42 }
+  const geo = (g: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+    const { topology: _t, ...rest } = base()
+    return json({ ...rest, topology: { nodes: 2 }, ...extra, geography: g })
+  }
+  return [
+    { name: "geography without area or prefixes", text: geo({}), field: "geography.area", message: /prefixes/ },
+    { name: "geography area upside down", text: geo({ area: { ...paris, north: 48.7 } }), field: "geography.area.north" },
+    { name: "latitude out of range", text: geo({ area: { ...paris, south: -91 } }), field: "geography.area.south" },
+    { name: "a prefix that is not a geohash", text: geo({ prefixes: ["u09t", "u09a"] }), field: "geography.prefixes", message: /u09a/ },
+    { name: "overlapping prefixes", text: geo({ prefixes: ["u09", "u09t"] }), field: "geography.prefixes", message: /inside/ },
+    { name: "too fine a precision for the area", text: geo({ area: { south: -60, west: -170, north: 60, east: 170 }, precision: 7 }), field: "geography.precision", message: /65536/ },
+    { name: "topology.buckets contradicting geography", text: geo({ prefixes: ["u09t", "u09w"] }, { topology: { buckets: 5, nodes: 2 } }), field: "topology.buckets", message: /2 in all/ },
+    { name: "hotspot shares above 1", text: geo({ area: paris, hunterHotspots: [{ lat: 48.85, lon: 2.3, radiusKm: 1, share: 0.6 }, { lat: 48.86, lon: 2.3, radiusKm: 1, share: 0.6 }] }), field: "geography.hunterHotspots" },
+    { name: "viral artifact after the run", text: geo({ area: paris, viral: { lat: 48.85, lon: 2.3, radiusKm: 1, atMs: 20_000, share: 0.5 } }), field: "geography.viral.atMs" }
+  ]
+}
+
 const badScenarios: ReadonlyArray<BadCase> = [
   { name: "wrong type", text: json({ ...base(), hunters: { count: "many" } }), field: "hunters.count", message: /many/ },
   { name: "negative count", text: json({ ...base(), hunters: { count: -5 } }), field: "hunters.count" },
@@ -119,6 +138,7 @@ const badScenarios: ReadonlyArray<BadCase> = [
     text: json({ ...base(), topology: { buckets: 2, nodes: 2, mapping: [0, 5] } }),
     field: "topology.mapping[1]"
   },
+  ...geographyCases(),
   { name: "empty file", text: "", field: "(root)", message: /empty/ },
   { name: "whitespace-only file", text: "  \n\t\n", field: "(root)", message: /empty/ },
   { name: "not JSON", text: "{ hunters: 12,", field: "(root)", message: /JSON/ },
