@@ -9,6 +9,14 @@ export interface Series {
   readonly name: string
   readonly color: string
   readonly points: ReadonlyArray<readonly [number, number]>
+  /** A stroke dash pattern (e.g. "4 3"), for a compared run drawn under the current one. */
+  readonly dash?: string
+}
+
+/** What a drawn time chart needs for hover and the scrubber's cursor: data x ↔ pixels. */
+export interface TimeAxis {
+  readonly toPx: (x: number) => number
+  readonly fromPx: (px: number) => number
 }
 
 export interface Band {
@@ -17,8 +25,11 @@ export interface Band {
   readonly label: string
 }
 
-/** Draw (or redraw) a line chart in `svg`. Example: `lineChart(svg, [{ name: "p99", color: "red", points }], [], "ms")`. */
-export const lineChart = (svg: SVGSVGElement, series: ReadonlyArray<Series>, bands: ReadonlyArray<Band>, unit: string, xMax?: number): void => {
+/**
+ * Draw (or redraw) a line chart in `svg`; `cursor` (seconds) draws the scrubber's line.
+ * Example: `lineChart(svg, [{ name: "p99", color: "red", points }], [], "ms")`.
+ */
+export const lineChart = (svg: SVGSVGElement, series: ReadonlyArray<Series>, bands: ReadonlyArray<Band>, unit: string, xMax?: number, cursor?: number): TimeAxis => {
   const width = svg.clientWidth || 640
   const height = svg.clientHeight || 220
   const m = { top: 12, right: 12, bottom: 26, left: 56 }
@@ -46,11 +57,191 @@ export const lineChart = (svg: SVGSVGElement, series: ReadonlyArray<Series>, ban
   g.append("g").attr("transform", `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(5).tickFormat((d) => `${d}${unit}`))
   const line = d3.line<readonly [number, number]>().x((p) => x(p[0])).y((p) => y(p[1]))
   for (const s of series) {
-    g.append("path").datum(s.points).attr("class", "series").attr("fill", "none").attr("stroke", s.color).attr("stroke-width", 1.5).attr("d", line)
+    const path = g.append("path").datum(s.points).attr("class", "series").attr("fill", "none").attr("stroke", s.color).attr("stroke-width", 1.5).attr("d", line)
+    if (s.dash) path.attr("stroke-dasharray", s.dash).attr("opacity", 0.7)
   }
+  if (cursor !== undefined) cursorLine(g, x(cursor), m.top, height - m.bottom)
   const legend = g.append("g").attr("transform", `translate(${m.left + 8},${m.top + 4})`)
   series.forEach((s, i) => {
     legend.append("rect").attr("x", i * 110).attr("width", 10).attr("height", 10).attr("fill", s.color)
     legend.append("text").attr("x", i * 110 + 14).attr("y", 9).attr("font-size", 11).text(s.name)
   })
+  return { toPx: (v) => x(v), fromPx: (px) => x.invert(px) }
+}
+
+const cursorLine = (g: d3.Selection<SVGGElement, unknown, null, undefined>, px: number, top: number, bottom: number) =>
+  g.append("line").attr("class", "cursor").attr("x1", px).attr("x2", px).attr("y1", top).attr("y2", bottom).attr("stroke", "#1b2631").attr("stroke-width", 1).attr("stroke-dasharray", "3 2")
+
+/** One bucket as the map and heat map need it. */
+export interface BucketCell {
+  readonly bucket: number
+  readonly node: number
+  readonly name?: string
+  readonly bounds?: { readonly south: number; readonly west: number; readonly north: number; readonly east: number }
+}
+
+const label = (b: BucketCell) => b.name ?? `b${b.bucket}`
+
+/** A bucket's whole-run figures, as the map's tooltip shows them (a report's `buckets[i]`). */
+export const bucketRunLine = (r: {
+  readonly requests: number
+  readonly errors: number
+  readonly p99: number
+  readonly maxBacklog: number
+  readonly collisions: number
+  readonly breakerTrips: number
+  readonly hunters?: number
+  readonly maxHunters?: number
+}): string =>
+  `run: ${r.requests} requests, ${r.errors} errors, p99 ${r.p99} ms, max backlog ${r.maxBacklog}, ${r.collisions} collisions, ${r.breakerTrips} breaker trips` +
+  (r.hunters !== undefined ? `, ${r.hunters} hunters (max ${r.maxHunters})` : "")
+
+/**
+ * The bucket map: geohash cells drawn where they are (equirectangular, scaled by the
+ * cosine of the latitude), or — without geography — buckets as a grid of squares; each
+ * coloured by `values[bucket]`, with a tooltip of exact figures (`detail(bucket)`).
+ * Example: `bucketMap(svg, report.buckets, requests, "requests", (b) => [...])`.
+ */
+export const bucketMap = (
+  svg: SVGSVGElement,
+  cells: ReadonlyArray<BucketCell>,
+  values: ArrayLike<number>,
+  metric: string,
+  detail: (bucket: number) => ReadonlyArray<string>
+): void => {
+  const width = svg.clientWidth || 640
+  const height = svg.clientHeight || 320
+  const root = d3.select(svg)
+  root.selectAll("*").remove()
+  root.attr("viewBox", `0 0 ${width} ${height}`)
+  const max = Math.max(1e-9, ...Array.from(values))
+  const color = d3.scaleSequential(d3.interpolateYlOrRd).domain([0, max])
+  const pad = 6, legendH = 18
+  let rects: Array<{ b: BucketCell; x: number; y: number; w: number; h: number }>
+  if (cells.length > 0 && cells.every((c) => c.bounds)) {
+    const south = d3.min(cells, (c) => c.bounds!.south)!, north = d3.max(cells, (c) => c.bounds!.north)!
+    const west = d3.min(cells, (c) => c.bounds!.west)!, east = d3.max(cells, (c) => c.bounds!.east)!
+    const k = Math.cos((((south + north) / 2) * Math.PI) / 180)
+    const sx = (width - 2 * pad) / ((east - west) * k), sy = (height - 2 * pad - legendH) / (north - south)
+    const sc = Math.min(sx, sy)
+    rects = cells.map((b) => ({
+      b,
+      x: pad + (b.bounds!.west - west) * k * sc,
+      y: pad + (north - b.bounds!.north) * sc,
+      w: (b.bounds!.east - b.bounds!.west) * k * sc,
+      h: (b.bounds!.north - b.bounds!.south) * sc
+    }))
+  } else {
+    const cols = Math.ceil(Math.sqrt((cells.length * width) / Math.max(1, height - legendH)))
+    const side = Math.min((width - 2 * pad) / cols, (height - 2 * pad - legendH) / Math.ceil(cells.length / cols))
+    rects = cells.map((b, i) => ({ b, x: pad + (i % cols) * side, y: pad + Math.floor(i / cols) * side, w: side, h: side }))
+  }
+  root
+    .append("g")
+    .selectAll("rect")
+    .data(rects)
+    .join("rect")
+    .attr("class", "cell")
+    .attr("data-bucket", (r) => r.b.bucket)
+    .attr("x", (r) => r.x)
+    .attr("y", (r) => r.y)
+    .attr("width", (r) => Math.max(0.5, r.w - 0.5))
+    .attr("height", (r) => Math.max(0.5, r.h - 0.5))
+    .attr("fill", (r) => color(values[r.b.bucket] ?? 0))
+    .attr("stroke", "#fff")
+    .attr("stroke-width", 0.5)
+    .append("title")
+    .text((r) => [`${label(r.b)} (node ${r.b.node})`, ...detail(r.b.bucket)].join("\n"))
+  const lg = root.append("g").attr("transform", `translate(${pad},${height - legendH + 4})`)
+  const steps = 40
+  for (let i = 0; i < steps; i++) lg.append("rect").attr("x", i * 4).attr("width", 4).attr("height", 10).attr("fill", color((max * i) / (steps - 1)))
+  lg.append("text").attr("x", steps * 4 + 6).attr("y", 9).attr("font-size", 11).text(`${metric}: 0 – ${d3.format(",.4~g")(max)}`)
+}
+
+/**
+ * The time × bucket heat map: `columns[c][bucket]` over time (`everySec` per column),
+ * buckets as rows; many columns or rows are merged (max) to keep it legible. Fault windows
+ * are outlined on the time axis. Returns the time axis (for hover and the cursor).
+ */
+export const heatmap = (
+  svg: SVGSVGElement,
+  columns: ReadonlyArray<ArrayLike<number>>,
+  buckets: number,
+  everySec: number,
+  bands: ReadonlyArray<Band>,
+  xMax: number,
+  metric: string,
+  cursor?: number
+): TimeAxis => {
+  const width = svg.clientWidth || 640
+  const height = svg.clientHeight || 260
+  const m = { top: 8, right: 12, bottom: 26, left: 56 }
+  const root = d3.select(svg)
+  root.selectAll("*").remove()
+  root.attr("viewBox", `0 0 ${width} ${height}`)
+  const x = d3.scaleLinear().domain([0, Math.max(xMax, 1)]).range([m.left, width - m.right])
+  const rowsPer = Math.max(1, Math.ceil(buckets / 120)), colsPer = Math.max(1, Math.ceil(columns.length / 240))
+  const nRows = Math.ceil(buckets / rowsPer), nCols = Math.ceil(columns.length / colsPer)
+  // One pixel per (merged) cell in a small bitmap, stretched over the plot as an <image>:
+  // a single element instead of thousands of rects, so a redraw stays a few milliseconds
+  // while a run streams in, and SVG/PNG export keep it.
+  const grid = new Float64Array(nCols * nRows)
+  let max = 1e-9
+  for (let c = 0; c < nCols; c++) {
+    for (let r = 0; r < nRows; r++) {
+      let v = 0
+      for (let cc = c * colsPer; cc < Math.min(columns.length, (c + 1) * colsPer); cc++)
+        for (let b = r * rowsPer; b < Math.min(buckets, (r + 1) * rowsPer); b++) v = Math.max(v, columns[cc][b])
+      grid[r * nCols + c] = v
+      if (v > max) max = v
+    }
+  }
+  const color = d3.scaleSequential(d3.interpolateYlOrRd).domain([0, max])
+  const colSec = everySec * colsPer
+  const g = root.append("g")
+  g.append("rect").attr("x", m.left).attr("y", m.top).attr("width", width - m.left - m.right).attr("height", height - m.top - m.bottom).attr("fill", "#fafafa")
+  if (nCols > 0 && nRows > 0 && typeof document !== "undefined") {
+    const canvas = document.createElement("canvas")
+    canvas.width = nCols
+    canvas.height = nRows
+    const ctx = canvas.getContext("2d")
+    if (ctx) {
+      const img = ctx.createImageData(nCols, nRows)
+      for (let i = 0; i < grid.length; i++) {
+        const rgb = d3.rgb(grid[i] > 0 ? color(grid[i]) : "#fafafa")
+        img.data[4 * i] = rgb.r
+        img.data[4 * i + 1] = rgb.g
+        img.data[4 * i + 2] = rgb.b
+        img.data[4 * i + 3] = 255
+      }
+      ctx.putImageData(img, 0, 0)
+      g.append("image")
+        .attr("class", "heat")
+        .attr("href", canvas.toDataURL("image/png"))
+        .attr("x", m.left)
+        .attr("y", m.top)
+        .attr("width", Math.max(0.5, x(nCols * colSec) - m.left))
+        .attr("height", height - m.top - m.bottom)
+        .attr("preserveAspectRatio", "none")
+        .attr("style", "image-rendering: pixelated")
+    }
+  }
+  g.selectAll("rect.band")
+    .data(bands)
+    .join("rect")
+    .attr("class", "band")
+    .attr("x", (b) => x(b.from))
+    .attr("width", (b) => Math.max(1, x(b.to) - x(b.from)))
+    .attr("y", m.top)
+    .attr("height", height - m.top - m.bottom)
+    .attr("fill", "none")
+    .attr("stroke", "#f5b041")
+    .attr("stroke-width", 1.5)
+    .append("title")
+    .text((b) => b.label)
+  g.append("g").attr("transform", `translate(0,${height - m.bottom})`).call(d3.axisBottom(x).ticks(8).tickFormat((d) => `${d}s`))
+  g.append("text").attr("x", 4).attr("y", m.top + 10).attr("font-size", 11).text(rowsPer > 1 ? `buckets (${rowsPer}/row)` : "buckets")
+  g.append("text").attr("x", 4).attr("y", height - 4).attr("font-size", 11).text(`${metric}, max ${d3.format(",.4~g")(max)}`)
+  if (cursor !== undefined) cursorLine(g, x(cursor), m.top, height - m.bottom)
+  return { toPx: (v) => x(v), fromPx: (px) => x.invert(px) }
 }

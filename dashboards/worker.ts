@@ -4,9 +4,29 @@ import { Effect, Exit, Cause } from "effect"
 import { Simulator } from "../sim/driver.ts"
 import { buildReport } from "../src/report.ts"
 import { decodeScenario, ScenarioError } from "../src/scenario.ts"
+import { cellBounds } from "../src/geo.ts"
+import type { BucketCell } from "./charts.ts"
+
+/** New per-bucket columns since the last message (see BucketTimeline). */
+export interface BucketColumns {
+  readonly requests: ReadonlyArray<Float64Array>
+  readonly errors: ReadonlyArray<Float64Array>
+  readonly maxBacklog: ReadonlyArray<Int32Array>
+  readonly hunters: ReadonlyArray<Int32Array>
+}
 
 export type FromWorker =
-  | { readonly type: "progress"; readonly virtualMs: number; readonly durationMs: number; readonly rows: ReadonlyArray<unknown>; readonly breakersOpen: number; readonly lost: number }
+  | { readonly type: "start"; readonly cells: ReadonlyArray<BucketCell>; readonly everySec: number }
+  | {
+      readonly type: "progress"
+      readonly virtualMs: number
+      readonly durationMs: number
+      readonly rows: ReadonlyArray<unknown>
+      readonly columns: BucketColumns
+      readonly breakersOpen: number
+      readonly lost: number
+      readonly collisions: number
+    }
   | { readonly type: "done"; readonly report: unknown; readonly wallMs: number }
   | { readonly type: "error"; readonly field: string; readonly message: string }
 
@@ -34,7 +54,14 @@ self.onmessage = (e: MessageEvent<{ type: "run"; input: unknown; source: string 
   const s = exit.value
   const started = performance.now()
   const sim = new Simulator(s)
+  const names = sim.workload.cells
+  post({
+    type: "start",
+    everySec: sim.bucketTimeline.everySec,
+    cells: Array.from(sim.bucketNode, (node, bucket) => (names.length > 0 ? { bucket, node, name: names[bucket], bounds: cellBounds(names[bucket]) } : { bucket, node }))
+  })
   let sent = 0
+  let sentCols = 0
   let lastPost = 0
   const tick = () => {
     if (id !== current) return
@@ -44,7 +71,19 @@ self.onmessage = (e: MessageEvent<{ type: "run"; input: unknown; source: string 
       lastPost = now
       const rows = sim.timeline.slice(sent)
       sent = sim.timeline.length
-      post({ type: "progress", virtualMs: sim.now, durationMs: s.durationMs, rows, breakersOpen: sim.client.breakers.openAt(sim.now), lost: sim.losses.reduce((n, l) => n + l.lostWrites, 0) })
+      const bt = sim.bucketTimeline
+      const columns = { requests: bt.requests.slice(sentCols), errors: bt.errors.slice(sentCols), maxBacklog: bt.maxBacklog.slice(sentCols), hunters: bt.hunters.slice(sentCols) }
+      sentCols = bt.requests.length
+      post({
+        type: "progress",
+        virtualMs: sim.now,
+        durationMs: s.durationMs,
+        rows,
+        columns,
+        breakersOpen: sim.client.breakers.openAt(sim.now),
+        lost: sim.losses.reduce((n, l) => n + l.lostWrites, 0),
+        collisions: sim.bucketCollisions.reduce((a, b) => a + b, 0)
+      })
     }
     if (done) {
       const wallMs = performance.now() - started

@@ -48,13 +48,16 @@ export const reportHtml = async (r: Report): Promise<string> => {
   ]
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>huntbench report — ${esc(r.scenario.name)}</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
 <style>body{font:14px system-ui,sans-serif;margin:1rem 2rem;color:#222}table{border-collapse:collapse}td{padding:.15rem .8rem .15rem 0;vertical-align:top}svg{width:100%;max-width:1000px;height:220px;display:block}</style>
 </head><body>
 <h1>huntbench report — ${esc(r.scenario.name)}</h1>
 <table>${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join("")}</table>
 <h2>Latency (ms)</h2><svg id="latency"></svg>
 <h2>Throughput (requests/s) and errors</h2><svg id="throughput"></svg>
+<h2>Open breakers and requests in flight</h2><svg id="breakers" style="height:140px"></svg>
+<h2>Bucket map (requests over the run)</h2><svg id="map" style="height:320px"></svg>
+<h2>Time × bucket (max backlog)</h2><svg id="heat" style="height:320px"></svg>
 <script type="application/json" id="report-data">${jsonForScript(r)}</script>
 <script>${scriptBody(code)}</script>
 </body></html>

@@ -80,11 +80,16 @@ describe("dashboard in Chromium", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-    // Two series per chart, each a path through one point per simulated second.
+    // Two series per line chart (latency, throughput, breakers), each a path through one
+    // point per simulated second.
     const paths = await page.$$eval("svg path.series", (ps) => ps.map((p) => (p.getAttribute("d") ?? "").split(/[LM]/).length - 1))
-    expect(paths).toHaveLength(4)
+    expect(paths).toHaveLength(6)
     for (const n of paths) expect(n).toBeGreaterThanOrEqual(19)
-    expect(await page.locator("svg rect.band").count()).toBe(4) // 2 faults × 2 charts
+    expect(await page.locator("svg rect.band").count()).toBe(8) // 2 faults × (3 line charts + the heat map)
+    // Without geography the bucket map is a grid of squares, one per bucket.
+    const small = JSON.parse(await page.inputValue("[data-testid=json]")) as { topology: { buckets: number } }
+    expect(await page.locator("#map rect.cell").count()).toBe(small.topology.buckets)
+    expect(await page.locator("#heat image.heat").count()).toBe(1)
     mkdirSync("test-results", { recursive: true })
     await page.screenshot({ path: "test-results/dashboard.png" })
     // Export: an SVG document with the chart's marks, and a PNG image.
@@ -148,6 +153,14 @@ describe("dashboard in Chromium", () => {
       await expect.poll(() => page.textContent("[data-testid=sum-name]")).toBe(evil)
       expect(await page.textContent("[data-testid=status]")).toBe(`report: ${evil}`)
       expect(await page.locator("img").count()).toBe(0)
+      // Bucket names from a file land in the map's tooltips as text too.
+      const named = { ...hostile, buckets: hostile.buckets.map((b) => ({ ...b, name: evil })) }
+      const namedFile = join(dir, "named.json")
+      writeFileSync(namedFile, JSON.stringify(named))
+      await page.setInputFiles("[data-testid=load]", namedFile)
+      await expect.poll(() => page.$$eval("#map rect.cell title", (ts, e) => ts.every((t) => t.textContent?.startsWith(e)), evil)).toBe(true)
+      expect(await page.locator("#map rect.cell").count()).toBe(r.buckets.length)
+      expect(await page.locator("img").count()).toBe(0)
       const titles = await page.$$eval("rect.band title", (ts) => ts.map((t) => t.textContent))
       expect(titles.every((t) => t?.includes(evil))).toBe(true)
       await page.waitForTimeout(200)
@@ -163,6 +176,99 @@ describe("dashboard in Chromium", () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 60_000)
+
+  it("replays a geographic run: bucket map of geohash cells, heat map, scrubber, hover values, A/B compare, drag and drop", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "huntbench-dash-"))
+    try {
+      // A: the city preset; B: the same hunt and seed with one node more (a different design).
+      const fileA = join(dir, "a.json"), fileB = join(dir, "b.json"), scenB = join(dir, "city6.json")
+      const city = JSON.parse(readFileSync("scenarios/city.json", "utf8"))
+      writeFileSync(scenB, JSON.stringify({ ...city, name: "city-6-nodes", topology: { ...city.topology, nodes: 6 } }))
+      for (const [src, out] of [["city", fileA], [scenB, fileB]]) {
+        const cli = spawnSync(process.execPath, ["bin/huntbench.js", "run", src, "--quiet", "--json", out], { encoding: "utf8" })
+        expect([0, 1], cli.stderr).toContain(cli.status)
+      }
+      const a = JSON.parse(readFileSync(fileA, "utf8")) as Report
+      const b = JSON.parse(readFileSync(fileB, "utf8")) as Report
+      await open()
+      // Drag and drop A onto the page.
+      const drop = async (file: string, name: string) => {
+        const text = readFileSync(file, "utf8")
+        await page.evaluate(([t, n]) => {
+          const dt = new DataTransfer()
+          dt.items.add(new File([t], n, { type: "application/json" }))
+          document.dispatchEvent(new DragEvent("dragenter", { dataTransfer: dt, bubbles: true }))
+          document.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }))
+        }, [text, name] as const)
+      }
+      await drop(fileA, "a.json")
+      await expect.poll(() => page.textContent("[data-testid=sum-requests]")).toBe(String(a.requests))
+      expect(await page.isHidden("[data-testid=drop]")).toBe(true)
+      // The map: one rectangle per geohash cell, named, with the run's exact figures.
+      expect(await page.locator("#map rect.cell").count()).toBe(a.buckets.length)
+      const titles = await page.$$eval("#map rect.cell", (rs) => rs.map((r) => [Number(r.getAttribute("data-bucket")), r.querySelector("title")?.textContent ?? ""] as const))
+      for (const [i, t] of titles) {
+        expect(t.startsWith(`${a.buckets[i].name} (node ${a.buckets[i].node})`)).toBe(true)
+        expect(t).toContain(`run: ${a.buckets[i].requests} requests`)
+      }
+      // Cells sit where they are: the most northern cell is drawn highest.
+      const north = a.buckets.reduce((m, x) => (x.bounds!.north > m.bounds!.north ? x : m))
+      const ys = await page.$$eval("#map rect.cell", (rs) => rs.map((r) => [Number(r.getAttribute("data-bucket")), Number(r.getAttribute("y"))] as const))
+      expect(Math.min(...ys.map(([, y]) => y))).toBe(ys.find(([i]) => i === north.bucket)![1])
+      // The heat map: one pixel per second and bucket; the hottest cell is the darkest colour.
+      const bt = a.bucketTimeline.maxBacklog
+      let hot = [0, 0], hotV = -1
+      bt.forEach((col, c) => col.forEach((v, bk) => (v > hotV ? ((hot = [c, bk]), (hotV = v)) : 0)))
+      const heat = await page.evaluate(async ([c, r]) => {
+        const el = document.querySelector("#heat image.heat")!
+        const img = new Image()
+        img.src = el.getAttribute("href")!
+        await img.decode()
+        const cv = document.createElement("canvas")
+        cv.width = img.width
+        cv.height = img.height
+        const ctx = cv.getContext("2d")!
+        ctx.drawImage(img, 0, 0)
+        return { w: img.width, h: img.height, px: Array.from(ctx.getImageData(c, r, 1, 1).data.slice(0, 3)) }
+      }, hot)
+      expect([heat.w, heat.h]).toEqual([bt.length, a.buckets.length])
+      expect(heat.px).toEqual([128, 0, 38]) // d3.interpolateYlOrRd(1)
+      // The scrubber: second 45 shows that second's row, and the map shows that column.
+      await page.fill("[data-testid=scrub]", "45")
+      await page.dispatchEvent("[data-testid=scrub]", "input")
+      const row = a.timeline[45]
+      await expect.poll(() => page.textContent("[data-testid=scrub-readout]")).toContain(`45 s: p50 ${row.p50} ms, p99 ${row.p99} ms, max ${row.max} ms, ${row.requests} requests`)
+      expect(await page.textContent("[data-testid=map-when]")).toBe("at 45–46 s")
+      const col = a.bucketTimeline.requests[45]
+      const atTitles = await page.$$eval("#map rect.cell", (rs) => rs.map((r) => [Number(r.getAttribute("data-bucket")), r.querySelector("title")?.textContent ?? ""] as const))
+      for (const [i, t] of atTitles) expect(t).toContain(`at 45 s: ${col[i]} requests`)
+      expect(await page.locator("#latency line.cursor").count()).toBe(1)
+      // Hover: the tooltip carries the exact values of the second under the pointer.
+      const box = (await page.locator("#latency").boundingBox())!
+      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5)
+      await expect.poll(() => page.isHidden("[data-testid=tooltip]")).toBe(false)
+      const tip = (await page.textContent("[data-testid=tooltip]")) ?? ""
+      const sec = Number(/^(\d+) s/.exec(tip)?.[1])
+      expect(tip).toBe(`${sec} s\np50 ${a.timeline[sec].p50} ms\np99 ${a.timeline[sec].p99} ms\nmax ${a.timeline[sec].max} ms`)
+      // A/B: keep A, drop B; the table shows both, the difference, and which way it went.
+      await page.click("[data-testid=keep-a]")
+      await drop(fileB, "b.json")
+      await expect.poll(() => page.isHidden("[data-testid=compare]")).toBe(false)
+      const cells = await page.$$eval('#compare tr[data-figure="p99 ms"] td', (tds) => tds.map((td) => [td.textContent, td.className] as const))
+      expect(cells[1][0]).toBe(String(a.latencyMs.p99))
+      expect(cells[2][0]).toBe(String(b.latencyMs.p99))
+      const d = b.latencyMs.p99 - a.latencyMs.p99
+      expect(cells[3][1]).toBe(d === 0 ? "" : d < 0 ? "better" : "worse")
+      const won = await page.$$eval('#compare tr[data-figure="claims won"] td', (tds) => tds.map((td) => td.textContent))
+      expect(won.slice(1, 3)).toEqual([String(a.claims.won), String(b.claims.won)])
+      expect(await page.locator("#latency path.series[stroke-dasharray]").count()).toBe(1) // A's p99 under B's
+      mkdirSync("test-results", { recursive: true })
+      await page.screenshot({ path: "test-results/dashboard-city-compare.png", fullPage: true })
+      await page.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
 
   it("the offline HTML report opens with the network disabled, draws its charts, and escapes names", async () => {
     const dir = mkdtempSync(join(tmpdir(), "huntbench-html-"))
@@ -180,8 +286,10 @@ describe("dashboard in Chromium", () => {
       await p.goto(`file://${html}`)
       await p.waitForSelector("body[data-rendered=true]", { timeout: 15_000 })
       expect(requests).toEqual([`file://${html}`]) // nothing else was fetched
-      expect(await p.locator("svg path.series").count()).toBe(4)
-      expect(await p.locator("svg rect.band").count()).toBe(2)
+      expect(await p.locator("svg path.series").count()).toBe(6)
+      expect(await p.locator("svg rect.band").count()).toBe(4) // 1 fault × (3 line charts + the heat map)
+      expect(await p.locator("#map rect.cell").count()).toBe(16) // the default bucket count
+      expect(await p.locator("#heat image.heat").count()).toBe(1)
       expect(await p.textContent("h1")).toBe(`huntbench report — ${evil}`)
       expect(await p.locator("img").count()).toBe(0)
       expect(await p.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
