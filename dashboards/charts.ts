@@ -13,6 +13,21 @@ export interface Series {
   readonly dash?: string
 }
 
+const ERROR_COLORS: Record<string, string> = { timeout: "#c0392b", connection: "#e67e22", breakerOpen: "#8e44ad", poolTimeout: "#7f8c8d" }
+
+/**
+ * Errors per second as one series per kind that occurred (timeout, connection,
+ * breakerOpen, poolTimeout), or a single zero "errors/s" line when there were none.
+ * Example: `lineChart(svg, [requests, ...errorSeries(report.timeline)], bands, "")`.
+ */
+export const errorSeries = (
+  rows: ReadonlyArray<{ readonly second: number; readonly errors: number; readonly errorsByKind?: Readonly<Record<string, number>> }>
+): Array<Series> => {
+  const kinds = Object.keys(ERROR_COLORS).filter((k) => rows.some((r) => (r.errorsByKind?.[k] ?? 0) > 0))
+  if (kinds.length === 0) return [{ name: "errors/s", color: "#c0392b", points: rows.map((r) => [r.second + 0.5, r.errors] as const) }]
+  return kinds.map((k) => ({ name: `${k}/s`, color: ERROR_COLORS[k], points: rows.map((r) => [r.second + 0.5, r.errorsByKind?.[k] ?? 0] as const) }))
+}
+
 /** What a drawn time chart needs for hover and the scrubber's cursor: data x ↔ pixels. */
 export interface TimeAxis {
   readonly toPx: (x: number) => number

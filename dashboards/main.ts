@@ -9,7 +9,7 @@ import { presetNames, presets } from "../src/presets.ts"
 import type { Report } from "../src/report.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../src/scenario.ts"
 import type { TimelineRow } from "../sim/driver.ts"
-import { bucketMap, bucketRunLine, heatmap, lineChart, type Band, type BucketCell, type TimeAxis } from "./charts.ts"
+import { bucketMap, bucketRunLine, errorSeries, heatmap, lineChart, type Band, type BucketCell, type TimeAxis } from "./charts.ts"
 import type { FromWorker } from "./worker.ts"
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
@@ -180,7 +180,7 @@ const draw = () => {
   axes.throughput = lineChart(throughputSvg, [
     ...(a ? [{ name: "A requests/s", color: "#7f8c8d", dash: "4 3", points: a.timeline.map((r) => [ax(r), r.requests] as const) }] : []),
     { name: "requests/s", color: "#27ae60", points: rows.map((r) => [x(r), r.requests] as const) },
-    { name: "errors/s", color: "#c0392b", points: rows.map((r) => [x(r), r.errors] as const) }
+    ...errorSeries(rows)
   ], bands, "", durationS, cursor)
   axes.breakers = lineChart(breakersSvg, [
     ...(a ? [{ name: "A open", color: "#7f8c8d", dash: "4 3", points: a.timeline.map((r) => [ax(r), r.breakersOpen] as const) }] : []),
@@ -289,7 +289,7 @@ const hoverText: Record<string, (second: number, y: number) => string | undefine
   },
   throughput: (t) => {
     const r = rowAt(t)
-    return r && `${r.second} s\n${r.requests} requests\n${r.ok} ok\n${r.errors} errors\n${r.retries} retries`
+    return r && `${r.second} s\n${r.requests} requests\n${r.ok} ok\n${r.errors} errors${Object.entries(r.errorsByKind ?? {}).filter(([, n]) => n > 0).map(([k, n]) => `\n  ${k} ${n}`).join("")}\n${r.retries} retries`
   },
   breakers: (t) => {
     const r = rowAt(t)

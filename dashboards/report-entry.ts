@@ -2,7 +2,7 @@
 // same charts as the dashboard (latency, throughput, breakers, bucket map, time × bucket
 // heat map). Bundled (with d3) into the single HTML file; no network.
 import type { Report } from "../src/report.ts"
-import { bucketMap, bucketRunLine, heatmap, lineChart } from "./charts.ts"
+import { bucketMap, bucketRunLine, errorSeries, heatmap, lineChart } from "./charts.ts"
 
 const data = JSON.parse(document.getElementById("report-data")?.textContent ?? "{}") as Report
 const svg = (id: string) => document.getElementById(id) as unknown as SVGSVGElement
@@ -16,7 +16,7 @@ lineChart(svg("latency"), [
 ], bands, "", xMax)
 lineChart(svg("throughput"), [
   { name: "requests/s", color: "#27ae60", points: rows.map((r) => [x(r), r.requests] as const) },
-  { name: "errors/s", color: "#c0392b", points: rows.map((r) => [x(r), r.errors] as const) }
+  ...errorSeries(rows)
 ], bands, "", xMax)
 lineChart(svg("breakers"), [
   { name: "open breakers", color: "#8e44ad", points: rows.map((r) => [x(r), r.breakersOpen] as const) },

@@ -11,7 +11,7 @@
  */
 import { compile } from "../src/distributions.ts"
 import { ClaimClient, Next } from "../src/engine/client.ts"
-import { Command, ErrorKind, Reply, isWinAck } from "../src/engine/protocol.ts"
+import { Command, ErrorKind, Reply, errorNames, isWinAck } from "../src/engine/protocol.ts"
 import { bucketToNode } from "../src/engine/routing.ts"
 import { compileFaults, type FaultPlan } from "../src/faults.ts"
 import { FastHistogram } from "../src/metrics/histogram.ts"
@@ -111,6 +111,8 @@ export interface TimelineRow {
   readonly requests: number
   readonly ok: number
   readonly errors: number
+  /** This second's errors by kind (timeout, connection, breakerOpen, poolTimeout). */
+  readonly errorsByKind: Readonly<Record<string, number>>
   readonly retries: number
   readonly p50: number
   readonly p99: number
@@ -173,6 +175,7 @@ export class Simulator {
   readonly inflight: Int32Array
   readonly bucketMaxBacklog: Int32Array
   readonly errorsByKind = new Float64Array(8)
+  private readonly prevErrorsByKind = new Float64Array(8)
   readonly bucketCollisions: Float64Array
   private readonly wonAt: Float64Array
   private readonly collisionWindowMs: number
@@ -606,6 +609,7 @@ export class Simulator {
         requests: this.wReq,
         ok: this.wOk,
         errors: this.wErr,
+        errorsByKind: this.windowErrorsByKind(),
         retries: this.wRetries,
         p50: r3(this.window.percentileMs(50)),
         p99: r3(this.window.percentileMs(99)),
@@ -620,6 +624,13 @@ export class Simulator {
       this.wReq = this.wOk = this.wErr = this.wRetries = 0
       this.windowEnd += WINDOW_MS
     }
+  }
+
+  private windowErrorsByKind(): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (let k = 1; k < errorNames.length; k++) out[errorNames[k]] = this.errorsByKind[k] - this.prevErrorsByKind[k]
+    this.prevErrorsByKind.set(this.errorsByKind)
+    return out
   }
 
   private flushBucketColumn(): void {

@@ -63,6 +63,7 @@ describe("dashboard in Chromium", () => {
     await page.click("[data-testid=run]")
     await page.waitForFunction(() => document.querySelector("[data-testid=status]")?.textContent === "done", null, { timeout: 60_000 })
     const text = async (id: string) => (await page.textContent(`[data-testid=${id}]`)) ?? ""
+    let errorKinds: Array<string> = []
     const dir = mkdtempSync(join(tmpdir(), "huntbench-dash-"))
     try {
       const cli = spawnSync(process.execPath, ["bin/huntbench.js", "run", "small", "--quiet", "--json", join(dir, "r.json")], { encoding: "utf8" })
@@ -77,13 +78,18 @@ describe("dashboard in Chromium", () => {
       expect(Number(await text("sum-lost"))).toBe(r.claims.lostAcknowledged)
       expect(Number(await text("sum-trips"))).toBe(r.breakers.trips)
       expect(await text("sum-slo")).toBe(r.slo.pass ? "PASS" : "FAIL")
+      errorKinds = Object.keys(r.errors.byKind).filter((k) => r.errors.byKind[k] > 0)
+      // Each second's errors by kind add up to its errors.
+      for (const row of r.timeline) expect(Object.values(row.errorsByKind).reduce((x, y) => x + y, 0)).toBe(row.errors)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-    // Two series per line chart (latency, throughput, breakers), each a path through one
-    // point per simulated second.
+    // Latency (p50, p99), throughput (requests, then errors: one line per kind that
+    // occurred) and breakers (open, in flight), each a path through one point per second.
     const paths = await page.$$eval("svg path.series", (ps) => ps.map((p) => (p.getAttribute("d") ?? "").split(/[LM]/).length - 1))
-    expect(paths).toHaveLength(6)
+    expect(paths).toHaveLength(5 + Math.max(1, errorKinds.length))
+    const legend = await page.$$eval("#throughput text", (ts) => ts.map((t) => t.textContent))
+    for (const k of errorKinds) expect(legend).toContain(`${k}/s`)
     for (const n of paths) expect(n).toBeGreaterThanOrEqual(19)
     expect(await page.locator("svg rect.band").count()).toBe(8) // 2 faults × (3 line charts + the heat map)
     // Without geography the bucket map is a grid of squares, one per bucket.
@@ -286,7 +292,7 @@ describe("dashboard in Chromium", () => {
       await p.goto(`file://${html}`)
       await p.waitForSelector("body[data-rendered=true]", { timeout: 15_000 })
       expect(requests).toEqual([`file://${html}`]) // nothing else was fetched
-      expect(await p.locator("svg path.series").count()).toBe(6)
+      expect(await p.locator("svg path.series").count()).toBeGreaterThanOrEqual(6)
       expect(await p.locator("svg rect.band").count()).toBe(4) // 1 fault × (3 line charts + the heat map)
       expect(await p.locator("#map rect.cell").count()).toBe(16) // the default bucket count
       expect(await p.locator("#heat image.heat").count()).toBe(1)
