@@ -107,9 +107,13 @@ export const bucketRunLine = (r: {
   readonly breakerTrips: number
   readonly hunters?: number
   readonly maxHunters?: number
+  readonly stream?: { readonly diffs: number; readonly trimmed: number; readonly maxBacklog: number; readonly maxLagMs: number; readonly split: boolean }
 }): string =>
   `run: ${r.requests} requests, ${r.errors} errors, p99 ${r.p99} ms, max backlog ${r.maxBacklog}, ${r.collisions} collisions, ${r.breakerTrips} breaker trips` +
-  (r.hunters !== undefined ? `, ${r.hunters} hunters (max ${r.maxHunters})` : "")
+  (r.hunters !== undefined ? `, ${r.hunters} hunters (max ${r.maxHunters})` : "") +
+  (r.stream
+    ? `; stream: ${r.stream.diffs} diffs, ${r.stream.trimmed} trimmed, max ${r.stream.maxBacklog} unread, slowest delivery ${r.stream.maxLagMs} ms${r.stream.split ? ", split" : ""}`
+    : "")
 
 /**
  * The bucket map: geohash cells drawn where they are (equirectangular, scaled by the

@@ -106,7 +106,7 @@ for (const el of fieldInputs) {
 }
 
 // ---- state and drawing ---------------------------------------------------------------
-type Metric = "requests" | "maxBacklog" | "hunters" | "errors"
+type Metric = "requests" | "maxBacklog" | "hunters" | "errors" | "streamBacklog"
 type Columns = Record<Metric, Array<ArrayLike<number>>>
 
 let rows: Array<TimelineRow> = []
@@ -114,7 +114,7 @@ let bands: Array<Band> = []
 let durationS = 0
 let cells: ReadonlyArray<BucketCell> = []
 let everySec = 1
-let columns: Columns = { requests: [], errors: [], maxBacklog: [], hunters: [] }
+let columns: Columns = { requests: [], errors: [], maxBacklog: [], hunters: [], streamBacklog: [] }
 /** The finished run (or loaded report) on screen, and the one kept as "A" to compare with. */
 let report: Report | undefined
 let reportA: Report | undefined
@@ -153,7 +153,9 @@ const mapValues = (metric: Metric): { values: ArrayLike<number>; when: string } 
   }
   if (running || !report) return cols.length > 0 ? { values: cols[cols.length - 1], when: "now" } : { values: [], when: "" }
   const b = report.buckets
-  const values = metric === "requests" ? b.map((x) => x.requests) : metric === "errors" ? b.map((x) => x.errors) : metric === "maxBacklog" ? b.map((x) => x.maxBacklog) : b.map((x) => x.hunters ?? 0)
+  const values = b.map((x) =>
+    metric === "requests" ? x.requests : metric === "errors" ? x.errors : metric === "maxBacklog" ? x.maxBacklog : metric === "streamBacklog" ? (x.stream?.maxBacklog ?? 0) : (x.hunters ?? 0)
+  )
   return { values, when: metric === "hunters" ? "at the end" : "whole run" }
 }
 
@@ -422,7 +424,7 @@ const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "modu
 runBtn.addEventListener("click", () => {
   if (!decoded) return
   rows = []
-  columns = { requests: [], errors: [], maxBacklog: [], hunters: [] }
+  columns = { requests: [], errors: [], maxBacklog: [], hunters: [], streamBacklog: [] }
   cells = []
   report = undefined
   running = true
@@ -449,6 +451,7 @@ runBtn.addEventListener("click", () => {
       columns.errors.push(...m.columns.errors)
       columns.maxBacklog.push(...m.columns.maxBacklog)
       columns.hunters.push(...m.columns.hunters)
+      columns.streamBacklog.push(...m.columns.streamBacklog)
       if (firstFrameMs < 0 && rows.length > 0) firstFrameMs = performance.now() - started
       status.textContent = `running ${Math.floor((m.virtualMs / m.durationMs) * 100)} %`
       showCounters(m.lost, 0, m.collisions)
@@ -491,7 +494,7 @@ const showReport = (r: Report) => {
   cells = r.buckets.map((b) => ({ bucket: b.bucket, node: b.node, ...(b.name !== undefined ? { name: String(b.name) } : {}), ...(b.bounds ? { bounds: b.bounds } : {}) }))
   const bt = r.bucketTimeline
   everySec = bt?.everySec ?? 1
-  columns = { requests: [...(bt?.requests ?? [])], errors: [...(bt?.errors ?? [])], maxBacklog: [...(bt?.maxBacklog ?? [])], hunters: [...(bt?.hunters ?? [])] }
+  columns = { requests: [...(bt?.requests ?? [])], errors: [...(bt?.errors ?? [])], maxBacklog: [...(bt?.maxBacklog ?? [])], hunters: [...(bt?.hunters ?? [])], streamBacklog: [...(bt?.streamBacklog ?? [])] }
   status.textContent = `report: ${r.scenario.name}`
   settle(r)
 }

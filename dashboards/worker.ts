@@ -13,6 +13,7 @@ export interface BucketColumns {
   readonly errors: ReadonlyArray<Float64Array>
   readonly maxBacklog: ReadonlyArray<Int32Array>
   readonly hunters: ReadonlyArray<Int32Array>
+  readonly streamBacklog: ReadonlyArray<Int32Array>
 }
 
 export type FromWorker =
@@ -72,7 +73,7 @@ self.onmessage = (e: MessageEvent<{ type: "run"; input: unknown; source: string 
       const rows = sim.timeline.slice(sent)
       sent = sim.timeline.length
       const bt = sim.bucketTimeline
-      const columns = { requests: bt.requests.slice(sentCols), errors: bt.errors.slice(sentCols), maxBacklog: bt.maxBacklog.slice(sentCols), hunters: bt.hunters.slice(sentCols) }
+      const columns = { requests: bt.requests.slice(sentCols), errors: bt.errors.slice(sentCols), maxBacklog: bt.maxBacklog.slice(sentCols), hunters: bt.hunters.slice(sentCols), streamBacklog: bt.streamBacklog.slice(sentCols) }
       sentCols = bt.requests.length
       post({
         type: "progress",

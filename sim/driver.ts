@@ -4,7 +4,7 @@
  * adapters. `step(n)` runs up to n events so callers can report progress, yield to other
  * work or stop; `raw()` hands the collected figures to the report builder.
  *
- * Events (payload = id << 3 | kind): a hunter's next task, the next open-model arrival, a
+ * Events (payload = id << 4 | kind): a hunter's next task, the next open-model arrival, a
  * request's completion (reply or client timeout), a retry, fault start/end, state loss.
  * A request is timed when sent (see adapters/model/timing.ts), so one request costs two
  * events: its send (a task, arrival or retry) and its completion.
@@ -22,6 +22,7 @@ import { ModelStore } from "../adapters/model/store.ts"
 import { ModelTiming, Outcome } from "../adapters/model/timing.ts"
 import { Prng } from "./prng.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "./queue.ts"
+import { Pipeline } from "./pipeline.ts"
 import { Workload } from "./workload.ts"
 
 const K_TASK = 0
@@ -32,6 +33,9 @@ const K_FAULT_START = 4
 const K_FAULT_END = 5
 const K_LOSS = 6
 const K_VIRAL = 7
+const K_SPLIT_DONE = 8
+const KIND_BITS = 4
+const KIND_MASK = 15
 
 const WINDOW_MS = 1000
 
@@ -91,6 +95,7 @@ export interface RawRun {
   readonly bucketMaxHunters: Int32Array
   readonly crossings: number
   readonly viralJoined: number
+  readonly pipeline: Pipeline | undefined
 }
 
 /**
@@ -104,6 +109,8 @@ export interface BucketTimeline {
   readonly maxBacklog: Array<Int32Array>
   /** With geography only (hunters per bucket at the column's end); empty otherwise. */
   readonly hunters: Array<Int32Array>
+  /** With a pipeline only: the most unread diffs in each bucket's stream; empty otherwise. */
+  readonly streamBacklog: Array<Int32Array>
 }
 
 export interface TimelineRow {
@@ -120,6 +127,9 @@ export interface TimelineRow {
   readonly backlog: number
   readonly breakersOpen: number
   readonly faults: ReadonlyArray<number>
+  /** With a pipeline: unread diffs in all streams at the second's end, and buckets that began splitting. */
+  readonly streamBacklog?: number
+  readonly splits?: ReadonlyArray<number>
 }
 
 export interface DriverOptions {
@@ -223,6 +233,9 @@ export class Simulator {
   readonly bucketMaxHunters: Int32Array
   crossings = 0
   viralJoined = 0
+  readonly pipeline: Pipeline | undefined
+  private readonly colStream: Int32Array
+  private wSplits: Array<number> = []
 
   /** Example: `const sim = new Simulator(scenario); while (!sim.step(1e6)); const raw = sim.raw()`. */
   constructor(s: Scenario, opts: DriverOptions = {}) {
@@ -271,11 +284,13 @@ export class Simulator {
     this.colBacklog = new Int32Array(B)
     this.prevRequests = new Float64Array(B)
     this.prevErrors = new Float64Array(B)
-    this.bucketTimeline = { everySec: Math.max(1, Math.ceil(Math.ceil(s.durationMs / WINDOW_MS) / 600)), requests: [], errors: [], maxBacklog: [], hunters: [] }
+    this.bucketTimeline = { everySec: Math.max(1, Math.ceil(Math.ceil(s.durationMs / WINDOW_MS) / 600)), requests: [], errors: [], maxBacklog: [], hunters: [], streamBacklog: [] }
     this.bucketHunters = new Int32Array(B)
     this.bucketMaxHunters = new Int32Array(B)
-    if (this.workload.map) for (let h = 0; h < H; h++) this.bucketHunters[this.workload.hunterBucket[h]]++
+    for (let h = 0; h < H; h++) this.bucketHunters[this.workload.hunterBucket[h]]++
     this.bucketMaxHunters.set(this.bucketHunters)
+    this.colStream = new Int32Array(B)
+    this.pipeline = s.pipeline ? new Pipeline(s, this.bucketHunters, this.workload.cells, this.workload.artifactLat, this.workload.artifactLon) : undefined
     const b = s.hunters.behaviour
     this.closed = b.model === "closed"
     this.interval = b.model === "closed" ? b.pollIntervalMs : 0
@@ -287,17 +302,28 @@ export class Simulator {
       if (!this.openLoop) this.client.reserve(H)
       for (let h = 0; h < H; h++) {
         const at = this.rampPerMs === Infinity ? 0 : h / this.rampPerMs
-        if (at <= s.durationMs) this.q.push(at, (h << 3) | K_TASK)
+        if (at <= s.durationMs) this.q.push(at, (h << KIND_BITS) | K_TASK)
       }
     } else {
       this.q.push(this.nextArrivalGap(), K_ARRIVAL)
     }
     s.faults.forEach((f, i) => {
-      this.q.push(f.atMs, (i << 3) | K_FAULT_START)
-      this.q.push(f.atMs + f.durationMs, (i << 3) | K_FAULT_END)
+      this.q.push(f.atMs, (i << KIND_BITS) | K_FAULT_START)
+      this.q.push(f.atMs + f.durationMs, (i << KIND_BITS) | K_FAULT_END)
     })
-    this.plan.losses.forEach((l, i) => this.q.push(l.at, (i << 3) | K_LOSS))
+    this.plan.losses.forEach((l, i) => this.q.push(l.at, (i << KIND_BITS) | K_LOSS))
     if (s.geography?.viral) this.q.push(s.geography.viral.atMs, K_VIRAL)
+    if (this.pipeline) for (let bk = 0; bk < B; bk++) this.checkSplit(bk, 0)
+  }
+
+  /** A bucket past the pipeline's subscriber cap starts splitting; its end is an event. */
+  private checkSplit(b: number, t: number): void {
+    const pl = this.pipeline, map = this.workload.map
+    if (!pl || !map) return
+    const done = pl.maybeSplit(b, t, map.lat, map.lon, this.workload.hunterBucket, this.rng)
+    if (done < 0) return
+    this.wSplits.push(b)
+    this.q.push(done, (b << KIND_BITS) | K_SPLIT_DONE)
   }
 
   private nextArrivalGap(): number {
@@ -335,12 +361,12 @@ export class Simulator {
   private dispatch(p: number, t: number): void {
     this.now = t
     if (t >= this.windowEnd) this.rollWindows(t)
-    const id = p >>> 3
-    switch (p & 7) {
+    const id = p >>> KIND_BITS
+    switch (p & KIND_MASK) {
       case K_TASK:
         if (this.openLoop) {
           // On schedule whether or not the hunter's last request has returned.
-          this.q.push(t + this.nextWait(), (id << 3) | K_TASK)
+          this.q.push(t + this.nextWait(), (id << KIND_BITS) | K_TASK)
           this.startTask(this.client.allocate(), id, t)
         } else this.startTask(id, id, t)
         break
@@ -369,6 +395,9 @@ export class Simulator {
       case K_VIRAL:
         this.goViral(t)
         break
+      case K_SPLIT_DONE:
+        this.pipeline!.finishSplit(id, t)
+        break
     }
   }
 
@@ -384,6 +413,7 @@ export class Simulator {
     const w = this.workload
     const cmd = w.taskCommand[w.pickTask(this.rng)]
     const bucket = w.map === undefined ? w.hunterBucket[hunter] : this.moveHunter(hunter, t)
+    if (this.pipeline?.cfg.edgeCache) this.pipeline.read(bucket, t, this.rng)
     const artifact = cmd === Command.CLAIM ? w.pickArtifact(bucket, t, this.rng) : -1
     if (cmd === Command.CLAIM) this.claimsAttempted++
     this.client.begin(slot, hunter, bucket, artifact, cmd, t)
@@ -393,11 +423,16 @@ export class Simulator {
 
   /** Bring a hunter's position up to `t`; a new bucket re-routes it (and its subscription). */
   private moveHunter(hunter: number, t: number): number {
-    const w = this.workload
-    const b = w.map!.moveTo(hunter, t, this.rng)
-    if (b !== w.hunterBucket[hunter]) {
+    const w = this.workload, map = w.map!, pl = this.pipeline
+    const lat = map.lat[hunter], lon = map.lon[hunter]
+    const b = map.moveTo(hunter, t, this.rng)
+    const was = w.hunterBucket[hunter]
+    // A split bucket keeps subscriber counts per child cell, which a move within it changes too.
+    if (pl !== undefined && (pl.isSplit(was) || pl.isSplit(b))) pl.onMove(was, b, lat, lon, map.lat[hunter], map.lon[hunter])
+    if (b !== was) {
       this.crossings++
       this.rebucket(hunter, b)
+      this.checkSplit(b, t)
     }
     return b
   }
@@ -411,13 +446,23 @@ export class Simulator {
 
   private goViral(t: number): void {
     const w = this.workload, map = w.map!
+    const pl = this.pipeline
+    const before = pl ? { lat: map.lat.slice(), lon: map.lon.slice() } : undefined
     this.viralJoined = map.goViral(t, this.rng)
+    if (pl && before) {
+      for (let h = 0; h < w.hunterBucket.length; h++) {
+        if (map.drawn[h] !== 1) continue
+        const was = w.hunterBucket[h], b = map.bucketOf(h)
+        if (pl.isSplit(was) || pl.isSplit(b)) pl.onMove(was, b, before.lat[h], before.lon[h], map.lat[h], map.lon[h])
+      }
+    }
     // Hunters that do not walk are there at once; walkers re-route as they go.
     for (let h = 0; h < w.hunterBucket.length; h++) {
       if (map.drawn[h] !== 1) continue
       const b = map.bucketOf(h)
       if (b !== w.hunterBucket[h]) this.rebucket(h, b)
     }
+    if (pl) for (let b = 0; b < w.cells.length; b++) this.checkSplit(b, t)
   }
 
   /** Send one attempt of the request in `slot` at `t`. */
@@ -468,7 +513,7 @@ export class Simulator {
     }
     this.client.setResult(slot, outcome)
     this.countInflight(this.client.bucket(slot))
-    this.q.push(at, (slot << 3) | K_COMPLETE)
+    this.q.push(at, (slot << KIND_BITS) | K_COMPLETE)
   }
 
   private countInflight(bucket: number): void {
@@ -488,7 +533,7 @@ export class Simulator {
   liveComplete(slot: number, outcome: number, at: number): void {
     if (this.done) return
     this.client.setResult(slot, outcome)
-    this.q.push(Math.max(at, this.now), (slot << 3) | K_COMPLETE)
+    this.q.push(Math.max(at, this.now), (slot << KIND_BITS) | K_COMPLETE)
   }
 
   /**
@@ -499,6 +544,10 @@ export class Simulator {
     const a = this.client.artifact(slot)
     if (reply === Reply.WON) this.wonAt[a] = at
     else if (reply === Reply.TAKEN && at - this.wonAt[a] <= this.collisionWindowMs) this.bucketCollisions[this.client.bucket(slot)]++
+    // The script's diff goes to the artifact's bucket stream (every claim that met an open
+    // artifact, or only wins, as the pipeline says).
+    if (this.pipeline !== undefined && (reply === Reply.WON || reply === Reply.TAKEN))
+      this.pipeline.onClaim(this.workload.artifactBucket[a], a, reply === Reply.WON, at, this.rng)
   }
 
   /** Live: a win the store applied for the request in `slot` (acknowledged or not). */
@@ -542,7 +591,7 @@ export class Simulator {
     if (c.settle(slot, t, c.result(slot), this.rng) === Next.RETRY) {
       this.retries++
       this.wRetries++
-      this.q.push(c.retryAt, (slot << 3) | K_RETRY)
+      this.q.push(c.retryAt, (slot << KIND_BITS) | K_RETRY)
       return
     }
     this.end(slot, t)
@@ -572,7 +621,7 @@ export class Simulator {
       this.bucketErrors[bucket]++
       if (c.write(slot) >= 0) this.appliedUnacknowledged++
     }
-    if (this.closed && !this.openLoop) this.q.push(t + this.nextWait(), (c.hunter(slot) << 3) | K_TASK)
+    if (this.closed && !this.openLoop) this.q.push(t + this.nextWait(), (c.hunter(slot) << KIND_BITS) | K_TASK)
     else c.release(slot)
   }
 
@@ -616,8 +665,10 @@ export class Simulator {
         max: r3(this.window.maxUs / 1000),
         backlog: this.totalInflight,
         breakersOpen: this.client.breakers.openAt(this.windowEnd),
-        faults
+        faults,
+        ...(this.pipeline ? { streamBacklog: this.streamBacklogAt(this.windowEnd), splits: this.wSplits } : {})
       })
+      this.wSplits = []
       this.latency.add(this.window)
       this.window.reset()
       this.flushBucketColumn()
@@ -631,6 +682,17 @@ export class Simulator {
     for (let k = 1; k < errorNames.length; k++) out[errorNames[k]] = this.errorsByKind[k] - this.prevErrorsByKind[k]
     this.prevErrorsByKind.set(this.errorsByKind)
     return out
+  }
+
+  /** Unread diffs in every stream at `t` (each worker brought up to `t` first). */
+  private streamBacklogAt(t: number): number {
+    const pl = this.pipeline!
+    let n = 0
+    for (let b = 0; b < this.inflight.length; b++) {
+      pl.advance(b, t, this.rng)
+      n += pl.backlog(b)
+    }
+    return n
   }
 
   private flushBucketColumn(): void {
@@ -649,6 +711,11 @@ export class Simulator {
     bt.errors.push(this.colErrors.slice())
     bt.maxBacklog.push(this.colBacklog.slice())
     if (this.workload.map) bt.hunters.push(this.bucketHunters.slice())
+    if (this.pipeline) {
+      this.pipeline.takeWindowBacklog(this.colStream)
+      bt.streamBacklog.push(this.colStream.slice())
+      this.colStream.fill(0)
+    }
     this.colRequests.fill(0)
     this.colErrors.fill(0)
     this.colBacklog.fill(0)
@@ -659,6 +726,7 @@ export class Simulator {
     if (this.done) return
     this.rollWindows(end)
     if (this.windowEnd - WINDOW_MS < end) this.flushWindow() // the last, partial second
+    this.pipeline?.finish(end, this.rng)
     this.now = end
     this.done = true
   }
@@ -700,7 +768,8 @@ export class Simulator {
       bucketHunters: this.bucketHunters,
       bucketMaxHunters: this.bucketMaxHunters,
       crossings: this.crossings,
-      viralJoined: this.viralJoined
+      viralJoined: this.viralJoined,
+      pipeline: this.pipeline
     }
   }
 }

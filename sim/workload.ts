@@ -51,6 +51,9 @@ export class Workload {
   /** With geography: hunters' positions and movement; the bucket prefixes. */
   readonly map: HunterMap | undefined
   readonly cells: ReadonlyArray<string>
+  /** With geography: where each artifact is (empty otherwise). */
+  readonly artifactLat: Float64Array
+  readonly artifactLon: Float64Array
 
   /** Example: `const w = new Workload(scenario, new Prng(scenario.seed))`. */
   constructor(s: Scenario, rng: Uniform) {
@@ -62,6 +65,8 @@ export class Workload {
     this.hunterBucket = new Int32Array(H)
     this.artifactBucket = new Int32Array(A)
     this.artifactRevealAt = new Float64Array(A)
+    this.artifactLat = new Float64Array(geo === undefined ? 0 : A)
+    this.artifactLon = new Float64Array(geo === undefined ? 0 : A)
     if (geo === undefined) {
       this.map = undefined
       this.cells = []
@@ -76,12 +81,21 @@ export class Workload {
       for (let h = 0; h < H; h++) this.hunterBucket[h] = map.bucketOf(h)
       for (let a = 0; a < s.artifacts.count; a++) {
         map.place(geo.artifactHotspots, rng)
+        this.artifactLat[a] = map.pointLat
+        this.artifactLon[a] = map.pointLon
         this.artifactBucket[a] = map.grid.bucketAt(map.pointLat, map.pointLon)
         this.artifactRevealAt[a] = revealTime(s.artifacts.reveal, a, s.artifacts.count)
       }
       if (geo.viral) {
-        const b = map.grid.bucketAt(geo.viral.lat, geo.viral.lon)
-        this.artifactBucket[A - 1] = b >= 0 ? b : (map.place([{ ...geo.viral, share: 1 }], rng), map.grid.bucketAt(map.pointLat, map.pointLon))
+        let lat = geo.viral.lat, lon = geo.viral.lon
+        if (map.grid.bucketAt(lat, lon) < 0) {
+          map.place([{ ...geo.viral, share: 1 }], rng)
+          lat = map.pointLat
+          lon = map.pointLon
+        }
+        this.artifactLat[A - 1] = lat
+        this.artifactLon[A - 1] = lon
+        this.artifactBucket[A - 1] = map.grid.bucketAt(lat, lon)
         this.artifactRevealAt[A - 1] = geo.viral.atMs
       }
     }

@@ -9,6 +9,7 @@ import { errorNames, replyNames } from "./engine/protocol.ts"
 import type { Scenario } from "./scenario.ts"
 import { cellBounds } from "./geo.ts"
 import type { RawRun, TimelineRow } from "../sim/driver.ts"
+import type { Pipeline } from "../sim/pipeline.ts"
 
 export const REPORT_VERSION = 1
 
@@ -28,6 +29,17 @@ export interface BucketReport {
   readonly bounds?: { readonly south: number; readonly west: number; readonly north: number; readonly east: number }
   readonly hunters?: number
   readonly maxHunters?: number
+  /** With a pipeline: the bucket's stream and worker. */
+  readonly stream?: {
+    readonly diffs: number
+    readonly delivered: number
+    readonly trimmed: number
+    readonly maxBacklog: number
+    readonly maxLagMs: number
+    readonly split: boolean
+    readonly cacheHits?: number
+    readonly cacheMisses?: number
+  }
 }
 
 /** Per-bucket figures over time: `requests[column][bucket]`, one column per `everySec` seconds. */
@@ -37,6 +49,21 @@ export interface BucketTimelineReport {
   readonly errors: ReadonlyArray<ReadonlyArray<number>>
   readonly maxBacklog: ReadonlyArray<ReadonlyArray<number>>
   readonly hunters: ReadonlyArray<ReadonlyArray<number>>
+  readonly streamBacklog?: ReadonlyArray<ReadonlyArray<number>>
+}
+
+/** The per-bucket pipeline's figures (scenario `pipeline`). */
+export interface PipelineReport {
+  readonly diffs: number
+  readonly delivered: number
+  /** Diffs trimmed from a stream past its cap before the worker read them (never delivered). */
+  readonly trimmed: number
+  readonly backlogAtEnd: number
+  readonly maxBacklog: number
+  /** Diff delivery: entering the stream → fanned out to every subscriber. */
+  readonly lagMs: LatencySummary
+  readonly edgeCache?: { readonly hits: number; readonly misses: number; readonly hitRate: number; readonly staleHits: number; readonly stalenessMs: LatencySummary }
+  readonly splits: ReadonlyArray<{ readonly bucket: number; readonly name: string; readonly atMs: number; readonly doneAtMs: number; readonly subscribers: number; readonly children: number }>
 }
 
 export interface Report {
@@ -85,6 +112,7 @@ export interface Report {
   readonly bucketTimeline: BucketTimelineReport
   /** With geography: hunters that changed bucket while walking, and those the viral artifact drew. */
   readonly geography?: { readonly crossings: number; readonly viralJoined: number }
+  readonly pipeline?: PipelineReport
   readonly nodes: ReadonlyArray<{ readonly node: number; readonly served: number; readonly meanQueueWaitMs: number }>
   readonly histogram: { readonly unit: "us"; readonly hdrBase64: string }
   /** Live runs only: the wall-clock side of the measurement. */
@@ -153,6 +181,7 @@ export const buildReport = (
     }
   })
   const cells = raw.workload.cells
+  const pl = raw.pipeline
   const buckets: Array<BucketReport> = []
   for (let b = 0; b < raw.bucketRequests.length; b++) {
     buckets.push({
@@ -166,7 +195,20 @@ export const buildReport = (
       streamLength: raw.store.streamLength[b],
       streamTrimmed: raw.store.streamTrimmed[b],
       breakerTrips: raw.breakerTrips[b],
-      ...(cells.length > 0 ? { name: cells[b], bounds: cellBounds(cells[b]), hunters: raw.bucketHunters[b], maxHunters: raw.bucketMaxHunters[b] } : {})
+      ...(cells.length > 0 ? { name: cells[b], bounds: cellBounds(cells[b]), hunters: raw.bucketHunters[b], maxHunters: raw.bucketMaxHunters[b] } : {}),
+      ...(pl
+        ? {
+            stream: {
+              diffs: pl.diffs[b],
+              delivered: pl.delivered[b],
+              trimmed: pl.trimmed[b],
+              maxBacklog: pl.maxBacklog[b],
+              maxLagMs: r3(pl.maxLagMs[b]),
+              split: pl.isSplit(b),
+              ...(pl.cfg.edgeCache ? { cacheHits: pl.hits[b], cacheMisses: pl.misses[b] } : {})
+            }
+          }
+        : {})
     })
   }
   const nodes = Array.from(raw.nodeServed, (served, node) => ({
@@ -209,12 +251,38 @@ export const buildReport = (
       requests: raw.bucketTimeline.requests.map((c) => Array.from(c)),
       errors: raw.bucketTimeline.errors.map((c) => Array.from(c)),
       maxBacklog: raw.bucketTimeline.maxBacklog.map((c) => Array.from(c)),
-      hunters: raw.bucketTimeline.hunters.map((c) => Array.from(c))
+      hunters: raw.bucketTimeline.hunters.map((c) => Array.from(c)),
+      ...(pl ? { streamBacklog: raw.bucketTimeline.streamBacklog.map((c) => Array.from(c)) } : {})
     },
+    ...(pl ? { pipeline: pipelineReport(pl) } : {}),
     ...(s.geography ? { geography: { crossings: raw.crossings, viralJoined: raw.viralJoined } } : {}),
     nodes,
     histogram: { unit: "us", hdrBase64: encodeHdr(raw.latency) },
     sim: { events: raw.events, wallMs: Math.round(wallMs), eventsPerSec: wallMs > 0 ? Math.round((raw.events / wallMs) * 1000) : 0 }
+  }
+}
+
+const sum = (xs: ArrayLike<number>) => {
+  let n = 0
+  for (let i = 0; i < xs.length; i++) n += xs[i]
+  return n
+}
+
+const pipelineReport = (pl: Pipeline): PipelineReport => {
+  let backlogAtEnd = 0
+  for (let b = 0; b < pl.diffs.length; b++) backlogAtEnd += pl.backlog(b)
+  const hits = sum(pl.hits), misses = sum(pl.misses)
+  return {
+    diffs: sum(pl.diffs),
+    delivered: sum(pl.delivered),
+    trimmed: sum(pl.trimmed),
+    backlogAtEnd,
+    maxBacklog: Math.max(0, ...pl.maxBacklog),
+    lagMs: summarize(pl.lag),
+    ...(pl.cfg.edgeCache
+      ? { edgeCache: { hits, misses, hitRate: r6(hits + misses > 0 ? hits / (hits + misses) : 0), staleHits: sum(pl.staleHits), stalenessMs: summarize(pl.staleness) } }
+      : {}),
+    splits: pl.splits
   }
 }
 

@@ -110,6 +110,26 @@ const Geography = Schema.Struct({
   )
 })
 
+/**
+ * The per-bucket pipeline behind the claim script (reference system 4): each claim's diff
+ * goes to its bucket's stream; the bucket's worker consumes it (workerServiceMs) and fans it
+ * out to the bucket's subscribers — its hunters — at fanoutPerSubscriberMs each. Past
+ * backlogCap unread entries the stream trims the oldest (counted, never delivered). Past
+ * subscriberCap hunters a bucket splits (geography only): its prefix's 32 child cells get a
+ * worker each after split.durationMs, each child's hunters re-subscribe there, and a diff
+ * then fans out to its artifact's child cell only. An edge cache keeps each bucket's latest
+ * diff for ttlMs: a hunter's read is a hit or a miss, and a hit may be stale.
+ */
+const Pipeline = Schema.Struct({
+  diffs: withDefault(Schema.Literals(["claims", "wins"]), "claims"),
+  workerServiceMs: withDefault(Distribution, { kind: "constant", ms: 0.05 }),
+  fanoutPerSubscriberMs: withDefault(NonNegative, 0.002),
+  backlogCap: withDefault(PositiveInt, 5000),
+  subscriberCap: Schema.optionalKey(PositiveInt),
+  split: withDefault(Schema.Struct({ durationMs: withDefault(NonNegative, 2000) }), {}),
+  edgeCache: Schema.optionalKey(Schema.Struct({ ttlMs: withDefault(Positive, 1000) }))
+})
+
 const Target = NonNegativeInt.annotate({ description: "a node index" })
 
 const Fault = Schema.Union([
@@ -231,7 +251,8 @@ const ScenarioStruct = Schema.Struct({
     {}
   ),
   faults: withDefault(Schema.Array(Fault), []),
-  geography: Schema.optionalKey(Geography)
+  geography: Schema.optionalKey(Geography),
+  pipeline: Schema.optionalKey(Pipeline)
 })
 
 export type Scenario = typeof ScenarioStruct.Type
@@ -305,6 +326,8 @@ const crossFieldProblems = (s: Scenario): Array<Problem> => {
     if (p.kind === "hotspot" && p.buckets > t.buckets)
       out.push({ field: `${key}.buckets`, message: `is ${p.buckets} but there are only ${t.buckets} buckets` })
   }
+  if (s.pipeline?.subscriberCap !== undefined && s.geography === undefined)
+    out.push({ field: "pipeline.subscriberCap", message: "shard splits need geography (a bucket splits into its geohash prefix's child cells)" })
   const r = s.artifacts.reveal
   if (r.kind === "spread" && r.toMs < r.fromMs) out.push({ field: "artifacts.reveal.toMs", message: "must not be before fromMs" })
   if (s.engine.retries.maxMs < s.engine.retries.baseMs)

@@ -58,6 +58,21 @@ export const formatSummary = (r: Report): string => {
         ] as Array<[string, string]>)
       : [])
   ]))
+  const pl = r.pipeline
+  if (pl) {
+    const deepestStream = [...r.buckets].sort((a, b) => (b.stream?.maxBacklog ?? 0) - (a.stream?.maxBacklog ?? 0) || a.bucket - b.bucket)[0]
+    out.push("")
+    out.push("Pipeline (bucket streams, workers, fan-out)")
+    out.push(table([
+      ["diffs", `${num(pl.diffs)} in, ${num(pl.delivered)} delivered, ${num(pl.trimmed)} trimmed unread, ${num(pl.backlogAtEnd)} unread at the end`],
+      ["delivery p50 / p99 / max", `${num(pl.lagMs.p50)} / ${num(pl.lagMs.p99)} / ${num(pl.lagMs.max)} ms`],
+      ["max stream backlog", deepestStream ? `${label(deepestStream)} ${num(deepestStream.stream?.maxBacklog ?? 0)} unread` : "-"],
+      ...(pl.edgeCache
+        ? ([["edge cache", `${(pl.edgeCache.hitRate * 100).toFixed(1)} % hits (${num(pl.edgeCache.hits)} / ${num(pl.edgeCache.hits + pl.edgeCache.misses)}), ${num(pl.edgeCache.staleHits)} stale, staleness p99 ${num(pl.edgeCache.stalenessMs.p99)} ms`]] as Array<[string, string]>)
+        : []),
+      ["shard splits", pl.splits.length === 0 ? "none" : pl.splits.map((x) => `${x.name} at ${num(x.atMs / 1000)} s (${num(x.subscribers)} subscribers → ${x.children} cells)`).join(", ")]
+    ]))
+  }
   if (r.faults.length > 0) {
     out.push("")
     out.push("Faults")

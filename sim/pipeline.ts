@@ -1,0 +1,279 @@
+/**
+ * The per-bucket pipeline behind the claim script (see `pipeline` in the scenario): a
+ * stream of diffs per bucket, one worker per bucket consuming it in order and fanning each
+ * diff out to the bucket's subscribers, a backlog cap that trims the oldest unread entries,
+ * subscriber-cap shard splits into the geohash prefix's 32 child cells, and an edge cache of
+ * each bucket's latest diff.
+ *
+ * Workers are simulated lazily, without events of their own: a worker is brought up to
+ * time t (Lindley's recursion over its FIFO queue) whenever something looks at its bucket —
+ * a new diff, a cache read, a split, the end of the run. Service times are drawn in that
+ * order from the driver's generator, so a run stays replayable. A diff whose script ran
+ * slightly before the bucket's previous one (RTT jitter) joins the queue at the previous
+ * one's time.
+ */
+import ngeohash from "ngeohash"
+import { compile, type Sampler, type Uniform } from "../src/distributions.ts"
+import { FastHistogram } from "../src/metrics/histogram.ts"
+import type { Scenario } from "../src/scenario.ts"
+
+type PipelineConfig = NonNullable<Scenario["pipeline"]>
+
+const BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
+
+/** One consumer of one stream: a FIFO ring of unread diffs (arrival time, child cell). */
+class Worker {
+  arrivals: Float64Array
+  childOf: Int8Array
+  head = 0
+  n = 0
+  free = 0
+  lastArrival = 0
+  constructor(capacity: number) {
+    this.arrivals = new Float64Array(capacity)
+    this.childOf = new Int8Array(capacity)
+  }
+  push(at: number, child: number, cap: number): boolean {
+    let trimmed = false
+    if (this.n === cap) {
+      // XADD … MAXLEN: the oldest entry goes, unread.
+      this.head = (this.head + 1) % this.arrivals.length
+      this.n--
+      trimmed = true
+    }
+    if (this.n === this.arrivals.length) this.grow(Math.min(cap, this.arrivals.length * 2))
+    const i = (this.head + this.n) % this.arrivals.length
+    this.arrivals[i] = at
+    this.childOf[i] = child
+    this.n++
+    return trimmed
+  }
+  private grow(size: number): void {
+    const a = new Float64Array(size), c = new Int8Array(size)
+    for (let k = 0; k < this.n; k++) {
+      a[k] = this.arrivals[(this.head + k) % this.arrivals.length]
+      c[k] = this.childOf[(this.head + k) % this.arrivals.length]
+    }
+    this.arrivals = a
+    this.childOf = c
+    this.head = 0
+  }
+  pop(): void {
+    this.head = (this.head + 1) % this.arrivals.length
+    this.n--
+  }
+}
+
+export interface SplitRecord {
+  readonly bucket: number
+  readonly name: string
+  readonly atMs: number
+  readonly doneAtMs: number
+  readonly subscribers: number
+  /** Child cells that had subscribers or artifacts when it split. */
+  readonly children: number
+}
+
+export class Pipeline {
+  readonly cfg: PipelineConfig
+  private readonly service: Sampler
+  private readonly workers: Array<Worker>
+  /** A split bucket's 32 child workers (after the split is done), else undefined. */
+  private readonly children: Array<Array<Worker> | undefined>
+  /** Per split bucket: subscribers per child cell. */
+  private readonly childSubs: Array<Int32Array | undefined>
+  /** When a bucket's split completes (Infinity: not splitting), and while it runs the worker stops. */
+  readonly splitDoneAt: Float64Array
+  readonly splits: Array<SplitRecord> = []
+  // Per bucket figures.
+  readonly diffs: Float64Array
+  readonly delivered: Float64Array
+  readonly trimmed: Float64Array
+  readonly maxBacklog: Int32Array
+  readonly maxLagMs: Float64Array
+  /** Diff delivery latency: entering the stream → fanned out to every subscriber. */
+  readonly lag = new FastHistogram(2)
+  // The edge cache: when each bucket's entry was fetched, and since when it is stale.
+  private readonly cachedAt: Float64Array
+  private readonly staleSince: Float64Array
+  readonly hits: Float64Array
+  readonly misses: Float64Array
+  readonly staleHits: Float64Array
+  readonly staleness = new FastHistogram(2)
+  /** Per bucket, for heat maps: the most unread entries since the last `takeWindowBacklog`. */
+  readonly windowBacklog: Int32Array
+
+  /** Example: `const p = new Pipeline(scenario, subscribers, cells)`; then `onClaim`, `read`. */
+  private readonly subscribers: Int32Array
+  private readonly cells: ReadonlyArray<string>
+  private readonly artifactLat: Float64Array
+  private readonly artifactLon: Float64Array
+
+  constructor(s: Scenario, subscribers: Int32Array, cells: ReadonlyArray<string>, artifactLat: Float64Array, artifactLon: Float64Array) {
+    this.subscribers = subscribers
+    this.cells = cells
+    this.artifactLat = artifactLat
+    this.artifactLon = artifactLon
+    this.cfg = s.pipeline!
+    const B = s.topology.buckets
+    this.service = compile(this.cfg.workerServiceMs)
+    this.workers = Array.from({ length: B }, () => new Worker(Math.min(64, this.cfg.backlogCap)))
+    this.children = new Array(B).fill(undefined)
+    this.childSubs = new Array(B).fill(undefined)
+    this.splitDoneAt = new Float64Array(B).fill(Infinity)
+    this.diffs = new Float64Array(B)
+    this.delivered = new Float64Array(B)
+    this.trimmed = new Float64Array(B)
+    this.maxBacklog = new Int32Array(B)
+    this.maxLagMs = new Float64Array(B)
+    this.cachedAt = new Float64Array(B).fill(-Infinity)
+    this.staleSince = new Float64Array(B).fill(Infinity)
+    this.hits = new Float64Array(B)
+    this.misses = new Float64Array(B)
+    this.staleHits = new Float64Array(B)
+    this.windowBacklog = new Int32Array(B)
+  }
+
+  /** The child cell (0–31) of a point inside bucket `b`'s prefix. */
+  private childAt(b: number, lat: number, lon: number): number {
+    const p = this.cells[b]
+    return BASE32.indexOf(ngeohash.encode(lat, lon, p.length + 1).charAt(p.length))
+  }
+
+  /** Bring bucket `b`'s worker(s) up to time `t`. */
+  advance(b: number, t: number, rng: Uniform): void {
+    const kids = this.children[b]
+    if (kids === undefined) {
+      // A bucket that is splitting serves nothing until the split is done.
+      this.run(b, this.workers[b], Math.min(t, this.splitDoneAt[b] === Infinity ? t : -Infinity), -1, rng)
+      return
+    }
+    for (let c = 0; c < 32; c++) this.run(b, kids[c], t, c, rng)
+  }
+
+  private run(b: number, w: Worker, t: number, child: number, rng: Uniform): void {
+    const subs = this.childSubs[b]
+    while (w.n > 0) {
+      const arrival = w.arrivals[w.head]
+      const start = Math.max(arrival, w.free)
+      if (start > t) break
+      const fanout = child >= 0 && subs ? subs[child] : this.subscribers[b]
+      const finish = start + this.service.sample(rng) + this.cfg.fanoutPerSubscriberMs * fanout
+      w.free = finish
+      w.pop()
+      this.delivered[b]++
+      const lagMs = finish - arrival
+      this.lag.recordMs(lagMs)
+      if (lagMs > this.maxLagMs[b]) this.maxLagMs[b] = lagMs
+      // The edge cache now holds an older diff than the origin has.
+      if (this.staleSince[b] === Infinity && this.cachedAt[b] > -Infinity) this.staleSince[b] = finish
+    }
+  }
+
+  /** Unread entries in bucket `b`'s stream(s). */
+  backlog(b: number): number {
+    const kids = this.children[b]
+    if (kids === undefined) return this.workers[b].n
+    let n = 0
+    for (const k of kids) n += k.n
+    return n
+  }
+
+  /** A claim's script ran on `artifact` in bucket `b` at `at` with reply `won` or not. */
+  onClaim(b: number, artifact: number, won: boolean, at: number, rng: Uniform): void {
+    if (!won && this.cfg.diffs === "wins") return
+    this.advance(b, at, rng)
+    const kids = this.children[b]
+    const child = kids !== undefined || this.splitDoneAt[b] < Infinity ? this.childAt(b, this.artifactLat[artifact], this.artifactLon[artifact]) : -1
+    const w = kids !== undefined ? kids[child] : this.workers[b]
+    const arrival = Math.max(at, w.lastArrival)
+    w.lastArrival = arrival
+    this.diffs[b]++
+    if (w.push(arrival, child, this.cfg.backlogCap)) this.trimmed[b]++
+    const n = this.backlog(b)
+    if (n > this.maxBacklog[b]) this.maxBacklog[b] = n
+    if (n > this.windowBacklog[b]) this.windowBacklog[b] = n
+  }
+
+  /** A hunter in bucket `b` reads its bucket's latest diff through the edge cache at `t`. */
+  read(b: number, t: number, rng: Uniform): void {
+    const ttl = this.cfg.edgeCache!.ttlMs
+    this.advance(b, t, rng)
+    if (t - this.cachedAt[b] <= ttl) {
+      this.hits[b]++
+      const stale = this.staleSince[b] <= t ? t - this.staleSince[b] : 0
+      if (stale > 0) this.staleHits[b]++
+      this.staleness.recordMs(stale)
+      return
+    }
+    this.misses[b]++
+    this.cachedAt[b] = t
+    this.staleSince[b] = Infinity
+  }
+
+  /**
+   * Start splitting bucket `b` at `t` if its subscribers passed the cap; returns when the
+   * split completes (for the driver's event), or -1.
+   */
+  maybeSplit(b: number, t: number, hunterLat: Float64Array, hunterLon: Float64Array, hunterBucket: Int32Array, rng: Uniform): number {
+    const cap = this.cfg.subscriberCap
+    if (cap === undefined || this.subscribers[b] <= cap || this.splitDoneAt[b] < Infinity || this.children[b] !== undefined) return -1
+    this.advance(b, t, rng)
+    const done = t + this.cfg.split.durationMs
+    this.splitDoneAt[b] = done
+    const subs = new Int32Array(32)
+    for (let h = 0; h < hunterBucket.length; h++) if (hunterBucket[h] === b) subs[this.childAt(b, hunterLat[h], hunterLon[h])]++
+    this.childSubs[b] = subs
+    let children = 0
+    for (let c = 0; c < 32; c++) if (subs[c] > 0) children++
+    this.splits.push({ bucket: b, name: this.cells[b], atMs: t, doneAtMs: done, subscribers: this.subscribers[b], children })
+    return done
+  }
+
+  /** The split of bucket `b` is done at `t`: its unread diffs move to the child workers. */
+  finishSplit(b: number, t: number): void {
+    const w = this.workers[b]
+    const kids = Array.from({ length: 32 }, () => new Worker(Math.min(64, this.cfg.backlogCap)))
+    for (const k of kids) k.free = t
+    while (w.n > 0) {
+      const k = kids[w.childOf[w.head]]
+      k.push(Math.max(w.arrivals[w.head], k.lastArrival), w.childOf[w.head], this.cfg.backlogCap)
+      k.lastArrival = Math.max(w.arrivals[w.head], k.lastArrival)
+      w.pop()
+    }
+    this.children[b] = kids
+    this.splitDoneAt[b] = Infinity
+  }
+
+  /** A hunter moved within or into/out of a split bucket: keep its child's subscriber count. */
+  onMove(from: number, to: number, prevLat: number, prevLon: number, lat: number, lon: number): void {
+    const a = this.childSubs[from]
+    if (a !== undefined) a[this.childAt(from, prevLat, prevLon)]--
+    const c = this.childSubs[to]
+    if (c !== undefined) c[this.childAt(to, lat, lon)]++
+  }
+
+  /** A split bucket's subscribers per child cell (a copy), or undefined. */
+  childSubscribers(b: number): Array<number> | undefined {
+    const a = this.childSubs[b]
+    return a === undefined ? undefined : Array.from(a)
+  }
+
+  /** Whether bucket `b` has split (or is splitting). */
+  isSplit(b: number): boolean {
+    return this.childSubs[b] !== undefined
+  }
+
+  /** The most unread entries per bucket since the last call (a heat-map column), then reset. */
+  takeWindowBacklog(into: Int32Array): void {
+    for (let b = 0; b < into.length; b++) {
+      if (this.windowBacklog[b] > into[b]) into[b] = this.windowBacklog[b]
+      this.windowBacklog[b] = this.backlog(b)
+    }
+  }
+
+  /** Bring every worker to the end of the run. */
+  finish(t: number, rng: Uniform): void {
+    for (let b = 0; b < this.workers.length; b++) this.advance(b, t, rng)
+  }
+}
