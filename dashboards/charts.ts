@@ -264,3 +264,46 @@ export const heatmap = (
   if (cursor !== undefined) cursorLine(g, x(cursor), m.top, height - m.bottom)
   return { toPx: (v) => x(v), fromPx: (px) => x.invert(px) }
 }
+
+/** One configuration of a sweep for `sweepChart`. */
+export interface SweepPoint {
+  readonly label: string
+  readonly p99: { readonly median: number; readonly min: number; readonly max: number }
+  readonly passed: number
+  readonly seeds: number
+  readonly recommended: boolean
+}
+
+/**
+ * A sweep's p99 per configuration: the median as a dot, min–max over seeds as a whisker,
+ * the SLO as a dashed line; green where every seed met the SLO, the recommendation ringed.
+ * Example: `sweepChart(svg, rows, 200)`.
+ */
+export const sweepChart = (svg: SVGSVGElement, points: ReadonlyArray<SweepPoint>, sloP99Ms: number): void => {
+  const width = svg.clientWidth || 900
+  const height = svg.clientHeight || 320
+  const m = { top: 12, right: 12, bottom: 90, left: 56 }
+  const root = d3.select(svg)
+  root.selectAll("*").remove()
+  root.attr("viewBox", `0 0 ${width} ${height}`)
+  const x = d3.scaleBand<number>().domain(points.map((_, i) => i)).range([m.left, width - m.right]).padding(0.3)
+  const top = Math.max(sloP99Ms * 1.2, d3.max(points, (p) => p.p99.max) ?? 1)
+  const y = d3.scaleLog().domain([Math.max(1e-3, Math.min(sloP99Ms / 10, d3.min(points, (p) => p.p99.min) ?? 1)), top]).nice().range([height - m.bottom, m.top]).clamp(true)
+  const g = root.append("g")
+  g.append("g").attr("transform", `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(6, "~g"))
+  g.append("g")
+    .attr("transform", `translate(0,${height - m.bottom})`)
+    .call(d3.axisBottom(x).tickFormat((i) => points[i].label))
+    .selectAll("text")
+    .attr("transform", "rotate(-35)")
+    .attr("text-anchor", "end")
+  g.append("line").attr("class", "slo").attr("x1", m.left).attr("x2", width - m.right).attr("y1", y(sloP99Ms)).attr("y2", y(sloP99Ms)).attr("stroke", "#c0392b").attr("stroke-dasharray", "6 4")
+  g.append("text").attr("x", width - m.right - 4).attr("y", y(sloP99Ms) - 4).attr("text-anchor", "end").attr("font-size", 11).attr("fill", "#c0392b").text(`SLO p99 ${sloP99Ms} ms`)
+  const cx = (i: number) => (x(i) ?? 0) + x.bandwidth() / 2
+  const colour = (p: SweepPoint) => (p.passed === p.seeds ? "#27ae60" : "#c0392b")
+  const marks = g.selectAll("g.config").data(points).join("g").attr("class", "config")
+  marks.append("line").attr("x1", (_, i) => cx(i)).attr("x2", (_, i) => cx(i)).attr("y1", (p) => y(p.p99.min)).attr("y2", (p) => y(p.p99.max)).attr("stroke", colour).attr("stroke-width", 2)
+  marks.append("circle").attr("class", "median").attr("cx", (_, i) => cx(i)).attr("cy", (p) => y(p.p99.median)).attr("r", 4).attr("fill", colour)
+  marks.filter((p) => p.recommended).append("circle").attr("class", "recommended").attr("cx", (_, i) => cx(i)).attr("cy", (p) => y(p.p99.median)).attr("r", 9).attr("fill", "none").attr("stroke", "#1b2631").attr("stroke-width", 2)
+  marks.append("title").text((p) => `${p.label}\np99 median ${p.p99.median} ms (${p.p99.min}–${p.p99.max})\nSLO met in ${p.passed}/${p.seeds} seeds${p.recommended ? "\nrecommended" : ""}`)
+}

@@ -7,6 +7,7 @@
 import { Cause, Effect, Exit } from "effect"
 import { presetNames, presets } from "../src/presets.ts"
 import type { Report } from "../src/report.ts"
+import { compareReports, formatDelta, formatFigure, formatRelative } from "../src/compare.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../src/scenario.ts"
 import type { TimelineRow } from "../sim/driver.ts"
 import { bucketMap, bucketRunLine, errorSeries, heatmap, lineChart, type Band, type BucketCell, type TimeAxis } from "./charts.ts"
@@ -337,27 +338,6 @@ for (const id of Object.keys(hoverText)) {
 }
 
 // ---- A/B compare ------------------------------------------------------------------------
-interface Figure {
-  readonly label: string
-  readonly get: (r: Report) => number
-  /** Which direction is better. */
-  readonly better: "lower" | "higher"
-}
-const figures: ReadonlyArray<Figure> = [
-  { label: "p50 ms", get: (r) => r.latencyMs.p50, better: "lower" },
-  { label: "p99 ms", get: (r) => r.latencyMs.p99, better: "lower" },
-  { label: "p99.9 ms", get: (r) => r.latencyMs.p999, better: "lower" },
-  { label: "max ms", get: (r) => r.latencyMs.max, better: "lower" },
-  { label: "throughput /s", get: (r) => r.throughputPerSec, better: "higher" },
-  { label: "error rate", get: (r) => r.errors.rate, better: "lower" },
-  { label: "claims won", get: (r) => r.claims.won, better: "higher" },
-  { label: "lost after ack", get: (r) => r.claims.lostAcknowledged, better: "lower" },
-  { label: "double-awarded", get: (r) => r.claims.doubleAwarded, better: "lower" },
-  { label: "collisions", get: (r) => r.claims.collisions, better: "lower" },
-  { label: "breaker trips", get: (r) => r.breakers.trips, better: "lower" },
-  { label: "max backlog", get: (r) => Math.max(0, ...r.buckets.map((b) => b.maxBacklog)), better: "lower" }
-]
-
 const showCompare = () => {
   if (!reportA || !report || report === reportA) {
     compareTable.hidden = true
@@ -372,19 +352,16 @@ const showCompare = () => {
   }
   const head = document.createElement("tr")
   head.append(cell("th", ""), cell("th", `A: ${a.scenario.name} (seed ${a.seed})`), cell("th", `B: ${b.scenario.name} (seed ${b.seed})`), cell("th", "B − A"), cell("th", "change"))
-  const body = figures.map((f) => {
-    const va = f.get(a), vb = f.get(b)
-    const d = vb - va
-    const cls = d === 0 ? "" : (d < 0) === (f.better === "lower") ? "better" : "worse"
+  const body = compareReports(a, b).map((c) => {
+    const cls = c.verdict === "same" ? "" : c.verdict
     const tr = document.createElement("tr")
-    tr.dataset.figure = f.label
-    tr.append(cell("td", f.label), cell("td", fmt(va)), cell("td", fmt(vb)), cell("td", `${d > 0 ? "+" : ""}${fmt(d)}`, cls), cell("td", va !== 0 ? `${d > 0 ? "+" : ""}${((d / va) * 100).toFixed(1)} %` : d === 0 ? "0 %" : "new", cls))
+    tr.dataset.figure = c.label
+    tr.append(cell("td", c.label), cell("td", formatFigure(c.a)), cell("td", formatFigure(c.b)), cell("td", formatDelta(c), cls), cell("td", formatRelative(c), cls))
     return tr
   })
   compareTable.replaceChildren(head, ...body)
   compareTable.hidden = false
 }
-const fmt = (v: number) => String(Math.round(v * 1000) / 1000)
 
 keepA.addEventListener("click", () => {
   if (!report) return

@@ -4,6 +4,8 @@
  */
 import city from "../scenarios/city.json" with { type: "json" }
 import defaultPreset from "../scenarios/default.json" with { type: "json" }
+import questAfter from "../scenarios/quest-after.json" with { type: "json" }
+import questBefore from "../scenarios/quest-before.json" with { type: "json" }
 import reference from "../scenarios/reference.json" with { type: "json" }
 import small from "../scenarios/small.json" with { type: "json" }
 
@@ -11,7 +13,9 @@ export const presets: Readonly<Record<string, unknown>> = {
   default: defaultPreset,
   small,
   city,
-  reference
+  reference,
+  "quest-before": questBefore,
+  "quest-after": questAfter
 }
 
 /** Names of the built-in scenarios. Example: `presetNames().includes("default")`. */

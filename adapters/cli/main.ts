@@ -19,6 +19,7 @@ import { formatSummary } from "./format.ts"
 import { loadInput, UsageError } from "./input.ts"
 import { dashboardCommand } from "./dashboard.ts"
 import { sweepCommand } from "./sweep.ts"
+import { compareCommand } from "./compare.ts"
 import { Progress } from "./progress.ts"
 
 
@@ -29,6 +30,8 @@ Usage:
   huntbench sweep [preset|file.json] --set path=v1,v2 [--set …] [options]
                                                a grid over scenario fields × seeds, in
                                                parallel, with a recommendation
+  huntbench compare A B [--seed N] [--json F]  run two designs (presets or files; same seed)
+                                               and print which figures moved, and how much
   huntbench dashboard [--port N]               serve the browser dashboard on 127.0.0.1
   huntbench presets                            list the built-in scenarios
   huntbench help                               this text
@@ -59,10 +62,12 @@ Options for sweep:
   --seeds N           runs per configuration, seeds S, S+1, … (default 3)
   --workers N         worker threads (default: one per core; 0 = in this thread)
   --csv FILE          one row per run;  --json FILE  the table, points and recommendation
+  --html FILE         a self-contained page with the table and a chart of p99 per
+                      configuration against the SLO
   --quiet             no progress bar
 
-Exit codes: 0 SLO met (sweep: a configuration met it in every seed), 1 SLO breached (sweep:
-none did), 2 bad input or usage, 130 interrupted.
+Exit codes: 0 SLO met (sweep: a configuration met it in every seed; compare: both ran), 1 SLO
+breached (sweep: none did), 2 bad input or usage, 130 interrupted.
 `
 
 interface RunArgs {
@@ -202,7 +207,7 @@ const runCommand = (args: ReadonlyArray<string>) =>
 const presetsCommand = Effect.gen(function* () {
   for (const name of presetNames()) {
     const s = yield* decodeScenario(presets[name])
-    process.stdout.write(`${name.padEnd(12)} ${s.description}\n`)
+    process.stdout.write(`${name.padEnd(16)} ${s.description}\n`)
   }
   return 0
 })
@@ -219,6 +224,8 @@ export const main = (argv: ReadonlyArray<string>): Effect.Effect<number> => {
           ? presetsCommand
           : cmd === "sweep"
             ? sweepCommand(rest)
+            : cmd === "compare"
+              ? compareCommand(rest)
             : cmd === "dashboard"
               ? dashboardCommand(rest)
           : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)} (see huntbench help)` }))

@@ -10,6 +10,7 @@ import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario
 import { defaultWorkers, runPoints, type SweepJob } from "../sweep/pool.ts"
 import { loadInput, UsageError } from "./input.ts"
 import { Progress } from "./progress.ts"
+import { sweepHtml } from "../report/html.ts"
 
 interface SweepArgs {
   source: string
@@ -18,6 +19,7 @@ interface SweepArgs {
   workers: number
   csv?: string
   json?: string
+  html?: string
   quiet: boolean
 }
 
@@ -43,11 +45,12 @@ const parseArgs = (args: ReadonlyArray<string>) =>
         }
       } else if (a === "--seeds") out.seeds = yield* int("--seeds", args[++i], 1, 1000)
       else if (a === "--workers") out.workers = yield* int("--workers", args[++i], 0, 256)
-      else if (a === "--csv" || a === "--json") {
+      else if (a === "--csv" || a === "--json" || a === "--html") {
         const v = args[++i]
         if (!v) return yield* new UsageError({ message: `${a}: expected a file name` })
         if (a === "--csv") out.csv = v
-        else out.json = v
+        else if (a === "--json") out.json = v
+        else out.html = v
       } else if (a === "--quiet") out.quiet = true
       else if (a.startsWith("-")) return yield* new UsageError({ message: `unknown option ${a} (see huntbench help)` })
       else if (positional++ === 0) out.source = a
@@ -126,6 +129,21 @@ export const sweepCommand = (args: ReadonlyArray<string>) =>
       const file = a.json
       const doc = { source: a.source, axes: a.axes, seeds: a.seeds, rows, recommendation: rec ?? null, points }
       yield* Effect.try({ try: () => writeFileSync(file, JSON.stringify(doc, null, 2) + "\n"), catch: (e) => new UsageError({ message: `--json: cannot write ${file}: ${(e as Error).message}` }) })
+    }
+    if (a.html) {
+      const file = a.html
+      const label = (values: ReadonlyArray<unknown>) => a.axes.map((x, i) => `${x.path.split(".").pop()}=${typeof values[i] === "string" ? values[i] : JSON.stringify(values[i])}`).join(" ")
+      const html = yield* Effect.tryPromise({
+        try: () =>
+          sweepHtml({
+            title: `${a.source}: ${cells.length} configuration(s) × ${a.seeds} seed(s)`,
+            sloP99Ms: scenarios[0].slo.p99Ms,
+            recommendation: rec ? `Recommended: ${label(rec.values)} — the cheapest configuration meeting the SLO in every seed.` : "No configuration met the SLO in every seed.",
+            rows: rows.map((r) => ({ label: label(r.values), p99: r.p99, errorRate: r.errorRate, maxBacklog: r.maxBacklog.median, passed: r.passed, seeds: r.seeds, recommended: r.cell === rec?.cell }))
+          }),
+        catch: (e) => new UsageError({ message: `--html: ${(e as Error).message}` })
+      })
+      yield* Effect.try({ try: () => writeFileSync(file, html), catch: (e) => new UsageError({ message: `--html: cannot write ${file}: ${(e as Error).message}` }) })
     }
     process.stdout.write(`huntbench sweep — ${a.source}: ${cells.length} configuration(s) × ${a.seeds} seed(s) = ${jobs.length} runs\n\n`)
     process.stdout.write(renderTable(a.axes, rows, rec?.cell))

@@ -6,24 +6,30 @@ import { fileURLToPath } from "node:url"
 import { build } from "vite"
 import type { Report } from "../../src/report.ts"
 
-let bundle: Promise<string> | undefined
+const bundles = new Map<string, Promise<string>>()
 
-/** The chart script, built once per process from dashboards/report-entry.ts. */
-const chartScript = (): Promise<string> =>
-  (bundle ??= build({
-    configFile: false,
-    logLevel: "silent",
-    build: {
-      write: false,
-      minify: true,
-      lib: { entry: fileURLToPath(new URL("../../dashboards/report-entry.ts", import.meta.url)), formats: ["iife"], name: "HuntbenchReport" }
-    }
-  }).then((out) => {
-    const outputs = Array.isArray(out) ? out : [out]
-    const chunk = (outputs[0] as { output: Array<{ type: string; code?: string }> }).output.find((o) => o.type === "chunk")
-    if (!chunk?.code) throw new Error("building the report's chart script produced no code")
-    return chunk.code
-  }))
+/** A page script bundled (with d3) from a dashboards/ entry, built once per process. */
+const pageScript = (entry: string): Promise<string> => {
+  let b = bundles.get(entry)
+  if (b === undefined) {
+    b = build({
+      configFile: false,
+      logLevel: "silent",
+      build: {
+        write: false,
+        minify: true,
+        lib: { entry: fileURLToPath(new URL(`../../dashboards/${entry}`, import.meta.url)), formats: ["iife"], name: "HuntbenchReport" }
+      }
+    }).then((out) => {
+      const outputs = Array.isArray(out) ? out : [out]
+      const chunk = (outputs[0] as { output: Array<{ type: string; code?: string }> }).output.find((o) => o.type === "chunk")
+      if (!chunk?.code) throw new Error(`building ${entry} produced no code`)
+      return chunk.code
+    })
+    bundles.set(entry, b)
+  }
+  return b
+}
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
 // Inside <script type="application/json">, only "</" (and U+2028/9 for old parsers) matter.
@@ -33,7 +39,7 @@ const scriptBody = (code: string) => code.replace(/<\/script/gi, "<\\/script")
 
 /** Render the report as a standalone HTML page. Example: `writeFileSync(f, await reportHtml(r))`. */
 export const reportHtml = async (r: Report): Promise<string> => {
-  const code = await chartScript()
+  const code = await pageScript("report-entry.ts")
   const rows: Array<[string, string]> = [
     ["scenario", r.scenario.name],
     ["mode / target", `${r.mode} / ${r.target}`],
@@ -59,6 +65,48 @@ export const reportHtml = async (r: Report): Promise<string> => {
 <h2>Bucket map (requests over the run)</h2><svg id="map" style="height:320px"></svg>
 <h2>Time × bucket (max backlog)</h2><svg id="heat" style="height:320px"></svg>
 <script type="application/json" id="report-data">${jsonForScript(r)}</script>
+<script>${scriptBody(code)}</script>
+</body></html>
+`
+}
+
+/** One configuration of a sweep as its HTML page shows it. */
+export interface SweepPageRow {
+  readonly label: string
+  readonly p99: { readonly median: number; readonly min: number; readonly max: number }
+  readonly errorRate: { readonly median: number; readonly max: number }
+  readonly maxBacklog: number
+  readonly passed: number
+  readonly seeds: number
+  readonly recommended: boolean
+}
+
+/**
+ * A sweep as a standalone HTML page: the table and a chart of p99 per configuration (median,
+ * min–max over seeds) against the SLO, the recommended configuration marked. Same rules as
+ * `reportHtml`: data in a JSON script block, labels as text, no network.
+ */
+export const sweepHtml = async (doc: { readonly title: string; readonly sloP99Ms: number; readonly recommendation: string; readonly rows: ReadonlyArray<SweepPageRow> }): Promise<string> => {
+  const code = await pageScript("sweep-entry.ts")
+  const head = ["configuration", "p99 ms median (min–max)", "errors (max)", "max backlog", "SLO met", ""]
+  const body = doc.rows.map((r) => [
+    r.label,
+    `${r.p99.median} (${r.p99.min}–${r.p99.max})`,
+    `${(r.errorRate.median * 100).toFixed(2)} % (${(r.errorRate.max * 100).toFixed(2)} %)`,
+    String(r.maxBacklog),
+    `${r.passed}/${r.seeds}`,
+    r.recommended ? "recommended" : ""
+  ])
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>huntbench sweep — ${esc(doc.title)}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
+<style>body{font:14px system-ui,sans-serif;margin:1rem 2rem;color:#222}table{border-collapse:collapse}td,th{padding:.15rem .8rem .15rem 0;text-align:left}svg{width:100%;max-width:1000px;height:320px;display:block}</style>
+</head><body>
+<h1>huntbench sweep — ${esc(doc.title)}</h1>
+<p>${esc(doc.recommendation)}</p>
+<h2>p99 per configuration (median, min–max over seeds) and the SLO</h2><svg id="sweep"></svg>
+<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>${body.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("")}</table>
+<script type="application/json" id="sweep-data">${jsonForScript(doc)}</script>
 <script>${scriptBody(code)}</script>
 </body></html>
 `

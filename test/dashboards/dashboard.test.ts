@@ -244,7 +244,7 @@ describe("dashboard in Chromium", () => {
       await page.dispatchEvent("[data-testid=scrub]", "input")
       const row = a.timeline[45]
       await expect.poll(() => page.textContent("[data-testid=scrub-readout]")).toContain(`45 s: p50 ${row.p50} ms, p99 ${row.p99} ms, max ${row.max} ms, ${row.requests} requests`)
-      expect(await page.textContent("[data-testid=map-when]")).toBe("at 45–46 s")
+      await expect.poll(() => page.textContent("[data-testid=map-when]")).toBe("at 45–46 s") // redrawn on the next frame
       const col = a.bucketTimeline.requests[45]
       const atTitles = await page.$$eval("#map rect.cell", (rs) => rs.map((r) => [Number(r.getAttribute("data-bucket")), r.querySelector("title")?.textContent ?? ""] as const))
       for (const [i, t] of atTitles) expect(t).toContain(`at 45 s: ${col[i]} requests`)
@@ -275,6 +275,31 @@ describe("dashboard in Chromium", () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 120_000)
+
+  it("sweep --html writes an offline page charting p99 per configuration against the SLO", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "huntbench-sweep-"))
+    try {
+      const html = join(dir, "sweep.html"), json = join(dir, "sweep.json")
+      const cli = spawnSync(process.execPath, ["bin/huntbench.js", "sweep", "small", "--set", "topology.poolSize=1,50", "--set", "engine.timeoutMs=20,200", "--seeds", "2", "--workers", "0", "--quiet", "--html", html, "--json", json], { encoding: "utf8" })
+      expect([0, 1], cli.stderr).toContain(cli.status)
+      const doc = JSON.parse(readFileSync(json, "utf8")) as { rows: Array<{ cell: number; p99: { median: number } }>; recommendation: { cell: number } | null }
+      const context = await browser.newContext({ offline: true })
+      const p = await context.newPage()
+      await p.goto(`file://${html}`)
+      await p.waitForSelector("body[data-rendered=true]", { timeout: 15_000 })
+      expect(await p.locator("circle.median").count()).toBe(doc.rows.length)
+      expect(await p.locator("circle.recommended").count()).toBe(doc.recommendation ? 1 : 0)
+      expect(await p.locator("line.slo").count()).toBe(1)
+      // Each configuration's tooltip carries its exact median p99.
+      const titles = await p.$$eval("g.config title", (ts) => ts.map((t) => t.textContent ?? ""))
+      doc.rows.forEach((r, i) => expect(titles[i]).toContain(`p99 median ${r.p99.median} ms`))
+      mkdirSync("test-results", { recursive: true })
+      await p.screenshot({ path: "test-results/sweep.png", fullPage: true })
+      await context.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 
   it("the offline HTML report opens with the network disabled, draws its charts, and escapes names", async () => {
     const dir = mkdtempSync(join(tmpdir(), "huntbench-html-"))

@@ -298,3 +298,25 @@ describe("good input", () => {
     expect(report.replay).toContain("--seed 4242")
   })
 })
+
+describe("huntbench compare", () => {
+  it("runs two designs with the same seed and prints each figure's move and verdict", () => {
+    const slow = writeTemp(json({ ...base(), name: "slow", timing: { claim: { kind: "constant", ms: 2 } } }))
+    const fast = writeTemp(json({ ...base(), name: "fast", timing: { claim: { kind: "constant", ms: 0.05 } } }))
+    const out = join(dir, "cmp.json")
+    const r = cli(["compare", slow, fast, "--quiet", "--seed", "5", "--json", out])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^huntbench compare — A: slow, B: fast \(seeds 5 \/ 5\)/)
+    const data = JSON.parse(readFileSync(out, "utf8")) as { changes: Array<{ key: string; a: number; b: number; verdict: string }>; a: { report: { seed: number } } }
+    expect(data.a.report.seed).toBe(5)
+    const p50 = data.changes.find((c) => c.key === "p50")!
+    expect(p50.b).toBeLessThan(p50.a)
+    expect(p50.verdict).toBe("better")
+    expect(r.stdout).toMatch(new RegExp(`^p50 ms\\s+${p50.a}\\s+${p50.b}\\s+−[\\d.]+\\s+−[\\d.]+ %\\s+better$`, "m"))
+  })
+
+  it("needs exactly two scenarios", () => {
+    expectRejected(cli(["compare", "small"]), "huntbench: compare: expected two scenarios (A and B), got 1")
+    expectRejected(cli(["compare", "small", "nope.json"]), 'huntbench: scenario: no preset or file named "nope.json"')
+  })
+})

@@ -1,0 +1,74 @@
+/**
+ * `huntbench compare A B`: run two scenarios (a design before and after a change, same
+ * seed) on the model and print which figures moved, which way and by how much.
+ */
+import { writeFileSync } from "node:fs"
+import { Effect } from "effect"
+import { compareReports, formatDelta, formatFigure, formatRelative, type Change } from "../../src/compare.ts"
+import type { Report } from "../../src/report.ts"
+import { decodeScenario } from "../../src/scenario.ts"
+import { Simulation } from "../../src/simulation.ts"
+import { layerModel } from "../model/layers.ts"
+import { loadInput, UsageError } from "./input.ts"
+import { Progress } from "./progress.ts"
+
+/** The comparison as text: one row per figure, B − A, the relative change and the verdict. */
+export const formatComparison = (a: Report, b: Report, changes: ReadonlyArray<Change>): string => {
+  const rows = [["figure", `A: ${a.scenario.name}`, `B: ${b.scenario.name}`, "B − A", "change", ""], ...changes.map((c) => [c.label, formatFigure(c.a), formatFigure(c.b), formatDelta(c), formatRelative(c), c.verdict === "same" ? "" : c.verdict])]
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
+  const line = (r: Array<string>) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join("  ").trimEnd()
+  const moved = changes.filter((c) => c.verdict !== "same")
+  return [
+    `huntbench compare — A: ${a.scenario.name}, B: ${b.scenario.name} (seeds ${a.seed} / ${b.seed})`,
+    "",
+    ...rows.map(line),
+    "",
+    `${moved.filter((c) => c.verdict === "better").length} figure(s) better, ${moved.filter((c) => c.verdict === "worse").length} worse, ${changes.length - moved.length} unchanged`,
+    `SLO: A ${a.slo.pass ? "PASS" : "FAIL"}, B ${b.slo.pass ? "PASS" : "FAIL"}`,
+    ""
+  ].join("\n")
+}
+
+export const compareCommand = (args: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const sources: Array<string> = []
+    let seed: number | undefined
+    let json: string | undefined
+    let quiet = false
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]
+      if (a === "--seed") {
+        const v = args[++i]
+        if (v === undefined || !/^\d+$/.test(v) || Number(v) > 4294967295)
+          return yield* new UsageError({ message: `--seed: expected an integer from 0 to 4294967295, got ${v === undefined ? "nothing" : JSON.stringify(v)}` })
+        seed = Number(v)
+      } else if (a === "--json") {
+        json = args[++i]
+        if (!json) return yield* new UsageError({ message: "--json: expected a file name" })
+      } else if (a === "--quiet") quiet = true
+      else if (a.startsWith("-")) return yield* new UsageError({ message: `unknown option ${a} (see huntbench help)` })
+      else sources.push(a)
+    }
+    if (sources.length !== 2) return yield* new UsageError({ message: `compare: expected two scenarios (A and B), got ${sources.length}` })
+    const reports: Array<Report> = []
+    for (const [i, source] of sources.entries()) {
+      const input = yield* loadInput(source)
+      if (seed !== undefined) input.seed = seed
+      const scenario = yield* decodeScenario(input)
+      const progress = new Progress(quiet || !process.stderr.isTTY ? null : process.stderr)
+      const label = i === 0 ? "A" : "B"
+      const run = Simulation.run(scenario, { source, onProgress: (v: number, total: number, events: number) => progress.update(v / total, `${label}: ${(events / 1e6).toFixed(1)} M events`) })
+      reports.push(yield* run.pipe(Effect.provide(layerModel), Effect.ensuring(Effect.sync(() => progress.done()))))
+    }
+    const [a, b] = reports
+    const changes = compareReports(a, b)
+    if (json) {
+      const file = json
+      yield* Effect.try({
+        try: () => writeFileSync(file, JSON.stringify({ a: { source: sources[0], report: a }, b: { source: sources[1], report: b }, changes }, null, 2) + "\n"),
+        catch: (e) => new UsageError({ message: `--json: cannot write ${file}: ${(e as Error).message}` })
+      })
+    }
+    process.stdout.write(formatComparison(a, b, changes))
+    return 0
+  })

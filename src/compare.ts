@@ -1,0 +1,84 @@
+/**
+ * Comparing two reports (A and B: the same hunt and seed, two designs): the headline
+ * figures, which way each moved and by how much. Used by `huntbench compare` and the
+ * dashboard's A/B view, so both speak of the same figures in the same words.
+ */
+import type { Report } from "./report.ts"
+
+export interface Figure {
+  readonly key: string
+  readonly label: string
+  readonly get: (r: Report) => number | undefined
+  /** Which direction is an improvement. */
+  readonly better: "lower" | "higher"
+}
+
+const maxOf = (xs: ReadonlyArray<number>) => xs.reduce((m, x) => Math.max(m, x), 0)
+
+/** The most requests in flight in any bucket while some fault was active (undefined: no faults). */
+const faultBacklog = (r: Report): number | undefined => {
+  if (r.scenario.faults.length === 0) return undefined
+  const bt = r.bucketTimeline, per = bt.everySec * 1000
+  let m = 0
+  for (const f of r.scenario.faults)
+    for (let c = Math.floor(f.atMs / per); c < Math.min(bt.maxBacklog.length, Math.ceil((f.atMs + f.durationMs) / per)); c++) m = Math.max(m, maxOf(bt.maxBacklog[c]))
+  return m
+}
+
+export const figures: ReadonlyArray<Figure> = [
+  { key: "p50", label: "p50 ms", get: (r) => r.latencyMs.p50, better: "lower" },
+  { key: "p99", label: "p99 ms", get: (r) => r.latencyMs.p99, better: "lower" },
+  { key: "p999", label: "p99.9 ms", get: (r) => r.latencyMs.p999, better: "lower" },
+  { key: "max", label: "max ms", get: (r) => r.latencyMs.max, better: "lower" },
+  { key: "throughput", label: "throughput /s", get: (r) => r.throughputPerSec, better: "higher" },
+  { key: "errorRate", label: "error rate", get: (r) => r.errors.rate, better: "lower" },
+  { key: "queueWaitP99", label: "node queue wait p99 ms", get: (r) => r.queueWaitMs.p99, better: "lower" },
+  { key: "won", label: "claims won", get: (r) => r.claims.won, better: "higher" },
+  { key: "lost", label: "lost after ack", get: (r) => r.claims.lostAcknowledged, better: "lower" },
+  { key: "double", label: "double-awarded", get: (r) => r.claims.doubleAwarded, better: "lower" },
+  { key: "collisions", label: "collisions", get: (r) => r.claims.collisions, better: "lower" },
+  { key: "trips", label: "breaker trips", get: (r) => r.breakers.trips, better: "lower" },
+  { key: "maxBacklog", label: "max bucket backlog", get: (r) => maxOf(r.buckets.map((b) => b.maxBacklog)), better: "lower" },
+  { key: "faultBacklog", label: "max bucket backlog in faults", get: faultBacklog, better: "lower" },
+  { key: "deliveryP99", label: "diff delivery p99 ms", get: (r) => r.pipeline?.lagMs.p99, better: "lower" },
+  { key: "streamBacklog", label: "max stream backlog", get: (r) => r.pipeline?.maxBacklog, better: "lower" },
+  { key: "trimmed", label: "diffs trimmed unread", get: (r) => r.pipeline?.trimmed, better: "lower" },
+  { key: "edgeHitRate", label: "edge cache hit rate", get: (r) => r.pipeline?.edgeCache?.hitRate, better: "higher" },
+  { key: "stalenessP99", label: "edge staleness p99 ms", get: (r) => r.pipeline?.edgeCache?.stalenessMs.p99, better: "lower" },
+  { key: "splits", label: "shard splits", get: (r) => r.pipeline?.splits.length, better: "lower" }
+]
+
+export interface Change {
+  readonly key: string
+  readonly label: string
+  readonly a: number
+  readonly b: number
+  readonly delta: number
+  /** B − A relative to A (null when A is 0). */
+  readonly relative: number | null
+  readonly verdict: "better" | "worse" | "same"
+}
+
+/**
+ * The figures both reports have, with B − A and whether B is better. Example:
+ * `compareReports(before, after).find((c) => c.key === "p99")?.verdict === "better"`.
+ */
+export const compareReports = (a: Report, b: Report): Array<Change> =>
+  figures.flatMap((f) => {
+    const va = f.get(a), vb = f.get(b)
+    if (va === undefined || vb === undefined) return []
+    const delta = vb - va
+    const verdict = delta === 0 ? "same" : (delta < 0) === (f.better === "lower") ? "better" : "worse"
+    return [{ key: f.key, label: f.label, a: va, b: vb, delta, relative: va !== 0 ? delta / va : null, verdict }]
+  })
+
+const n = (x: number) => String(Math.round(x * 1000) / 1000)
+
+/** "+12.5 %", "−3 %", "0 %" or "new" (from 0). */
+export const formatRelative = (c: Change): string =>
+  c.relative === null ? (c.delta === 0 ? "0 %" : "new") : `${c.delta > 0 ? "+" : c.delta < 0 ? "−" : ""}${n(Math.abs(c.relative) * 100)} %`
+
+/** B − A with its sign. */
+export const formatDelta = (c: Change): string => `${c.delta > 0 ? "+" : c.delta < 0 ? "−" : ""}${n(Math.abs(c.delta))}`
+
+export { n as formatFigure }

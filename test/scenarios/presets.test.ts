@@ -1,0 +1,42 @@
+// The shipped presets: every file in scenarios/ is a listed, valid preset, and each
+// reference system's "after" variant beats its "before" on the figures its story is about
+// (the direction is asserted, not a number).
+import { readdirSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+import { simulate } from "../../sim/driver.ts"
+import { compareReports } from "../../src/compare.ts"
+import { presetNames, presets } from "../../src/presets.ts"
+import { buildReport } from "../../src/report.ts"
+import { decodeScenarioSync } from "../../src/scenario.ts"
+
+const stories: ReadonlyArray<{ readonly system: string; readonly before: string; readonly after: string; readonly figures: ReadonlyArray<string> }> = [
+  // System 4: a 50 ms timeout + breaker bounds the backlog a Lua spike builds; a subscriber
+  // cap splits the crowded bucket so its fan-out keeps up (no diffs trimmed unread).
+  { system: "4 (sharded quest)", before: "quest-before", after: "quest-after", figures: ["faultBacklog", "streamBacklog", "trimmed", "deliveryP99", "p999"] }
+]
+
+describe("presets", () => {
+  it("every scenarios/*.json is a listed preset, decodes, and says what it is", () => {
+    const files = readdirSync("scenarios").filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, ""))
+    expect([...presetNames()].sort()).toEqual([...files].sort())
+    for (const name of presetNames()) {
+      const s = decodeScenarioSync(presets[name])
+      expect(s.name).toBe(name)
+      expect(s.description.length).toBeGreaterThan(40)
+    }
+  })
+
+  for (const st of stories) {
+    it(`system ${st.system}: ${st.after} beats ${st.before} on ${st.figures.join(", ")}`, () => {
+      const run = (name: string) => buildReport(simulate(decodeScenarioSync(presets[name])), name, 0)
+      const a = run(st.before), b = run(st.after)
+      expect(a.seed).toBe(b.seed)
+      const changes = compareReports(a, b)
+      for (const key of st.figures) {
+        const c = changes.find((x) => x.key === key)
+        expect(c, `figure ${key}`).toBeDefined()
+        expect(`${key}: ${c!.verdict} (${c!.a} → ${c!.b})`).toBe(`${key}: better (${c!.a} → ${c!.b})`)
+      }
+    }, 60_000)
+  }
+})
