@@ -28,6 +28,16 @@ export const errorSeries = (
   return kinds.map((k) => ({ name: `${k}/s`, color: ERROR_COLORS[k], points: rows.map((r) => [r.second + 0.5, r.errorsByKind?.[k] ?? 0] as const) }))
 }
 
+/** Clear `svg` for a redraw and size its viewBox to the element (or the given default). */
+const frame = (svg: SVGSVGElement, defaultWidth: number, defaultHeight: number) => {
+  const width = svg.clientWidth || defaultWidth
+  const height = svg.clientHeight || defaultHeight
+  const root = d3.select(svg)
+  root.selectAll("*").remove()
+  root.attr("viewBox", `0 0 ${width} ${height}`)
+  return { root, width, height }
+}
+
 /** What a drawn time chart needs for hover and the scrubber's cursor: data x ↔ pixels. */
 export interface TimeAxis {
   readonly toPx: (x: number) => number
@@ -45,12 +55,8 @@ export interface Band {
  * Example: `lineChart(svg, [{ name: "p99", color: "red", points }], [], "ms")`.
  */
 export const lineChart = (svg: SVGSVGElement, series: ReadonlyArray<Series>, bands: ReadonlyArray<Band>, unit: string, xMax?: number, cursor?: number): TimeAxis => {
-  const width = svg.clientWidth || 640
-  const height = svg.clientHeight || 220
+  const { root, width, height } = frame(svg, 640, 220)
   const m = { top: 12, right: 12, bottom: 26, left: 56 }
-  const root = d3.select(svg)
-  root.selectAll("*").remove()
-  root.attr("viewBox", `0 0 ${width} ${height}`)
   const xs = series.flatMap((s) => s.points.map((p) => p[0]))
   const ys = series.flatMap((s) => s.points.map((p) => p[1]))
   const x = d3.scaleLinear().domain([0, Math.max(xMax ?? 0, d3.max(xs) ?? 1, 1)]).range([m.left, width - m.right])
@@ -128,11 +134,7 @@ export const bucketMap = (
   metric: string,
   detail: (bucket: number) => ReadonlyArray<string>
 ): void => {
-  const width = svg.clientWidth || 640
-  const height = svg.clientHeight || 320
-  const root = d3.select(svg)
-  root.selectAll("*").remove()
-  root.attr("viewBox", `0 0 ${width} ${height}`)
+  const { root, width, height } = frame(svg, 640, 320)
   const max = Math.max(1e-9, ...Array.from(values))
   const color = d3.scaleSequential(d3.interpolateYlOrRd).domain([0, max])
   const pad = 6, legendH = 18
@@ -192,12 +194,8 @@ export const heatmap = (
   metric: string,
   cursor?: number
 ): TimeAxis => {
-  const width = svg.clientWidth || 640
-  const height = svg.clientHeight || 260
+  const { root, width, height } = frame(svg, 640, 260)
   const m = { top: 8, right: 12, bottom: 26, left: 56 }
-  const root = d3.select(svg)
-  root.selectAll("*").remove()
-  root.attr("viewBox", `0 0 ${width} ${height}`)
   const x = d3.scaleLinear().domain([0, Math.max(xMax, 1)]).range([m.left, width - m.right])
   const rowsPer = Math.max(1, Math.ceil(buckets / 120)), colsPer = Math.max(1, Math.ceil(columns.length / 240))
   const nRows = Math.ceil(buckets / rowsPer), nCols = Math.ceil(columns.length / colsPer)
@@ -280,12 +278,8 @@ export interface SweepPoint {
  * Example: `sweepChart(svg, rows, 200)`.
  */
 export const sweepChart = (svg: SVGSVGElement, points: ReadonlyArray<SweepPoint>, sloP99Ms: number): void => {
-  const width = svg.clientWidth || 900
-  const height = svg.clientHeight || 320
+  const { root, width, height } = frame(svg, 900, 320)
   const m = { top: 12, right: 12, bottom: 90, left: 56 }
-  const root = d3.select(svg)
-  root.selectAll("*").remove()
-  root.attr("viewBox", `0 0 ${width} ${height}`)
   const x = d3.scaleBand<number>().domain(points.map((_, i) => i)).range([m.left, width - m.right]).padding(0.3)
   const top = Math.max(sloP99Ms * 1.2, d3.max(points, (p) => p.p99.max) ?? 1)
   const y = d3.scaleLog().domain([Math.max(1e-3, Math.min(sloP99Ms / 10, d3.min(points, (p) => p.p99.min) ?? 1)), top]).nice().range([height - m.bottom, m.top]).clamp(true)
