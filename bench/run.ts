@@ -72,6 +72,7 @@ const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(x
 
 // 1. The reference hunt vs the bare loop on the same queue (the timing wheel the engine
 //    uses), plus the bare loop on the binary heap for reference.
+let referenceWallMs = 0
 {
   const s = referenceScenario()
   // Warm the JIT on one simulated minute of the same hunt, as benchmark harnesses do.
@@ -79,6 +80,7 @@ const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(x
   const t0 = performance.now()
   const raw = simulate(s)
   const wallMs = performance.now() - t0
+  referenceWallMs = wallMs
   const bareMs = bareLoop(new TimingWheel(), s.hunters.count, raw.events)
   const heapMs = bareLoop(new EventHeap(1024), s.hunters.count, raw.events)
   const eventsPerSec = (raw.events / wallMs) * 1000
@@ -97,6 +99,39 @@ const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(x
     ratioVsHeapLoop: Math.round((eventsPerSec / heapEventsPerSec) * 1000) / 1000,
     targetWallMs: quick ? 20_000 / 6 : 20_000,
     targetRatio: 0.3
+  })
+}
+
+// 1a. The same reference hunt on a map with streams: 96 geohash-6 buckets (the same count),
+//     hunters walking at 1.4 m/s, a stream worker per bucket fanning every claim's diff out
+//     to its subscribers, and an edge cache read on every request. Baseline: the plain
+//     reference just above, same process.
+{
+  const input = structuredClone(presets.reference) as Record<string, unknown> & { durationMs: number; faults: Array<{ atMs: number; durationMs: number }>; topology: Record<string, unknown> }
+  if (quick) {
+    input.durationMs = 600_000
+    input.faults = input.faults.filter((f) => f.atMs + f.durationMs <= input.durationMs)
+  }
+  delete input.topology.buckets
+  input.geography = { area: { south: 48.84522, west: 2.29615, north: 48.88915, east: 2.42797 }, precision: 6, movement: { speedMps: 1.4 } }
+  input.pipeline = { edgeCache: { ttlMs: 1000 } }
+  const s = decodeScenarioSync(input)
+  simulate({ ...s, durationMs: 60_000, faults: [] })
+  const t0 = performance.now()
+  const raw = simulate(s)
+  const wallMs = performance.now() - t0
+  emit({
+    bench: quick ? "reference-streams-10min" : "reference-streams",
+    events: raw.events,
+    buckets: s.topology.buckets,
+    diffs: raw.pipeline?.diffs.reduce((a, b) => a + b, 0),
+    crossings: raw.crossings,
+    wallMs: Math.round(wallMs),
+    eventsPerSec: Math.round((raw.events / wallMs) * 1000),
+    baseline: "plain reference (no geography, no pipeline), same process",
+    baselineWallMs: Math.round(referenceWallMs),
+    ratio: Math.round((referenceWallMs / wallMs) * 1000) / 1000,
+    targetWallMs: quick ? 30_000 / 6 : 30_000
   })
 }
 

@@ -234,6 +234,7 @@ export class Simulator {
   crossings = 0
   viralJoined = 0
   readonly pipeline: Pipeline | undefined
+  private readonly edgeCache: boolean
   private readonly colStream: Int32Array
   private wSplits: Array<number> = []
 
@@ -291,6 +292,7 @@ export class Simulator {
     this.bucketMaxHunters.set(this.bucketHunters)
     this.colStream = new Int32Array(B)
     this.pipeline = s.pipeline ? new Pipeline(s, this.bucketHunters, this.workload.cells, this.workload.artifactLat, this.workload.artifactLon) : undefined
+    this.edgeCache = s.pipeline?.edgeCache !== undefined
     const b = s.hunters.behaviour
     this.closed = b.model === "closed"
     this.interval = b.model === "closed" ? b.pollIntervalMs : 0
@@ -319,7 +321,8 @@ export class Simulator {
   /** A bucket past the pipeline's subscriber cap starts splitting; its end is an event. */
   private checkSplit(b: number, t: number): void {
     const pl = this.pipeline, map = this.workload.map
-    if (!pl || !map) return
+    if (!pl || !map || !pl.wouldSplit(b)) return
+    map.trackBucket(b, t) // positions up to date before the hunters are counted per child cell
     const done = pl.maybeSplit(b, t, map.lat, map.lon, this.workload.hunterBucket, this.rng)
     if (done < 0) return
     this.wSplits.push(b)
@@ -413,7 +416,7 @@ export class Simulator {
     const w = this.workload
     const cmd = w.taskCommand[w.pickTask(this.rng)]
     const bucket = w.map === undefined ? w.hunterBucket[hunter] : this.moveHunter(hunter, t)
-    if (this.pipeline?.cfg.edgeCache) this.pipeline.read(bucket, t, this.rng)
+    if (this.edgeCache) this.pipeline!.read(bucket, t, this.rng)
     const artifact = cmd === Command.CLAIM ? w.pickArtifact(bucket, t, this.rng) : -1
     if (cmd === Command.CLAIM) this.claimsAttempted++
     this.client.begin(slot, hunter, bucket, artifact, cmd, t)

@@ -21,10 +21,14 @@ type PipelineConfig = NonNullable<Scenario["pipeline"]>
 
 const BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
 
-/** One consumer of one stream: a FIFO ring of unread diffs (arrival time, child cell). */
+/**
+ * One consumer of one stream: a FIFO ring (power-of-two size, grown up to the cap) of unread
+ * diffs — arrival time and child cell.
+ */
 class Worker {
   arrivals: Float64Array
   childOf: Int8Array
+  mask: number
   head = 0
   n = 0
   free = 0
@@ -32,34 +36,37 @@ class Worker {
   constructor(capacity: number) {
     this.arrivals = new Float64Array(capacity)
     this.childOf = new Int8Array(capacity)
+    this.mask = capacity - 1
   }
   push(at: number, child: number, cap: number): boolean {
     let trimmed = false
     if (this.n === cap) {
       // XADD … MAXLEN: the oldest entry goes, unread.
-      this.head = (this.head + 1) % this.arrivals.length
+      this.head = (this.head + 1) & this.mask
       this.n--
       trimmed = true
     }
-    if (this.n === this.arrivals.length) this.grow(Math.min(cap, this.arrivals.length * 2))
-    const i = (this.head + this.n) % this.arrivals.length
+    if (this.n === this.arrivals.length) this.grow()
+    const i = (this.head + this.n) & this.mask
     this.arrivals[i] = at
     this.childOf[i] = child
     this.n++
     return trimmed
   }
-  private grow(size: number): void {
+  private grow(): void {
+    const size = this.arrivals.length * 2
     const a = new Float64Array(size), c = new Int8Array(size)
     for (let k = 0; k < this.n; k++) {
-      a[k] = this.arrivals[(this.head + k) % this.arrivals.length]
-      c[k] = this.childOf[(this.head + k) % this.arrivals.length]
+      a[k] = this.arrivals[(this.head + k) & this.mask]
+      c[k] = this.childOf[(this.head + k) & this.mask]
     }
     this.arrivals = a
     this.childOf = c
+    this.mask = size - 1
     this.head = 0
   }
   pop(): void {
-    this.head = (this.head + 1) % this.arrivals.length
+    this.head = (this.head + 1) & this.mask
     this.n--
   }
 }
@@ -100,6 +107,7 @@ export class Pipeline {
   readonly misses: Float64Array
   readonly staleHits: Float64Array
   readonly staleness = new FastHistogram(2)
+  private readonly ttlMs: number
   /** Per bucket, for heat maps: the most unread entries since the last `takeWindowBacklog`. */
   readonly windowBacklog: Int32Array
 
@@ -115,9 +123,10 @@ export class Pipeline {
     this.artifactLat = artifactLat
     this.artifactLon = artifactLon
     this.cfg = s.pipeline!
+    this.ttlMs = this.cfg.edgeCache?.ttlMs ?? 0
     const B = s.topology.buckets
     this.service = compile(this.cfg.workerServiceMs)
-    this.workers = Array.from({ length: B }, () => new Worker(Math.min(64, this.cfg.backlogCap)))
+    this.workers = Array.from({ length: B }, () => new Worker(64))
     this.children = new Array(B).fill(undefined)
     this.childSubs = new Array(B).fill(undefined)
     this.splitDoneAt = new Float64Array(B).fill(Infinity)
@@ -144,8 +153,10 @@ export class Pipeline {
   advance(b: number, t: number, rng: Uniform): void {
     const kids = this.children[b]
     if (kids === undefined) {
-      // A bucket that is splitting serves nothing until the split is done.
-      this.run(b, this.workers[b], Math.min(t, this.splitDoneAt[b] === Infinity ? t : -Infinity), -1, rng)
+      const w = this.workers[b]
+      // Nothing to do (the common case on a read), or splitting: it serves nothing until done.
+      if (w.n === 0 || this.splitDoneAt[b] !== Infinity) return
+      this.run(b, w, t, -1, rng)
       return
     }
     for (let c = 0; c < 32; c++) this.run(b, kids[c], t, c, rng)
@@ -197,7 +208,7 @@ export class Pipeline {
 
   /** A hunter in bucket `b` reads its bucket's latest diff through the edge cache at `t`. */
   read(b: number, t: number, rng: Uniform): void {
-    const ttl = this.cfg.edgeCache!.ttlMs
+    const ttl = this.ttlMs
     this.advance(b, t, rng)
     if (t - this.cachedAt[b] <= ttl) {
       this.hits[b]++
@@ -215,9 +226,14 @@ export class Pipeline {
    * Start splitting bucket `b` at `t` if its subscribers passed the cap; returns when the
    * split completes (for the driver's event), or -1.
    */
-  maybeSplit(b: number, t: number, hunterLat: Float64Array, hunterLon: Float64Array, hunterBucket: Int32Array, rng: Uniform): number {
+  /** Has bucket `b` passed the subscriber cap without having split? */
+  wouldSplit(b: number): boolean {
     const cap = this.cfg.subscriberCap
-    if (cap === undefined || this.subscribers[b] <= cap || this.splitDoneAt[b] < Infinity || this.children[b] !== undefined) return -1
+    return cap !== undefined && this.subscribers[b] > cap && this.splitDoneAt[b] === Infinity && this.children[b] === undefined
+  }
+
+  maybeSplit(b: number, t: number, hunterLat: Float64Array, hunterLon: Float64Array, hunterBucket: Int32Array, rng: Uniform): number {
+    if (!this.wouldSplit(b)) return -1
     this.advance(b, t, rng)
     const done = t + this.cfg.split.durationMs
     this.splitDoneAt[b] = done
@@ -233,7 +249,7 @@ export class Pipeline {
   /** The split of bucket `b` is done at `t`: its unread diffs move to the child workers. */
   finishSplit(b: number, t: number): void {
     const w = this.workers[b]
-    const kids = Array.from({ length: 32 }, () => new Worker(Math.min(64, this.cfg.backlogCap)))
+    const kids = Array.from({ length: 32 }, () => new Worker(64))
     for (const k of kids) k.free = t
     while (w.n > 0) {
       const k = kids[w.childOf[w.head]]
