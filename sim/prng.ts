@@ -5,10 +5,9 @@
  * run replayable from its seed.
  */
 export class Prng {
-  private a: number
-  private b: number
-  private c: number
-  private d: number
+  // The state lives in an Int32Array, not in four fields: where V8 compresses pointers (as
+  // Chromium does) small integers have 31 bits, so int32 fields would be boxed doubles.
+  private readonly st = new Int32Array(4)
 
   /** Example: `new Prng(42).next()` is the same number on every machine. */
   constructor(seed: number) {
@@ -20,22 +19,23 @@ export class Prng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0
       return (z ^ (z >>> 16)) >>> 0
     }
-    this.a = mix()
-    this.b = mix()
-    this.c = mix()
-    this.d = mix()
+    this.st[0] = mix()
+    this.st[1] = mix()
+    this.st[2] = mix()
+    this.st[3] = mix()
     for (let i = 0; i < 12; i++) this.nextU32()
   }
 
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const a = this.a, b = this.b, c = this.c, d = this.d
+    const st = this.st
+    const a = st[0], b = st[1], c = st[2], d = st[3]
     const t = (((a + b) | 0) + d) | 0
-    this.d = (d + 1) | 0
-    this.a = b ^ (b >>> 9)
-    this.b = (c + (c << 3)) | 0
+    st[3] = (d + 1) | 0
+    st[0] = b ^ (b >>> 9)
+    st[1] = (c + (c << 3)) | 0
     const r = (c << 21) | (c >>> 11)
-    this.c = (r + t) | 0
+    st[2] = (r + t) | 0
     return t >>> 0
   }
 
