@@ -20,6 +20,7 @@ import type { StoreConfig, SyncClaimStore, WriteEntry } from "../src/ports/Claim
 import type { SyncTiming, TimingConfig } from "../src/ports/Timing.ts"
 import { ModelStore } from "../adapters/model/store.ts"
 import { ModelTiming, Outcome } from "../adapters/model/timing.ts"
+import { AppTier } from "../adapters/model/app.ts"
 import { Prng } from "./prng.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "./queue.ts"
 import { Pipeline } from "./pipeline.ts"
@@ -96,6 +97,7 @@ export interface RawRun {
   readonly crossings: number
   readonly viralJoined: number
   readonly pipeline: Pipeline | undefined
+  readonly app: AppTier | undefined
 }
 
 /**
@@ -235,6 +237,7 @@ export class Simulator {
   viralJoined = 0
   readonly pipeline: Pipeline | undefined
   private readonly edgeCache: boolean
+  readonly app: AppTier | undefined
   private readonly colStream: Int32Array
   private wSplits: Array<number> = []
 
@@ -293,6 +296,7 @@ export class Simulator {
     this.colStream = new Int32Array(B)
     this.pipeline = s.pipeline ? new Pipeline(s, this.bucketHunters, this.workload.cells, this.workload.artifactLat, this.workload.artifactLon) : undefined
     this.edgeCache = s.pipeline?.edgeCache !== undefined
+    this.app = s.app && !opts.live ? new AppTier(s) : undefined
     const b = s.hunters.behaviour
     this.closed = b.model === "closed"
     this.interval = b.model === "closed" ? b.pollIntervalMs : 0
@@ -479,14 +483,16 @@ export class Simulator {
     const bucket = c.bucket(slot)
     const node = this.bucketNode[bucket]
     const cmd = c.command(slot)
-    const deadline = t + c.timeoutMs
+    // Through the app tier first (the request's parse); a retry is the app's own, not parsed again.
+    const sendAt = this.app !== undefined && c.attempt(slot) === 1 ? this.app.pass(t, this.rng) : t
+    const deadline = sendAt + c.timeoutMs
     if (this.live) {
       this.countInflight(c.bucket(slot))
       this.live.send(slot, t, deadline)
       return
     }
     const tm = this.timing
-    tm.send(node, cmd, t, deadline, this.rng)
+    tm.send(node, cmd, sendAt, deadline, this.rng)
     if (tm.outcome === Outcome.POOL_TIMEOUT) this.scheduleCompletion(slot, -ErrorKind.POOL_TIMEOUT, tm.replyAt, deadline)
     else if (tm.outcome === Outcome.CONNECTION) this.scheduleCompletion(slot, -ErrorKind.CONNECTION, tm.replyAt, deadline)
     else if (this.lockstep) {
@@ -730,6 +736,7 @@ export class Simulator {
     this.rollWindows(end)
     if (this.windowEnd - WINDOW_MS < end) this.flushWindow() // the last, partial second
     this.pipeline?.finish(end, this.rng)
+    this.app?.finish(end)
     this.now = end
     this.done = true
   }
@@ -772,7 +779,8 @@ export class Simulator {
       bucketMaxHunters: this.bucketMaxHunters,
       crossings: this.crossings,
       viralJoined: this.viralJoined,
-      pipeline: this.pipeline
+      pipeline: this.pipeline,
+      app: this.app
     }
   }
 }

@@ -45,6 +45,8 @@ export const figures: ReadonlyArray<Figure> = [
   { key: "trimmed", label: "diffs trimmed unread", get: (r) => r.pipeline?.trimmed, better: "lower" },
   { key: "edgeHitRate", label: "edge cache hit rate", get: (r) => r.pipeline?.edgeCache?.hitRate, better: "higher" },
   { key: "stalenessP99", label: "edge staleness p99 ms", get: (r) => r.pipeline?.edgeCache?.stalenessMs.p99, better: "lower" },
+  { key: "appWaitP99", label: "app queue wait p99 ms", get: (r) => r.app?.queueWaitMs.p99, better: "lower" },
+  { key: "appUtilisation", label: "app workers busy", get: (r) => r.app?.utilisation, better: "lower" },
   { key: "splits", label: "shard splits", get: (r) => r.pipeline?.splits.length, better: "lower" }
 ]
 

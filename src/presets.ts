@@ -4,6 +4,8 @@
  */
 import city from "../scenarios/city.json" with { type: "json" }
 import defaultPreset from "../scenarios/default.json" with { type: "json" }
+import pollingAfter from "../scenarios/polling-after.json" with { type: "json" }
+import pollingBefore from "../scenarios/polling-before.json" with { type: "json" }
 import questAfter from "../scenarios/quest-after.json" with { type: "json" }
 import questBefore from "../scenarios/quest-before.json" with { type: "json" }
 import reference from "../scenarios/reference.json" with { type: "json" }
@@ -14,6 +16,8 @@ export const presets: Readonly<Record<string, unknown>> = {
   small,
   city,
   reference,
+  "polling-before": pollingBefore,
+  "polling-after": pollingAfter,
   "quest-before": questBefore,
   "quest-after": questAfter
 }

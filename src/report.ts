@@ -113,6 +113,19 @@ export interface Report {
   /** With geography: hunters that changed bucket while walking, and those the viral artifact drew. */
   readonly geography?: { readonly crossings: number; readonly viralJoined: number }
   readonly pipeline?: PipelineReport
+  /** With an app tier: its queue, load and heartbeats. */
+  readonly app?: {
+    readonly workers: number
+    readonly requests: number
+    /** Hunter requests' wait for a free worker. */
+    readonly queueWaitMs: LatencySummary
+    readonly heartbeatsParsed: number
+    readonly heartbeatsDropped: number
+    /** Heartbeat bytes per second reaching the app (0 when the proxy drops them). */
+    readonly heartbeatBytesPerSec: number
+    /** Busy share of the workers' time over the run. */
+    readonly utilisation: number
+  }
   readonly nodes: ReadonlyArray<{ readonly node: number; readonly served: number; readonly meanQueueWaitMs: number }>
   readonly histogram: { readonly unit: "us"; readonly hdrBase64: string }
   /** Live runs only: the wall-clock side of the measurement. */
@@ -255,6 +268,19 @@ export const buildReport = (
       ...(pl ? { streamBacklog: raw.bucketTimeline.streamBacklog.map((c) => Array.from(c)) } : {})
     },
     ...(pl ? { pipeline: pipelineReport(pl) } : {}),
+    ...(raw.app
+      ? {
+          app: {
+            workers: raw.app.cfg.workers,
+            requests: raw.app.requests,
+            queueWaitMs: summarize(raw.app.wait),
+            heartbeatsParsed: raw.app.heartbeatsParsed,
+            heartbeatsDropped: raw.app.heartbeatsDropped,
+            heartbeatBytesPerSec: r3((raw.app.heartbeatsParsed * (raw.app.cfg.heartbeat?.bytes ?? 0)) / (raw.endMs / 1000)),
+            utilisation: r6(raw.app.busyMs / (raw.app.cfg.workers * raw.endMs))
+          }
+        }
+      : {}),
     ...(s.geography ? { geography: { crossings: raw.crossings, viralJoined: raw.viralJoined } } : {}),
     nodes,
     histogram: { unit: "us", hdrBase64: encodeHdr(raw.latency) },

@@ -130,6 +130,19 @@ const Pipeline = Schema.Struct({
   edgeCache: Schema.optionalKey(Schema.Struct({ ttlMs: withDefault(Positive, 1000) }))
 })
 
+/**
+ * The app tier in front of Redis (reference system 1): worker processes with one queue;
+ * each hunter request takes a worker for parseMs before its Redis call. The load generator
+ * may also send heartbeats (bytes every intervalMs per hunter) that workers must parse too,
+ * unless a proxy drops them before the app.
+ */
+const App = Schema.Struct({
+  workers: PositiveInt.check(Schema.isLessThanOrEqualTo(100_000)),
+  parseMs: withDefault(Distribution, { kind: "constant", ms: 0.1 }),
+  heartbeat: Schema.optionalKey(Schema.Struct({ bytes: withDefault(PositiveInt, 96), intervalMs: Positive, parseMs: withDefault(NonNegative, 0.05) })),
+  proxy: withDefault(Schema.Struct({ dropHeartbeats: withDefault(Schema.Boolean, false) }), {})
+})
+
 const Target = NonNegativeInt.annotate({ description: "a node index" })
 
 const Fault = Schema.Union([
@@ -252,7 +265,8 @@ const ScenarioStruct = Schema.Struct({
   ),
   faults: withDefault(Schema.Array(Fault), []),
   geography: Schema.optionalKey(Geography),
-  pipeline: Schema.optionalKey(Pipeline)
+  pipeline: Schema.optionalKey(Pipeline),
+  app: Schema.optionalKey(App)
 })
 
 export type Scenario = typeof ScenarioStruct.Type

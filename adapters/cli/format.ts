@@ -58,6 +58,15 @@ export const formatSummary = (r: Report): string => {
         ] as Array<[string, string]>)
       : [])
   ]))
+  if (r.app) {
+    out.push("")
+    out.push("App tier")
+    out.push(table([
+      ["workers", `${num(r.app.workers)}, ${(r.app.utilisation * 100).toFixed(1)} % busy`],
+      ["queue wait p50 / p99 / max", `${num(r.app.queueWaitMs.p50)} / ${num(r.app.queueWaitMs.p99)} / ${num(r.app.queueWaitMs.max)} ms`],
+      ["heartbeats", `${num(r.app.heartbeatsParsed)} parsed (${num(r.app.heartbeatBytesPerSec)} B/s), ${num(r.app.heartbeatsDropped)} dropped by the proxy`]
+    ]))
+  }
   const pl = r.pipeline
   if (pl) {
     const deepestStream = [...r.buckets].sort((a, b) => (b.stream?.maxBacklog ?? 0) - (a.stream?.maxBacklog ?? 0) || a.bucket - b.bucket)[0]

@@ -33,7 +33,7 @@ export const Outcome = {
  * when the earliest busy one is released — FIFO multi-server queueing. Only busy
  * connections are kept, so the heap stays as small as the number in flight.
  */
-class Pool {
+export class Pool {
   private busy: Float64Array
   private n = 0
   private cap: number
