@@ -107,7 +107,7 @@ for (const el of fieldInputs) {
 }
 
 // ---- state and drawing ---------------------------------------------------------------
-type Metric = "requests" | "maxBacklog" | "hunters" | "errors" | "streamBacklog"
+type Metric = "requests" | "maxBacklog" | "hunters" | "errors" | "streamBacklog" | "breakerOpen"
 type Columns = Record<Metric, Array<ArrayLike<number>>>
 
 let rows: Array<TimelineRow> = []
@@ -115,7 +115,7 @@ let bands: Array<Band> = []
 let durationS = 0
 let cells: ReadonlyArray<BucketCell> = []
 let everySec = 1
-let columns: Columns = { requests: [], errors: [], maxBacklog: [], hunters: [], streamBacklog: [] }
+let columns: Columns = { requests: [], errors: [], maxBacklog: [], hunters: [], streamBacklog: [], breakerOpen: [] }
 /** The finished run (or loaded report) on screen, and the one kept as "A" to compare with. */
 let report: Report | undefined
 let reportA: Report | undefined
@@ -155,16 +155,20 @@ const mapValues = (metric: Metric): { values: ArrayLike<number>; when: string } 
   if (running || !report) return cols.length > 0 ? { values: cols[cols.length - 1], when: "now" } : { values: [], when: "" }
   const b = report.buckets
   const values = b.map((x) =>
-    metric === "requests" ? x.requests : metric === "errors" ? x.errors : metric === "maxBacklog" ? x.maxBacklog : metric === "streamBacklog" ? (x.stream?.maxBacklog ?? 0) : (x.hunters ?? 0)
+    metric === "requests" ? x.requests : metric === "errors" ? x.errors : metric === "maxBacklog" ? x.maxBacklog : metric === "streamBacklog" ? (x.stream?.maxBacklog ?? 0) : metric === "breakerOpen" ? x.breakerTrips : (x.hunters ?? 0)
   )
-  return { values, when: metric === "hunters" ? "at the end" : "whole run" }
+  return { values, when: metric === "hunters" ? "at the end" : metric === "breakerOpen" ? "whole run (trips)" : "whole run" }
 }
 
 const bucketDetail = (b: number): Array<string> => {
   const out: Array<string> = []
   if (cursor !== undefined && columns.requests.length > 0) {
     const c = columnAt(cursor)
-    out.push(`at ${c * everySec} s: ${columns.requests[c][b]} requests, ${columns.errors[c][b]} errors, backlog ≤ ${columns.maxBacklog[c][b]}` + (columns.hunters.length > 0 ? `, ${columns.hunters[c][b]} hunters` : ""))
+    out.push(
+      `at ${c * everySec} s: ${columns.requests[c][b]} requests, ${columns.errors[c][b]} errors, backlog ≤ ${columns.maxBacklog[c][b]}` +
+        (columns.hunters.length > 0 ? `, ${columns.hunters[c][b]} hunters` : "") +
+        (columns.breakerOpen[c]?.[b] ? ", breaker open" : "")
+    )
   }
   const r = report?.buckets[b]
   if (r) out.push(bucketRunLine(r))
@@ -401,7 +405,7 @@ const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "modu
 runBtn.addEventListener("click", () => {
   if (!decoded) return
   rows = []
-  columns = { requests: [], errors: [], maxBacklog: [], hunters: [], streamBacklog: [] }
+  columns = { requests: [], errors: [], maxBacklog: [], hunters: [], streamBacklog: [], breakerOpen: [] }
   cells = []
   report = undefined
   running = true
@@ -429,6 +433,7 @@ runBtn.addEventListener("click", () => {
       columns.maxBacklog.push(...m.columns.maxBacklog)
       columns.hunters.push(...m.columns.hunters)
       columns.streamBacklog.push(...m.columns.streamBacklog)
+      columns.breakerOpen.push(...m.columns.breakerOpen)
       if (firstFrameMs < 0 && rows.length > 0) firstFrameMs = performance.now() - started
       status.textContent = `running ${Math.floor((m.virtualMs / m.durationMs) * 100)} %`
       showCounters(m.lost, 0, m.collisions)
@@ -471,7 +476,7 @@ const showReport = (r: Report) => {
   cells = r.buckets.map((b) => ({ bucket: b.bucket, node: b.node, ...(b.name !== undefined ? { name: String(b.name) } : {}), ...(b.bounds ? { bounds: b.bounds } : {}) }))
   const bt = r.bucketTimeline
   everySec = bt?.everySec ?? 1
-  columns = { requests: [...(bt?.requests ?? [])], errors: [...(bt?.errors ?? [])], maxBacklog: [...(bt?.maxBacklog ?? [])], hunters: [...(bt?.hunters ?? [])], streamBacklog: [...(bt?.streamBacklog ?? [])] }
+  columns = { requests: [...(bt?.requests ?? [])], errors: [...(bt?.errors ?? [])], maxBacklog: [...(bt?.maxBacklog ?? [])], hunters: [...(bt?.hunters ?? [])], streamBacklog: [...(bt?.streamBacklog ?? [])], breakerOpen: [...(bt?.breakerOpen ?? [])] }
   status.textContent = `report: ${r.scenario.name}`
   settle(r)
 }

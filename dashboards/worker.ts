@@ -14,6 +14,7 @@ export interface BucketColumns {
   readonly maxBacklog: ReadonlyArray<Int32Array>
   readonly hunters: ReadonlyArray<Int32Array>
   readonly streamBacklog: ReadonlyArray<Int32Array>
+  readonly breakerOpen: ReadonlyArray<Int32Array>
 }
 
 export type FromWorker =
@@ -73,7 +74,7 @@ self.onmessage = (e: MessageEvent<{ type: "run"; input: unknown; source: string 
       const rows = sim.timeline.slice(sent)
       sent = sim.timeline.length
       const bt = sim.bucketTimeline
-      const columns = { requests: bt.requests.slice(sentCols), errors: bt.errors.slice(sentCols), maxBacklog: bt.maxBacklog.slice(sentCols), hunters: bt.hunters.slice(sentCols), streamBacklog: bt.streamBacklog.slice(sentCols) }
+      const columns = { requests: bt.requests.slice(sentCols), errors: bt.errors.slice(sentCols), maxBacklog: bt.maxBacklog.slice(sentCols), hunters: bt.hunters.slice(sentCols), streamBacklog: bt.streamBacklog.slice(sentCols), breakerOpen: bt.breakerOpen.slice(sentCols) }
       sentCols = bt.requests.length
       post({
         type: "progress",

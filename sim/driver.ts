@@ -11,6 +11,7 @@
  */
 import { compile } from "../src/distributions.ts"
 import { ClaimClient, Next } from "../src/engine/client.ts"
+import { OPEN } from "../src/engine/breaker.ts"
 import { Command, ErrorKind, Reply, errorNames, isWinAck } from "../src/engine/protocol.ts"
 import { bucketToNode } from "../src/engine/routing.ts"
 import { compileFaults, type FaultPlan } from "../src/faults.ts"
@@ -113,6 +114,8 @@ export interface BucketTimeline {
   readonly hunters: Array<Int32Array>
   /** With a pipeline only: the most unread diffs in each bucket's stream; empty otherwise. */
   readonly streamBacklog: Array<Int32Array>
+  /** Seconds of the column each bucket's breaker was open (rejecting) at the second's end. */
+  readonly breakerOpen: Array<Int32Array>
 }
 
 export interface TimelineRow {
@@ -239,6 +242,7 @@ export class Simulator {
   private readonly edgeCache: boolean
   readonly app: AppTier | undefined
   private readonly colStream: Int32Array
+  private readonly colBreaker: Int32Array
   private wSplits: Array<number> = []
 
   /** Example: `const sim = new Simulator(scenario); while (!sim.step(1e6)); const raw = sim.raw()`. */
@@ -288,12 +292,13 @@ export class Simulator {
     this.colBacklog = new Int32Array(B)
     this.prevRequests = new Float64Array(B)
     this.prevErrors = new Float64Array(B)
-    this.bucketTimeline = { everySec: Math.max(1, Math.ceil(Math.ceil(s.durationMs / WINDOW_MS) / 600)), requests: [], errors: [], maxBacklog: [], hunters: [], streamBacklog: [] }
+    this.bucketTimeline = { everySec: Math.max(1, Math.ceil(Math.ceil(s.durationMs / WINDOW_MS) / 600)), requests: [], errors: [], maxBacklog: [], hunters: [], streamBacklog: [], breakerOpen: [] }
     this.bucketHunters = new Int32Array(B)
     this.bucketMaxHunters = new Int32Array(B)
     for (let h = 0; h < H; h++) this.bucketHunters[this.workload.hunterBucket[h]]++
     this.bucketMaxHunters.set(this.bucketHunters)
     this.colStream = new Int32Array(B)
+    this.colBreaker = new Int32Array(B)
     this.pipeline = s.pipeline ? new Pipeline(s, this.bucketHunters, this.workload.cells, this.workload.artifactLat, this.workload.artifactLon) : undefined
     this.edgeCache = s.pipeline?.edgeCache !== undefined
     this.app = s.app && !opts.live ? new AppTier(s) : undefined
@@ -712,6 +717,8 @@ export class Simulator {
       if (this.winBacklog[b] > this.colBacklog[b]) this.colBacklog[b] = this.winBacklog[b]
       this.winBacklog[b] = this.inflight[b] // what is still in flight opens the next window
     }
+    const br = this.client.breakers
+    for (let b = 0; b < B; b++) if (br.state[b] === OPEN && this.windowEnd < br.openUntil[b]) this.colBreaker[b]++
     this.prevRequests.set(this.bucketRequests)
     this.prevErrors.set(this.bucketErrors)
     const bt = this.bucketTimeline
@@ -719,6 +726,8 @@ export class Simulator {
     bt.requests.push(this.colRequests.slice())
     bt.errors.push(this.colErrors.slice())
     bt.maxBacklog.push(this.colBacklog.slice())
+    bt.breakerOpen.push(this.colBreaker.slice())
+    this.colBreaker.fill(0)
     if (this.workload.map) bt.hunters.push(this.bucketHunters.slice())
     if (this.pipeline) {
       this.pipeline.takeWindowBacklog(this.colStream)

@@ -50,6 +50,8 @@ export interface BucketTimelineReport {
   readonly maxBacklog: ReadonlyArray<ReadonlyArray<number>>
   readonly hunters: ReadonlyArray<ReadonlyArray<number>>
   readonly streamBacklog?: ReadonlyArray<ReadonlyArray<number>>
+  /** Seconds in the column the bucket's breaker was open at a second's end. */
+  readonly breakerOpen: ReadonlyArray<ReadonlyArray<number>>
 }
 
 /** The per-bucket pipeline's figures (scenario `pipeline`). */
@@ -265,6 +267,7 @@ export const buildReport = (
       errors: raw.bucketTimeline.errors.map((c) => Array.from(c)),
       maxBacklog: raw.bucketTimeline.maxBacklog.map((c) => Array.from(c)),
       hunters: raw.bucketTimeline.hunters.map((c) => Array.from(c)),
+      breakerOpen: raw.bucketTimeline.breakerOpen.map((c) => Array.from(c)),
       ...(pl ? { streamBacklog: raw.bucketTimeline.streamBacklog.map((c) => Array.from(c)) } : {})
     },
     ...(pl ? { pipeline: pipelineReport(pl) } : {}),

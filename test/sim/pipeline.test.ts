@@ -138,5 +138,15 @@ describe("breaker bounds backlog", () => {
     expect(guarded.breakers.trips).toBeGreaterThan(0)
     expect(maxBacklog(bare)).toBeGreaterThan(100)
     expect(maxBacklog(guarded)).toBeLessThanOrEqual(maxBacklog(bare) / 2)
+    // The heat map's breaker state: open seconds only where breakers tripped, and during the spike.
+    const open = guarded.bucketTimeline.breakerOpen
+    guarded.buckets.forEach((b) => {
+      const seconds = open.reduce((n, col) => n + col[b.bucket], 0)
+      if (b.breakerTrips === 0) expect(seconds).toBe(0)
+      else expect(seconds).toBeGreaterThan(0)
+    })
+    open.forEach((col, c) => {
+      if (c < 10 || c > 21) expect(col.every((v) => v === 0), `second ${c}`).toBe(true)
+    })
   })
 })
