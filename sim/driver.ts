@@ -22,6 +22,8 @@ import type { SyncTiming, TimingConfig } from "../src/ports/Timing.ts"
 import { ModelStore } from "../adapters/model/store.ts"
 import { ModelTiming, Outcome } from "../adapters/model/timing.ts"
 import { AppTier } from "../adapters/model/app.ts"
+import { Sink } from "../adapters/model/sink.ts"
+import { WorkerRing } from "./ring.ts"
 import { Prng } from "./prng.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "./queue.ts"
 import { Pipeline } from "./pipeline.ts"
@@ -40,6 +42,8 @@ const KIND_BITS = 4
 const KIND_MASK = 15
 
 const WINDOW_MS = 1000
+/** How soon a connection to a dead worker is refused. */
+const REFUSED_MS = 0.5
 
 export interface LossRecord {
   readonly fault: number
@@ -99,6 +103,8 @@ export interface RawRun {
   readonly viralJoined: number
   readonly pipeline: Pipeline | undefined
   readonly app: AppTier | undefined
+  readonly sink: Sink | undefined
+  readonly ring: WorkerRing | undefined
 }
 
 /**
@@ -135,6 +141,8 @@ export interface TimelineRow {
   /** With a pipeline: unread diffs in all streams at the second's end, and buckets that began splitting. */
   readonly streamBacklog?: number
   readonly splits?: ReadonlyArray<number>
+  /** With a log sink: how far the materialized totals lag behind at the second's end. */
+  readonly consumerLagMs?: number
 }
 
 export interface DriverOptions {
@@ -241,6 +249,9 @@ export class Simulator {
   readonly pipeline: Pipeline | undefined
   private readonly edgeCache: boolean
   readonly app: AppTier | undefined
+  readonly sink: Sink | undefined
+  readonly ring: WorkerRing | undefined
+  private lastSinkEventAt = -1
   private readonly colStream: Int32Array
   private readonly colBreaker: Int32Array
   private wSplits: Array<number> = []
@@ -302,6 +313,8 @@ export class Simulator {
     this.pipeline = s.pipeline ? new Pipeline(s, this.bucketHunters, this.workload.cells, this.workload.artifactLat, this.workload.artifactLon) : undefined
     this.edgeCache = s.pipeline?.edgeCache !== undefined
     this.app = s.app && !opts.live ? new AppTier(s) : undefined
+    this.sink = s.sink && !opts.live ? new Sink(s) : undefined
+    this.ring = s.workers && !opts.live ? new WorkerRing(s.workers) : undefined
     const b = s.hunters.behaviour
     this.closed = b.model === "closed"
     this.interval = b.model === "closed" ? b.pollIntervalMs : 0
@@ -488,6 +501,11 @@ export class Simulator {
     const bucket = c.bucket(slot)
     const node = this.bucketNode[bucket]
     const cmd = c.command(slot)
+    // Routed to a worker by the hunter's hash: a dead one nobody has noticed refuses at once.
+    if (this.ring !== undefined && this.ring.route(c.hunter(slot), t) < 0) {
+      this.scheduleCompletion(slot, -ErrorKind.CONNECTION, t + REFUSED_MS, t + c.timeoutMs)
+      return
+    }
     // Through the app tier first (the request's parse); a retry is the app's own, not parsed again.
     const sendAt = this.app !== undefined && c.attempt(slot) === 1 ? this.app.pass(t, this.rng) : t
     const deadline = sendAt + c.timeoutMs
@@ -524,6 +542,10 @@ export class Simulator {
     if (at > deadline) {
       at = deadline
       outcome = -ErrorKind.TIMEOUT
+    } else if (outcome === Reply.WON && this.sink !== undefined) {
+      // The win is recorded (a loot row, or an event) before the request completes.
+      this.lastSinkEventAt = at
+      at = this.sink.record(at, this.rng)
     }
     this.client.setResult(slot, outcome)
     this.countInflight(this.client.bucket(slot))
@@ -680,7 +702,8 @@ export class Simulator {
         backlog: this.totalInflight,
         breakersOpen: this.client.breakers.openAt(this.windowEnd),
         faults,
-        ...(this.pipeline ? { streamBacklog: this.streamBacklogAt(this.windowEnd), splits: this.wSplits } : {})
+        ...(this.pipeline ? { streamBacklog: this.streamBacklogAt(this.windowEnd), splits: this.wSplits } : {}),
+        ...(this.sink?.cfg.mode === "log" ? { consumerLagMs: r3(this.sink.lagAt(this.windowEnd, this.lastSinkEventAt)) } : {})
       })
       this.wSplits = []
       this.latency.add(this.window)
@@ -789,7 +812,9 @@ export class Simulator {
       crossings: this.crossings,
       viralJoined: this.viralJoined,
       pipeline: this.pipeline,
-      app: this.app
+      app: this.app,
+      sink: this.sink,
+      ring: this.ring
     }
   }
 }

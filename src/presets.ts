@@ -3,6 +3,8 @@
  * see the same list. Each is validated by the scenario schema when used.
  */
 import city from "../scenarios/city.json" with { type: "json" }
+import coroutineAfter from "../scenarios/coroutine-after.json" with { type: "json" }
+import coroutineBefore from "../scenarios/coroutine-before.json" with { type: "json" }
 import defaultPreset from "../scenarios/default.json" with { type: "json" }
 import pollingAfter from "../scenarios/polling-after.json" with { type: "json" }
 import pollingBefore from "../scenarios/polling-before.json" with { type: "json" }
@@ -16,6 +18,8 @@ export const presets: Readonly<Record<string, unknown>> = {
   small,
   city,
   reference,
+  "coroutine-before": coroutineBefore,
+  "coroutine-after": coroutineAfter,
   "polling-before": pollingBefore,
   "polling-after": pollingAfter,
   "quest-before": questBefore,

@@ -128,6 +128,18 @@ export interface Report {
     /** Busy share of the workers' time over the run. */
     readonly utilisation: number
   }
+  /** With a sink: loot rows (sync) or events and the aggregator's consumer lag (log). */
+  readonly sink?: {
+    readonly mode: "sync" | "log"
+    readonly rows: number
+    readonly stalledInserts: number
+    readonly insertMs: LatencySummary
+    readonly events: number
+    readonly consumerLagMs: LatencySummary
+    readonly unaggregatedAtEnd: number
+  }
+  /** With consistent-hash workers: requests per worker, refused by a dead one, re-routed. */
+  readonly workers?: { readonly count: number; readonly routed: ReadonlyArray<number>; readonly failedFast: number; readonly rerouted: number }
   readonly nodes: ReadonlyArray<{ readonly node: number; readonly served: number; readonly meanQueueWaitMs: number }>
   readonly histogram: { readonly unit: "us"; readonly hdrBase64: string }
   /** Live runs only: the wall-clock side of the measurement. */
@@ -271,6 +283,20 @@ export const buildReport = (
       ...(pl ? { streamBacklog: raw.bucketTimeline.streamBacklog.map((c) => Array.from(c)) } : {})
     },
     ...(pl ? { pipeline: pipelineReport(pl) } : {}),
+    ...(raw.sink
+      ? {
+          sink: {
+            mode: raw.sink.cfg.mode,
+            rows: raw.sink.rows,
+            stalledInserts: raw.sink.stalledInserts,
+            insertMs: summarize(raw.sink.insertTime),
+            events: raw.sink.events,
+            consumerLagMs: summarize(raw.sink.consumerLag),
+            unaggregatedAtEnd: raw.sink.unaggregatedAtEnd
+          }
+        }
+      : {}),
+    ...(raw.ring ? { workers: { count: raw.ring.count, routed: Array.from(raw.ring.routed), failedFast: raw.ring.failedFast, rerouted: raw.ring.rerouted } } : {}),
     ...(raw.app
       ? {
           app: {

@@ -143,6 +143,33 @@ const App = Schema.Struct({
   proxy: withDefault(Schema.Struct({ dropHeartbeats: withDefault(Schema.Boolean, false) }), {})
 })
 
+/**
+ * Where won claims are recorded (reference system 2). `sync`: each win inserts a loot row
+ * into one relational table before the request completes — and a periodic vacuum/freeze
+ * stalls every insert for `stall.durationMs` every `stall.everyMs`. `log`: each win is
+ * appended to an event log (appendMs) and an aggregator materializes totals every
+ * aggregateEveryMs; until then the totals lag behind (consumer lag).
+ */
+const Sink = Schema.Struct({
+  mode: Schema.Literals(["sync", "log"]),
+  insertMs: withDefault(Distribution, { kind: "constant", ms: 2 }),
+  stall: Schema.optionalKey(Schema.Struct({ everyMs: Positive, durationMs: Positive })),
+  appendMs: withDefault(NonNegative, 0.2),
+  aggregateEveryMs: withDefault(Positive, 900_000)
+})
+
+/**
+ * Stateless app workers behind consistent hashing on the hunter id (reference system 2).
+ * A request routed to a dead worker fails at once (a connection error, retried by the
+ * engine); after detectMs the ring routes that worker's hunters to the next live one.
+ */
+const Workers = Schema.Struct({
+  count: PositiveInt.check(Schema.isLessThanOrEqualTo(10_000)),
+  vnodes: withDefault(PositiveInt.check(Schema.isLessThanOrEqualTo(1000)), 64),
+  detectMs: withDefault(NonNegative, 1000),
+  failures: withDefault(Schema.Array(Schema.Struct({ worker: NonNegativeInt, atMs: NonNegative, durationMs: Positive })), [])
+})
+
 const Target = NonNegativeInt.annotate({ description: "a node index" })
 
 const Fault = Schema.Union([
@@ -266,7 +293,9 @@ const ScenarioStruct = Schema.Struct({
   faults: withDefault(Schema.Array(Fault), []),
   geography: Schema.optionalKey(Geography),
   pipeline: Schema.optionalKey(Pipeline),
-  app: Schema.optionalKey(App)
+  app: Schema.optionalKey(App),
+  sink: Schema.optionalKey(Sink),
+  workers: Schema.optionalKey(Workers)
 })
 
 export type Scenario = typeof ScenarioStruct.Type
@@ -342,6 +371,11 @@ const crossFieldProblems = (s: Scenario): Array<Problem> => {
   }
   if (s.pipeline?.subscriberCap !== undefined && s.geography === undefined)
     out.push({ field: "pipeline.subscriberCap", message: "shard splits need geography (a bucket splits into its geohash prefix's child cells)" })
+  s.workers?.failures.forEach((f, i) => {
+    if (f.worker >= s.workers!.count)
+      out.push({ field: `workers.failures[${i}].worker`, message: `worker ${f.worker} does not exist (workers.count is ${s.workers!.count})` })
+    if (f.atMs >= s.durationMs) out.push({ field: `workers.failures[${i}].atMs`, message: `${f.atMs} is outside the run (durationMs is ${s.durationMs})` })
+  })
   const r = s.artifacts.reveal
   if (r.kind === "spread" && r.toMs < r.fromMs) out.push({ field: "artifacts.reveal.toMs", message: "must not be before fromMs" })
   if (s.engine.retries.maxMs < s.engine.retries.baseMs)

@@ -67,6 +67,17 @@ export const formatSummary = (r: Report): string => {
       ["heartbeats", `${num(r.app.heartbeatsParsed)} parsed (${num(r.app.heartbeatBytesPerSec)} B/s), ${num(r.app.heartbeatsDropped)} dropped by the proxy`]
     ]))
   }
+  if (r.sink || r.workers) {
+    out.push("")
+    out.push("Sink and workers")
+    const rows: Array<[string, string]> = []
+    if (r.sink?.mode === "sync")
+      rows.push(["loot rows", `${num(r.sink.rows)} inserted, ${num(r.sink.stalledInserts)} met a stall; insert p50 / p99 / max ${num(r.sink.insertMs.p50)} / ${num(r.sink.insertMs.p99)} / ${num(r.sink.insertMs.max)} ms`])
+    if (r.sink?.mode === "log")
+      rows.push(["event log", `${num(r.sink.events)} events; totals lag p50 / max ${num(r.sink.consumerLagMs.p50)} / ${num(r.sink.consumerLagMs.max)} ms; ${num(r.sink.unaggregatedAtEnd)} not yet aggregated at the end`])
+    if (r.workers) rows.push(["workers", `${num(r.workers.count)} on a consistent-hash ring; ${num(r.workers.failedFast)} requests refused by a dead worker, ${num(r.workers.rerouted)} re-routed`])
+    out.push(table(rows))
+  }
   const pl = r.pipeline
   if (pl) {
     const deepestStream = [...r.buckets].sort((a, b) => (b.stream?.maxBacklog ?? 0) - (a.stream?.maxBacklog ?? 0) || a.bucket - b.bucket)[0]

@@ -6,13 +6,39 @@ import { describe, expect, it } from "vitest"
 import { simulate } from "../../sim/driver.ts"
 import { compareReports } from "../../src/compare.ts"
 import { presetNames, presets } from "../../src/presets.ts"
-import { buildReport } from "../../src/report.ts"
+import { buildReport, type Report } from "../../src/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
 
-const stories: ReadonlyArray<{ readonly system: string; readonly before: string; readonly after: string; readonly figures: ReadonlyArray<string> }> = [
+type Story = {
+  readonly system: string
+  readonly before: string
+  readonly after: string
+  readonly figures: ReadonlyArray<string>
+  /** What else the story says, checked on both reports. */
+  readonly also?: (a: Report, b: Report) => void
+}
+
+const stories: ReadonlyArray<Story> = [
   // System 1: heartbeats every 250 ms saturate 4 app workers, so every poll queues; 8
   // workers, a 2 s interval, a proxy dropping heartbeats and a cheaper script fix it.
   { system: "1 (polling endpoint)", before: "polling-before", after: "polling-after", figures: ["p99", "appWaitP99", "appUtilisation", "throughput"] },
+  // System 2: loot inserts wait out the table's stalls; an event log takes them off the
+  // claim path (totals lag instead), and a dead worker's hunters are retried elsewhere
+  // without any claim counted twice.
+  {
+    system: "2 (coroutine engine, relational sink)",
+    before: "coroutine-before",
+    after: "coroutine-after",
+    figures: ["max", "sinkInsertP99"],
+    also: (a, b) => {
+      expect(a.sink!.stalledInserts).toBeGreaterThan(0)
+      expect(b.workers!.failedFast).toBeGreaterThan(0) // requests met the dead worker…
+      expect(b.workers!.rerouted).toBeGreaterThan(0) // …and were routed around it once noticed
+      expect(b.claims.doubleAwarded).toBe(0) // at-least-once retries, idempotent claims
+      expect(b.invariants.every((i) => i.ok)).toBe(true)
+      expect(b.sink!.consumerLagMs.max).toBeGreaterThan(a.sink!.consumerLagMs.max) // the price: totals lag
+    }
+  },
   // System 4: a 50 ms timeout + breaker bounds the backlog a Lua spike builds; a subscriber
   // cap splits the crowded bucket so its fan-out keeps up (no diffs trimmed unread).
   { system: "4 (sharded quest)", before: "quest-before", after: "quest-after", figures: ["faultBacklog", "streamBacklog", "trimmed", "deliveryP99", "p999"] }
@@ -40,6 +66,7 @@ describe("presets", () => {
         expect(c, `figure ${key}`).toBeDefined()
         expect(`${key}: ${c!.verdict} (${c!.a} → ${c!.b})`).toBe(`${key}: better (${c!.a} → ${c!.b})`)
       }
+      st.also?.(a, b)
     }, 60_000)
   }
 })

@@ -139,6 +139,11 @@ const badScenarios: ReadonlyArray<BadCase> = [
     field: "topology.mapping[1]"
   },
   ...geographyCases(),
+  { name: "sink without a mode", text: json({ ...base(), sink: { insertMs: { kind: "constant", ms: 1 } } }), field: "sink.mode" },
+  { name: "unknown sink mode", text: json({ ...base(), sink: { mode: "carrier-pigeon" } }), field: "sink.mode", message: /carrier-pigeon|sync/ },
+  { name: "a failure of a worker that does not exist", text: json({ ...base(), workers: { count: 4, failures: [{ worker: 4, atMs: 100, durationMs: 100 }] } }), field: "workers.failures[0].worker", message: /worker 4/ },
+  { name: "app tier without workers", text: json({ ...base(), app: { parseMs: { kind: "constant", ms: 1 } } }), field: "app.workers" },
+  { name: "subscriber cap without geography", text: json({ ...base(), pipeline: { subscriberCap: 100 } }), field: "pipeline.subscriberCap", message: /geography/ },
   { name: "empty file", text: "", field: "(root)", message: /empty/ },
   { name: "whitespace-only file", text: "  \n\t\n", field: "(root)", message: /empty/ },
   { name: "not JSON", text: "{ hunters: 12,", field: "(root)", message: /JSON/ },
