@@ -23,6 +23,7 @@ import { ModelStore } from "../adapters/model/store.ts"
 import { ModelTiming, Outcome } from "../adapters/model/timing.ts"
 import { AppTier } from "../adapters/model/app.ts"
 import { Sink } from "../adapters/model/sink.ts"
+import { LoadGen } from "../adapters/model/loadgen.ts"
 import { WorkerRing } from "./ring.ts"
 import { Prng } from "./prng.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "./queue.ts"
@@ -105,6 +106,7 @@ export interface RawRun {
   readonly app: AppTier | undefined
   readonly sink: Sink | undefined
   readonly ring: WorkerRing | undefined
+  readonly loadgen: LoadGen | undefined
 }
 
 /**
@@ -251,6 +253,7 @@ export class Simulator {
   readonly app: AppTier | undefined
   readonly sink: Sink | undefined
   readonly ring: WorkerRing | undefined
+  readonly loadgen: LoadGen | undefined
   private lastSinkEventAt = -1
   private readonly colStream: Int32Array
   private readonly colBreaker: Int32Array
@@ -315,6 +318,7 @@ export class Simulator {
     this.app = s.app && !opts.live ? new AppTier(s) : undefined
     this.sink = s.sink && !opts.live ? new Sink(s) : undefined
     this.ring = s.workers && !opts.live ? new WorkerRing(s.workers) : undefined
+    this.loadgen = s.loadgen && !opts.live ? new LoadGen(s) : undefined
     const b = s.hunters.behaviour
     this.closed = b.model === "closed"
     this.interval = b.model === "closed" ? b.pollIntervalMs : 0
@@ -506,8 +510,13 @@ export class Simulator {
       this.scheduleCompletion(slot, -ErrorKind.CONNECTION, t + REFUSED_MS, t + c.timeoutMs)
       return
     }
-    // Through the app tier first (the request's parse); a retry is the app's own, not parsed again.
-    const sendAt = this.app !== undefined && c.attempt(slot) === 1 ? this.app.pass(t, this.rng) : t
+    // A first attempt leaves when the hunter's load-generator process gets to it, then goes
+    // through the app tier (the request's parse); a retry is the app's own.
+    let sendAt = t
+    if (c.attempt(slot) === 1) {
+      if (this.loadgen !== undefined) sendAt = this.loadgen.send(c.hunter(slot), sendAt, this.rng)
+      if (this.app !== undefined) sendAt = this.app.pass(sendAt, this.rng)
+    }
     const deadline = sendAt + c.timeoutMs
     if (this.live) {
       this.countInflight(c.bucket(slot))
@@ -814,7 +823,8 @@ export class Simulator {
       pipeline: this.pipeline,
       app: this.app,
       sink: this.sink,
-      ring: this.ring
+      ring: this.ring,
+      loadgen: this.loadgen
     }
   }
 }

@@ -47,6 +47,8 @@ export const figures: ReadonlyArray<Figure> = [
   { key: "stalenessP99", label: "edge staleness p99 ms", get: (r) => r.pipeline?.edgeCache?.stalenessMs.p99, better: "lower" },
   { key: "appWaitP99", label: "app queue wait p99 ms", get: (r) => r.app?.queueWaitMs.p99, better: "lower" },
   { key: "appUtilisation", label: "app workers busy", get: (r) => r.app?.utilisation, better: "lower" },
+  { key: "sendDelayP99", label: "load generator send delay p99 ms", get: (r) => r.loadgen?.sendDelayMs.p99, better: "lower" },
+  { key: "loadgenBusiest", label: "busiest generator process", get: (r) => r.loadgen?.busiest, better: "lower" },
   { key: "sinkInsertP99", label: "loot insert p99 ms", get: (r) => (r.sink?.mode === "sync" ? r.sink.insertMs.p99 : r.sink ? 0 : undefined), better: "lower" },
   { key: "consumerLagMax", label: "totals lag max ms", get: (r) => (r.sink?.mode === "log" ? r.sink.consumerLagMs.max : r.sink ? 0 : undefined), better: "lower" },
   { key: "workerRefused", label: "refused by dead workers", get: (r) => r.workers?.failedFast ?? (r.sink ? 0 : undefined), better: "lower" },

@@ -3,6 +3,8 @@
  * see the same list. Each is validated by the scenario schema when used.
  */
 import city from "../scenarios/city.json" with { type: "json" }
+import contestAfter from "../scenarios/contest-after.json" with { type: "json" }
+import contestBefore from "../scenarios/contest-before.json" with { type: "json" }
 import coroutineAfter from "../scenarios/coroutine-after.json" with { type: "json" }
 import coroutineBefore from "../scenarios/coroutine-before.json" with { type: "json" }
 import defaultPreset from "../scenarios/default.json" with { type: "json" }
@@ -18,6 +20,8 @@ export const presets: Readonly<Record<string, unknown>> = {
   small,
   city,
   reference,
+  "contest-before": contestBefore,
+  "contest-after": contestAfter,
   "coroutine-before": coroutineBefore,
   "coroutine-after": coroutineAfter,
   "polling-before": pollingBefore,

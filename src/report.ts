@@ -138,6 +138,8 @@ export interface Report {
     readonly consumerLagMs: LatencySummary
     readonly unaggregatedAtEnd: number
   }
+  /** With a modelled load generator: its processes' load and how late requests left. */
+  readonly loadgen?: { readonly processes: number; readonly sent: ReadonlyArray<number>; readonly busiest: number; readonly sendDelayMs: LatencySummary }
   /** With consistent-hash workers: requests per worker, refused by a dead one, re-routed. */
   readonly workers?: { readonly count: number; readonly routed: ReadonlyArray<number>; readonly failedFast: number; readonly rerouted: number }
   readonly nodes: ReadonlyArray<{ readonly node: number; readonly served: number; readonly meanQueueWaitMs: number }>
@@ -293,6 +295,16 @@ export const buildReport = (
             events: raw.sink.events,
             consumerLagMs: summarize(raw.sink.consumerLag),
             unaggregatedAtEnd: raw.sink.unaggregatedAtEnd
+          }
+        }
+      : {}),
+    ...(raw.loadgen
+      ? {
+          loadgen: {
+            processes: raw.loadgen.cfg.processes,
+            sent: Array.from(raw.loadgen.sent),
+            busiest: r6(Math.max(...raw.loadgen.busyMs) / raw.endMs),
+            sendDelayMs: summarize(raw.loadgen.sendDelay)
           }
         }
       : {}),

@@ -170,6 +170,18 @@ const Workers = Schema.Struct({
   failures: withDefault(Schema.Array(Schema.Struct({ worker: NonNegativeInt, atMs: NonNegative, durationMs: Positive })), [])
 })
 
+/**
+ * The load generator itself (reference system 3): hunters are spread over `processes`
+ * worker processes (hunter h on process h mod processes), each a single-threaded event loop
+ * spending cpuMsPerRequest to send a request and handle its reply. A saturated process
+ * sends late — and since latency is measured from the intended time, the report shows the
+ * generator's own queueing (and its processes' load, so it is not mistaken for the server's).
+ */
+const LoadGen = Schema.Struct({
+  processes: PositiveInt.check(Schema.isLessThanOrEqualTo(10_000)),
+  cpuMsPerRequest: withDefault(Distribution, { kind: "constant", ms: 0.05 })
+})
+
 const Target = NonNegativeInt.annotate({ description: "a node index" })
 
 const Fault = Schema.Union([
@@ -295,7 +307,8 @@ const ScenarioStruct = Schema.Struct({
   pipeline: Schema.optionalKey(Pipeline),
   app: Schema.optionalKey(App),
   sink: Schema.optionalKey(Sink),
-  workers: Schema.optionalKey(Workers)
+  workers: Schema.optionalKey(Workers),
+  loadgen: Schema.optionalKey(LoadGen)
 })
 
 export type Scenario = typeof ScenarioStruct.Type

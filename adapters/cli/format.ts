@@ -67,6 +67,15 @@ export const formatSummary = (r: Report): string => {
       ["heartbeats", `${num(r.app.heartbeatsParsed)} parsed (${num(r.app.heartbeatBytesPerSec)} B/s), ${num(r.app.heartbeatsDropped)} dropped by the proxy`]
     ]))
   }
+  if (r.loadgen) {
+    out.push("")
+    out.push("Load generator")
+    const lg = r.loadgen
+    out.push(table([
+      ["processes", `${num(lg.processes)}; the busiest ${(lg.busiest * 100).toFixed(1)} % busy${lg.busiest > 0.9 ? " — saturated: latency above includes the generator's own queueing" : ""}`],
+      ["send delay p50 / p99 / max", `${num(lg.sendDelayMs.p50)} / ${num(lg.sendDelayMs.p99)} / ${num(lg.sendDelayMs.max)} ms`]
+    ]))
+  }
   if (r.sink || r.workers) {
     out.push("")
     out.push("Sink and workers")

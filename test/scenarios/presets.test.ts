@@ -39,6 +39,22 @@ const stories: ReadonlyArray<Story> = [
       expect(b.sink!.consumerLagMs.max).toBeGreaterThan(a.sink!.consumerLagMs.max) // the price: totals lag
     }
   },
+  // System 3: one load-generator process saturates and its own queueing reads as server
+  // latency; spread over 8 processes the generator sends on time and the latency is real.
+  {
+    system: "3 (distributed load generation)",
+    before: "contest-before",
+    after: "contest-after",
+    figures: ["p99", "sendDelayP99", "loadgenBusiest", "throughput"],
+    also: (a, b) => {
+      expect(a.loadgen!.busiest).toBeGreaterThan(0.9)
+      expect(b.loadgen!.sent.length).toBe(8)
+      // The coordinator's aggregate: every process's sends add up to the attempts sent.
+      expect(b.loadgen!.sent.reduce((x, y) => x + y, 0)).toBe(b.requests - b.errors.byKind.breakerOpen)
+      // The server side is the same design: its own queueing is no worse than under the generator's drip.
+      expect(b.queueWaitMs.p50).toBeLessThanOrEqual(a.queueWaitMs.p50 + 0.5)
+    }
+  },
   // System 4: a 50 ms timeout + breaker bounds the backlog a Lua spike builds; a subscriber
   // cap splits the crowded bucket so its fan-out keeps up (no diffs trimmed unread).
   { system: "4 (sharded quest)", before: "quest-before", after: "quest-after", figures: ["faultBacklog", "streamBacklog", "trimmed", "deliveryP99", "p999"] }

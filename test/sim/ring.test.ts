@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest"
 import { WorkerRing } from "../../sim/ring.ts"
 import { Sink } from "../../adapters/model/sink.ts"
+import { LoadGen } from "../../adapters/model/loadgen.ts"
 import { Prng } from "../../sim/prng.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
 
@@ -58,5 +59,17 @@ describe("Sink", () => {
     expect(k.unaggregatedAtEnd).toBe(1)
     expect(k.lagAt(40_000, 35_000)).toBe(10_000)
     expect(k.lagAt(40_000, 20_000)).toBe(0)
+  })
+})
+
+describe("LoadGen", () => {
+  it("each process sends its hunters' requests one after another (hunter h on process h mod n)", () => {
+    const g = new LoadGen(decodeScenarioSync({ hunters: { count: 4 }, loadgen: { processes: 2, cpuMsPerRequest: { kind: "constant", ms: 1 } } }))
+    const rng = new Prng(1)
+    expect(g.send(0, 0, rng)).toBe(1) // process 0
+    expect(g.send(1, 0, rng)).toBe(1) // process 1, in parallel
+    expect(g.send(2, 0.5, rng)).toBe(2) // process 0 again: waits for the first
+    expect(Array.from(g.sent)).toEqual([2, 1])
+    expect(g.sendDelay.maxUs).toBe(1500)
   })
 })
