@@ -108,6 +108,11 @@ export class Pipeline {
   readonly staleHits: Float64Array
   readonly staleness = new FastHistogram(2)
   private readonly ttlMs: number
+  private readonly fanoutMs: number
+  private readonly cap: number
+  private readonly winsOnly: boolean
+  /** The worker's service time when it is constant (no draw), else -1. */
+  private readonly constantService: number
   /** Per bucket, for heat maps: the most unread entries since the last `takeWindowBacklog`. */
   readonly windowBacklog: Int32Array
 
@@ -124,6 +129,10 @@ export class Pipeline {
     this.artifactLon = artifactLon
     this.cfg = s.pipeline!
     this.ttlMs = this.cfg.edgeCache?.ttlMs ?? 0
+    this.fanoutMs = this.cfg.fanoutPerSubscriberMs
+    this.cap = this.cfg.backlogCap
+    this.winsOnly = this.cfg.diffs === "wins"
+    this.constantService = this.cfg.workerServiceMs.kind === "constant" ? this.cfg.workerServiceMs.ms : -1
     const B = s.topology.buckets
     this.service = compile(this.cfg.workerServiceMs)
     this.workers = Array.from({ length: B }, () => new Worker(64))
@@ -169,7 +178,8 @@ export class Pipeline {
       const start = Math.max(arrival, w.free)
       if (start > t) break
       const fanout = child >= 0 && subs ? subs[child] : this.subscribers[b]
-      const finish = start + this.service.sample(rng) + this.cfg.fanoutPerSubscriberMs * fanout
+      const service = this.constantService >= 0 ? this.constantService : this.service.sample(rng)
+      const finish = start + service + this.fanoutMs * fanout
       w.free = finish
       w.pop()
       this.delivered[b]++
@@ -192,7 +202,7 @@ export class Pipeline {
 
   /** A claim's script ran on `artifact` in bucket `b` at `at` with reply `won` or not. */
   onClaim(b: number, artifact: number, won: boolean, at: number, rng: Uniform): void {
-    if (!won && this.cfg.diffs === "wins") return
+    if (!won && this.winsOnly) return
     this.advance(b, at, rng)
     const kids = this.children[b]
     const child = kids !== undefined || this.splitDoneAt[b] < Infinity ? this.childAt(b, this.artifactLat[artifact], this.artifactLon[artifact]) : -1
@@ -200,8 +210,8 @@ export class Pipeline {
     const arrival = Math.max(at, w.lastArrival)
     w.lastArrival = arrival
     this.diffs[b]++
-    if (w.push(arrival, child, this.cfg.backlogCap)) this.trimmed[b]++
-    const n = this.backlog(b)
+    if (w.push(arrival, child, this.cap)) this.trimmed[b]++
+    const n = kids === undefined ? w.n : this.backlog(b)
     if (n > this.maxBacklog[b]) this.maxBacklog[b] = n
     if (n > this.windowBacklog[b]) this.windowBacklog[b] = n
   }
