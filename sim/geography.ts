@@ -24,10 +24,11 @@ export class HunterMap {
   private readonly speedKmPerMs: number
   private readonly rushKmPerMs: number
   private readonly viral: Spot | undefined
-  /** Bucket changes of moving hunters. */
-  crossings = 0
-  /** Per hunter: its bucket at its last step, and until when it cannot leave it (see moveTo). */
-  private readonly cur: Int32Array
+  /**
+   * Per hunter: its bucket — the workload's `hunterBucket`, the same array, which the driver
+   * updates when a step changes it — and until when it cannot leave it (see moveTo).
+   */
+  readonly bucket: Int32Array
   private readonly quietUntil: Float64Array
   /** Buckets whose hunters are followed at every step. */
   private readonly track: Uint8Array
@@ -57,7 +58,8 @@ export class HunterMap {
       this.lon[h] = this.pLon
     }
     const moving = this.speedKmPerMs > 0
-    this.cur = new Int32Array(moving ? H : 0)
+    this.bucket = new Int32Array(H)
+    for (let h = 0; h < H; h++) this.bucket[h] = this.bucketOf(h)
     this.quietUntil = new Float64Array(moving ? H : 0)
     this.track = new Uint8Array(cells.length)
     this.wpLat = new Float64Array(moving ? H : 0)
@@ -68,7 +70,6 @@ export class HunterMap {
         this.place(this.spots, rng)
         this.wpLat[h] = this.pLat
         this.wpLon[h] = this.pLon
-        this.cur[h] = this.bucketOf(h)
       }
     }
   }
@@ -138,7 +139,7 @@ export class HunterMap {
    */
   moveTo(h: number, t: number, rng: Uniform): number {
     if (this.speedKmPerMs === 0) return this.bucketOf(h)
-    if (t < this.quietUntil[h]) return this.cur[h]
+    if (t < this.quietUntil[h]) return this.bucket[h]
     const dt = t - this.movedAt[h]
     this.movedAt[h] = t
     const lat = this.lat[h], lon = this.lon[h]
@@ -165,7 +166,6 @@ export class HunterMap {
       left = dist - step
     }
     const b = this.bucketOf(h)
-    this.cur[h] = b
     if (b >= 0 && this.track[b] === 0) {
       const box = this.grid.bounds[b], la = this.lat[h], lo = this.lon[h]
       const edge = Math.min((la - box.south) * ky, (box.north - la) * ky, (lo - box.west) * kx, (box.east - lo) * kx)
@@ -182,8 +182,8 @@ export class HunterMap {
   trackBucket(b: number, t: number): void {
     this.track[b] = 1
     if (this.speedKmPerMs === 0) return
-    for (let h = 0; h < this.cur.length; h++) {
-      if (this.cur[h] !== b) continue
+    for (let h = 0; h < this.bucket.length; h++) {
+      if (this.bucket[h] !== b) continue
       const lat = this.lat[h], lon = this.lon[h]
       const dx = (this.wpLon[h] - lon) * this.kx, dy = (this.wpLat[h] - lat) * this.ky
       const dist = Math.sqrt(dx * dx + dy * dy)

@@ -36,6 +36,7 @@ export const revealTime = (r: Scenario["artifacts"]["reveal"], i: number, count:
 }
 
 export class Workload {
+  /** Each hunter's bucket now (with geography: the map's own array, updated as they walk). */
   readonly hunterBucket: Int32Array
   readonly artifactBucket: Int32Array
   readonly artifactRevealAt: Float64Array
@@ -62,7 +63,6 @@ export class Workload {
     const geo = s.geography
     // A viral artifact is one more, at its spot, revealed when it goes viral.
     const A = s.artifacts.count + (geo?.viral ? 1 : 0)
-    this.hunterBucket = new Int32Array(H)
     this.artifactBucket = new Int32Array(A)
     this.artifactRevealAt = new Float64Array(A)
     this.artifactLat = new Float64Array(geo === undefined ? 0 : A)
@@ -70,6 +70,7 @@ export class Workload {
     if (geo === undefined) {
       this.map = undefined
       this.cells = []
+      this.hunterBucket = new Int32Array(H)
       for (let h = 0; h < H; h++) this.hunterBucket[h] = placeInBucket(s.hunters.placement, B, rng)
       for (let a = 0; a < A; a++) {
         this.artifactBucket[a] = placeInBucket(s.artifacts.placement, B, rng)
@@ -78,7 +79,7 @@ export class Workload {
     } else {
       this.cells = geographyCells(s).cells
       const map = (this.map = new HunterMap(s, this.cells, rng))
-      for (let h = 0; h < H; h++) this.hunterBucket[h] = map.bucketOf(h)
+      this.hunterBucket = map.bucket
       for (let a = 0; a < s.artifacts.count; a++) {
         map.place(geo.artifactHotspots, rng)
         this.artifactLat[a] = map.pointLat
