@@ -104,9 +104,9 @@ let referenceWallMs = 0
 
 // 1a. The same reference hunt on a map with streams: 96 geohash-6 buckets (the same count),
 //     hunters walking at 1.4 m/s, a stream worker per bucket fanning every claim's diff out
-//     to its subscribers, and an edge cache read on every request. Baseline: the plain
-//     reference just above, same process.
-{
+//     to its subscribers — and then the same with an edge cache read on every request.
+//     Baseline: the plain reference just above, same process.
+for (const edge of [false, true]) {
   const input = structuredClone(presets.reference) as Record<string, unknown> & { durationMs: number; faults: Array<{ atMs: number; durationMs: number }>; topology: Record<string, unknown> }
   if (quick) {
     input.durationMs = 600_000
@@ -114,14 +114,14 @@ let referenceWallMs = 0
   }
   delete input.topology.buckets
   input.geography = { area: { south: 48.84522, west: 2.29615, north: 48.88915, east: 2.42797 }, precision: 6, movement: { speedMps: 1.4 } }
-  input.pipeline = { edgeCache: { ttlMs: 1000 } }
+  input.pipeline = edge ? { edgeCache: { ttlMs: 1000 } } : {}
   const s = decodeScenarioSync(input)
   simulate({ ...s, durationMs: 60_000, faults: [] })
   const t0 = performance.now()
   const raw = simulate(s)
   const wallMs = performance.now() - t0
   emit({
-    bench: quick ? "reference-streams-10min" : "reference-streams",
+    bench: `reference-streams${edge ? "-edge" : ""}${quick ? "-10min" : ""}`,
     events: raw.events,
     buckets: s.topology.buckets,
     diffs: raw.pipeline?.diffs.reduce((a, b) => a + b, 0),
