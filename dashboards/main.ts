@@ -175,8 +175,10 @@ const bucketDetail = (b: number): Array<string> => {
   return out
 }
 
+let frames = 0
 const draw = () => {
   pending = false
+  if (running) frames++
   const a = reportA && report !== reportA ? reportA : undefined
   const ax = (r: TimelineRow) => r.second + 0.5
   axes.latency = lineChart(latencySvg, [
@@ -418,6 +420,7 @@ runBtn.addEventListener("click", () => {
   showCompare()
   keepA.disabled = true
   status.textContent = "running 0 %"
+  frames = 0
   runBtn.disabled = true
   const started = performance.now()
   let firstFrameMs = -1
@@ -442,6 +445,7 @@ runBtn.addEventListener("click", () => {
       // The run's wall time ends when its report arrives (as the CLI's ends when the report
       // is built, before printing); drawing the finished views is timed on its own.
       const wallMs = performance.now() - started
+      status.dataset.liveFrames = String(frames)
       settle(m.report as Report)
       status.dataset.wallMs = String(Math.round(wallMs))
       status.dataset.firstFrameMs = String(Math.round(firstFrameMs))

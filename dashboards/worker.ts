@@ -67,7 +67,9 @@ self.onmessage = (e: MessageEvent<{ type: "run"; input: unknown; source: string 
   let lastPost = 0
   const tick = () => {
     if (id !== current) return
-    const done = sim.step(sent === 0 ? 20_000 : 200_000) // a small first chunk: the first frame comes early
+    // Chunks of ~10–20 ms (a small first one, so the first frame comes early), and progress
+    // every 80 ms: the page gets at least 10 updates a second.
+    const done = sim.step(sent === 0 ? 20_000 : 50_000)
     const now = performance.now()
     if (done || now - lastPost > 80 || (sent === 0 && sim.timeline.length > 0)) {
       lastPost = now

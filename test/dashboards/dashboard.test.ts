@@ -117,6 +117,21 @@ describe("dashboard in Chromium", () => {
     await page.close()
   }, 120_000)
 
+  it("redraws the live views at least 10 times a second while a hunt runs", async () => {
+    await open()
+    await page.selectOption("[data-testid=preset]", "city")
+    const city = JSON.parse(await page.inputValue("[data-testid=json]"))
+    await page.fill("[data-testid=json]", JSON.stringify({ ...city, durationMs: 600_000 })) // a couple of seconds here
+    await expect.poll(() => page.isDisabled("[data-testid=run]")).toBe(false)
+    await page.click("[data-testid=run]")
+    await page.waitForFunction(() => document.querySelector("[data-testid=status]")?.textContent === "done", null, { timeout: 60_000 })
+    const wallMs = Number(await page.getAttribute("[data-testid=status]", "data-wall-ms"))
+    const frames = Number(await page.getAttribute("[data-testid=status]", "data-live-frames"))
+    expect(wallMs).toBeGreaterThan(500)
+    expect(frames / (wallMs / 1000)).toBeGreaterThanOrEqual(10)
+    await page.close()
+  }, 90_000)
+
   it("shows a schema error next to an invalid field and disables Run until it is fixed", async () => {
     await open()
     await page.fill("#f-hunters", "-5")
