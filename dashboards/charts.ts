@@ -103,6 +103,9 @@ export interface BucketCell {
 
 const label = (b: BucketCell) => b.name ?? `b${b.bucket}`
 
+/** A legend's top value: whole numbers with separators from 1 000 on, else 4 significant digits. */
+const fmtMax = (v: number): string => (v >= 1000 ? d3.format(",.0f")(v) : d3.format(",.4~g")(v))
+
 /** A bucket's whole-run figures, as the map's tooltip shows them (a report's `buckets[i]`). */
 export const bucketRunLine = (r: {
   readonly requests: number
@@ -176,7 +179,7 @@ export const bucketMap = (
   const lg = root.append("g").attr("transform", `translate(${pad},${height - legendH + 4})`)
   const steps = 40
   for (let i = 0; i < steps; i++) lg.append("rect").attr("x", i * 4).attr("width", 4).attr("height", 10).attr("fill", color((max * i) / (steps - 1)))
-  lg.append("text").attr("x", steps * 4 + 6).attr("y", 9).attr("font-size", 11).text(`${metric}: 0 – ${d3.format(",.4~g")(max)}`)
+  lg.append("text").attr("x", steps * 4 + 6).attr("y", 9).attr("font-size", 11).text(`${metric}: 0 – ${fmtMax(max)}`)
 }
 
 /**
@@ -258,7 +261,7 @@ export const heatmap = (
     .text((b) => b.label)
   g.append("g").attr("transform", `translate(0,${height - m.bottom})`).call(d3.axisBottom(x).ticks(8).tickFormat((d) => `${d}s`))
   g.append("text").attr("x", 4).attr("y", m.top + 10).attr("font-size", 11).text(rowsPer > 1 ? `buckets (${rowsPer}/row)` : "buckets")
-  g.append("text").attr("x", 4).attr("y", height - 4).attr("font-size", 11).text(`${metric}, max ${d3.format(",.4~g")(max)}`)
+  g.append("text").attr("x", 4).attr("y", height - 4).attr("font-size", 11).text(`${metric}, max ${fmtMax(max)}`)
   if (cursor !== undefined) cursorLine(g, x(cursor), m.top, height - m.bottom)
   return { toPx: (v) => x(v), fromPx: (px) => x.invert(px) }
 }

@@ -20,12 +20,12 @@ export const presets: Readonly<Record<string, unknown>> = {
   small,
   city,
   reference,
-  "contest-before": contestBefore,
-  "contest-after": contestAfter,
-  "coroutine-before": coroutineBefore,
-  "coroutine-after": coroutineAfter,
   "polling-before": pollingBefore,
   "polling-after": pollingAfter,
+  "coroutine-before": coroutineBefore,
+  "coroutine-after": coroutineAfter,
+  "contest-before": contestBefore,
+  "contest-after": contestAfter,
   "quest-before": questBefore,
   "quest-after": questAfter
 }
