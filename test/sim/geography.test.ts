@@ -59,6 +59,23 @@ describe("geography", () => {
     expect(still.geography!.crossings).toBe(0)
   })
 
+  it("leaving walkers alone until they could reach an edge changes nothing: same crossings as following every step", () => {
+    const s = scenario({ precision: 6, movement: { speedMps: 8 } }, { durationMs: 120_000 })
+    const run = (followAll: boolean) => {
+      const sim = new Simulator(s)
+      if (followAll) for (let b = 0; b < s.topology.buckets; b++) sim.workload.map!.trackBucket(b, 0)
+      while (!sim.step(1 << 20));
+      return buildReport(sim.raw(), "t", 0)
+    }
+    const lazy = run(false), every = run(true)
+    expect(lazy.geography!.crossings).toBeGreaterThan(500)
+    // Positions are summed in different steps, so a border case may round the other way.
+    expect(Math.abs(lazy.geography!.crossings - every.geography!.crossings)).toBeLessThanOrEqual(every.geography!.crossings * 0.01)
+    const last = (r: typeof lazy) => r.bucketTimeline.hunters[r.bucketTimeline.hunters.length - 1]
+    const moved = last(lazy).reduce((n, v, b) => n + Math.abs(v - last(every)[b]), 0)
+    expect(moved).toBeLessThanOrEqual(s.hunters.count * 0.01)
+  })
+
   it("a hotspot concentrates hunters in its cell", () => {
     const share = 0.4
     const r = buildReport(simulate(scenario({ precision: 5, hunterHotspots: [{ ...EIFFEL, radiusKm: 0.2, share }] })), "t", 0)

@@ -110,6 +110,30 @@ describe("shard split", () => {
   })
 })
 
+describe("shard split with walking hunters", () => {
+  it("keeps each child cell's subscriber count right as hunters walk in, out and around", () => {
+    const s = crowd({}, {})
+    // A crowd around the Louvre from the start: its cell splits at once, then people wander.
+    const walking = decodeScenarioSync({
+      ...s,
+      durationMs: 60_000,
+      geography: { ...s.geography!, movement: { speedMps: 5 }, hunterHotspots: [{ lat: 48.8606, lon: 2.3376, radiusKm: 0.3, share: 0.3 }] }
+    })
+    const sim = new Simulator(walking)
+    while (!sim.step(1 << 20));
+    const raw = sim.raw()
+    const split = raw.pipeline!.splits[0]
+    expect(split).toBeDefined()
+    const w = sim.workload, map = w.map!
+    // Hunters in a split bucket are followed every step, so their positions are current.
+    const want = new Array(32).fill(0)
+    for (let h = 0; h < walking.hunters.count; h++)
+      if (w.hunterBucket[h] === split.bucket) want["0123456789bcdefghjkmnpqrstuvwxyz".indexOf(ngeohash.encode(map.lat[h], map.lon[h], 7).charAt(6))]++
+    expect(raw.pipeline!.childSubscribers(split.bucket)).toEqual(want)
+    expect(raw.crossings).toBeGreaterThan(100)
+  })
+})
+
 describe("breaker bounds backlog", () => {
   // A 2 ms script spike on one node: its buckets' requests queue up (the node then serves
   // ~480 claims/s, its hunters send ~1 000/s). A 50 ms timeout with a breaker sheds that
