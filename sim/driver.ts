@@ -5,9 +5,11 @@
  * work or stop; `raw()` hands the collected figures to the report builder.
  *
  * Events (payload = id << 4 | kind): a hunter's next task, the next open-model arrival, a
- * request's completion (reply or client timeout), a retry, fault start/end, state loss.
+ * request's completion (reply or client timeout), a retry, fault start/end, state loss, the
+ * viral moment, a split's end, and a request handed on by the load generator or app tier.
  * A request is timed when sent (see adapters/model/timing.ts), so one request costs two
- * events: its send (a task, arrival or retry) and its completion.
+ * events — its send (a task, arrival or retry) and its completion — plus one per stage that
+ * delayed it on the way (load generator, app tier).
  */
 import { compile } from "../src/distributions.ts"
 import { ClaimClient, Next } from "../src/engine/client.ts"
@@ -39,6 +41,8 @@ const K_FAULT_END = 5
 const K_LOSS = 6
 const K_VIRAL = 7
 const K_SPLIT_DONE = 8
+const K_TO_APP = 9
+const K_TO_REDIS = 10
 const KIND_BITS = 4
 const KIND_MASK = 15
 
@@ -427,6 +431,12 @@ export class Simulator {
       case K_SPLIT_DONE:
         this.pipeline!.finishSplit(id, t)
         break
+      case K_TO_APP:
+        this.toApp(id, t)
+        break
+      case K_TO_REDIS:
+        this.toRedis(id, t)
+        break
     }
   }
 
@@ -482,14 +492,14 @@ export class Simulator {
       for (let h = 0; h < w.hunterBucket.length; h++) {
         if (map.drawn[h] !== 1) continue
         const was = w.hunterBucket[h], b = map.bucketOf(h)
-        if (pl.isSplit(was) || pl.isSplit(b)) pl.onMove(was, b, before.lat[h], before.lon[h], map.lat[h], map.lon[h])
+        if (b >= 0 && (pl.isSplit(was) || pl.isSplit(b))) pl.onMove(was, b, before.lat[h], before.lon[h], map.lat[h], map.lon[h])
       }
     }
     // Hunters that do not walk are there at once; walkers re-route as they go.
     for (let h = 0; h < w.hunterBucket.length; h++) {
       if (map.drawn[h] !== 1) continue
       const b = map.bucketOf(h)
-      if (b !== w.hunterBucket[h]) this.rebucket(h, b)
+      if (b >= 0 && b !== w.hunterBucket[h]) this.rebucket(h, b) // (a walker in a gap between prefixes keeps its bucket)
     }
     if (pl) for (let b = 0; b < w.cells.length; b++) this.checkSplit(b, t)
   }
@@ -502,25 +512,46 @@ export class Simulator {
       this.end(slot, t)
       return
     }
-    const bucket = c.bucket(slot)
-    const node = this.bucketNode[bucket]
-    const cmd = c.command(slot)
     // Routed to a worker by the hunter's hash: a dead one nobody has noticed refuses at once.
     if (this.ring !== undefined && this.ring.route(c.hunter(slot), t) < 0) {
       this.scheduleCompletion(slot, -ErrorKind.CONNECTION, t + REFUSED_MS, t + c.timeoutMs)
       return
     }
-    // A first attempt leaves when the hunter's load-generator process gets to it, then goes
-    // through the app tier (the request's parse); a retry is the app's own.
-    let sendAt = t
-    if (c.attempt(slot) === 1) {
-      if (this.loadgen !== undefined) sendAt = this.loadgen.send(c.hunter(slot), sendAt, this.rng)
-      if (this.app !== undefined) sendAt = this.app.pass(sendAt, this.rng)
+    // A first attempt leaves when the hunter's load-generator process gets to it. Each stage
+    // that delays it hands over through an event, so the next stage (app, Redis) sees its
+    // arrivals in time order, as its queue model needs.
+    if (c.attempt(slot) === 1 && this.loadgen !== undefined) {
+      const at = this.loadgen.send(c.hunter(slot), t, this.rng)
+      if (at > t) {
+        this.q.push(at, (slot << KIND_BITS) | K_TO_APP)
+        return
+      }
     }
+    this.toApp(slot, t)
+  }
+
+  /** A first attempt reaches the app tier at `t` (its parse); a retry is the app's own. */
+  private toApp(slot: number, t: number): void {
+    if (this.app !== undefined && this.client.attempt(slot) === 1) {
+      const at = this.app.pass(t, this.rng)
+      if (at > t) {
+        this.q.push(at, (slot << KIND_BITS) | K_TO_REDIS)
+        return
+      }
+    }
+    this.toRedis(slot, t)
+  }
+
+  /** The attempt's Redis call leaves at `t`. */
+  private toRedis(slot: number, sendAt: number): void {
+    const c = this.client
+    const bucket = c.bucket(slot)
+    const node = this.bucketNode[bucket]
+    const cmd = c.command(slot)
     const deadline = sendAt + c.timeoutMs
     if (this.live) {
       this.countInflight(c.bucket(slot))
-      this.live.send(slot, t, deadline)
+      this.live.send(slot, sendAt, deadline)
       return
     }
     const tm = this.timing

@@ -165,8 +165,11 @@ export class HunterMap {
       }
       left = dist - step
     }
-    const b = this.bucketOf(h)
-    if (b >= 0 && this.track[b] === 0) {
+    // Between two explicit prefixes a straight walk may cross a gap no bucket covers: the
+    // hunter keeps its last bucket there (and is looked at again next step).
+    const at = this.bucketOf(h)
+    const b = at >= 0 ? at : this.bucket[h]
+    if (at >= 0 && this.track[b] === 0) {
       const box = this.grid.bounds[b], la = this.lat[h], lo = this.lon[h]
       const edge = Math.min((la - box.south) * ky, (box.north - la) * ky, (lo - box.west) * kx, (box.east - lo) * kx)
       this.quietUntil[h] = t + Math.min(Math.max(0, edge), left) / speed
@@ -205,20 +208,21 @@ export class HunterMap {
   goViral(t: number, rng: Uniform): number {
     const v = this.viral
     if (v === undefined) return 0
-    const near = [{ ...v, share: 1 }]
+    const near = this.viralSpots
     let joined = 0
     for (let h = 0; h < this.lat.length; h++) {
       if (rng.next() >= v.share) continue
       joined++
-      this.drawn[h] = 1
       if (this.speedKmPerMs > 0) {
         this.quietUntil[h] = 0
-        this.moveTo(h, t, rng) // settle the walk so far before turning
+        this.moveTo(h, t, rng) // settle the walk so far (at walking speed) before turning
+        this.drawn[h] = 1
         this.place(near, rng)
         this.wpLat[h] = this.pLat
         this.wpLon[h] = this.pLon
         this.quietUntil[h] = t // a new heading: the next step is computed afresh
       } else {
+        this.drawn[h] = 1
         this.place(near, rng)
         this.lat[h] = this.pLat
         this.lon[h] = this.pLon

@@ -23,11 +23,11 @@ const BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
 
 /**
  * One consumer of one stream: a FIFO ring (power-of-two size, grown up to the cap) of unread
- * diffs — arrival time and child cell.
+ * diffs — arrival time and artifact (whose child cell decides where it goes on a split).
  */
 class Worker {
   arrivals: Float64Array
-  childOf: Int8Array
+  artifact: Int32Array
   mask: number
   head = 0
   n = 0
@@ -35,10 +35,10 @@ class Worker {
   lastArrival = 0
   constructor(capacity: number) {
     this.arrivals = new Float64Array(capacity)
-    this.childOf = new Int8Array(capacity)
+    this.artifact = new Int32Array(capacity)
     this.mask = capacity - 1
   }
-  push(at: number, child: number, cap: number): boolean {
+  push(at: number, artifact: number, cap: number): boolean {
     let trimmed = false
     if (this.n === cap) {
       // XADD … MAXLEN: the oldest entry goes, unread.
@@ -49,19 +49,19 @@ class Worker {
     if (this.n === this.arrivals.length) this.grow()
     const i = (this.head + this.n) & this.mask
     this.arrivals[i] = at
-    this.childOf[i] = child
+    this.artifact[i] = artifact
     this.n++
     return trimmed
   }
   private grow(): void {
     const size = this.arrivals.length * 2
-    const a = new Float64Array(size), c = new Int8Array(size)
+    const a = new Float64Array(size), c = new Int32Array(size)
     for (let k = 0; k < this.n; k++) {
       a[k] = this.arrivals[(this.head + k) & this.mask]
-      c[k] = this.childOf[(this.head + k) & this.mask]
+      c[k] = this.artifact[(this.head + k) & this.mask]
     }
     this.arrivals = a
-    this.childOf = c
+    this.artifact = c
     this.mask = size - 1
     this.head = 0
   }
@@ -186,8 +186,8 @@ export class Pipeline {
       const lagMs = finish - arrival
       this.lag.recordMs(lagMs)
       if (lagMs > this.maxLagMs[b]) this.maxLagMs[b] = lagMs
-      // The edge cache now holds an older diff than the origin has.
-      if (this.staleSince[b] === Infinity && this.cachedAt[b] > -Infinity) this.staleSince[b] = finish
+      // From this delivery on, the edge cache holds an older diff than the origin has.
+      if (finish > this.cachedAt[b] && finish < this.staleSince[b]) this.staleSince[b] = finish
     }
   }
 
@@ -205,12 +205,11 @@ export class Pipeline {
     if (!won && this.winsOnly) return
     this.advance(b, at, rng)
     const kids = this.children[b]
-    const child = kids !== undefined || this.splitDoneAt[b] < Infinity ? this.childAt(b, this.artifactLat[artifact], this.artifactLon[artifact]) : -1
-    const w = kids !== undefined ? kids[child] : this.workers[b]
+    const w = kids !== undefined ? kids[this.childAt(b, this.artifactLat[artifact], this.artifactLon[artifact])] : this.workers[b]
     const arrival = Math.max(at, w.lastArrival)
     w.lastArrival = arrival
     this.diffs[b]++
-    if (w.push(arrival, child, this.cap)) this.trimmed[b]++
+    if (w.push(arrival, artifact, this.cap)) this.trimmed[b]++
     const n = kids === undefined ? w.n : this.backlog(b)
     if (n > this.maxBacklog[b]) this.maxBacklog[b] = n
     if (n > this.windowBacklog[b]) this.windowBacklog[b] = n
@@ -229,7 +228,12 @@ export class Pipeline {
     }
     this.misses[b]++
     this.cachedAt[b] = t
-    this.staleSince[b] = Infinity
+    // Refetched: fresh — until a diff already in service (it finishes after t) is delivered.
+    let next = Infinity
+    const kids = this.children[b]
+    if (kids === undefined) next = this.workers[b].free
+    else for (const k of kids) if (k.free > t && k.free < next) next = k.free
+    this.staleSince[b] = next > t ? next : Infinity
   }
 
   /**
@@ -262,9 +266,10 @@ export class Pipeline {
     const kids = Array.from({ length: 32 }, () => new Worker(64))
     for (const k of kids) k.free = t
     while (w.n > 0) {
-      const k = kids[w.childOf[w.head]]
-      k.push(Math.max(w.arrivals[w.head], k.lastArrival), w.childOf[w.head], this.cfg.backlogCap)
+      const a = w.artifact[w.head]
+      const k = kids[this.childAt(b, this.artifactLat[a], this.artifactLon[a])]
       k.lastArrival = Math.max(w.arrivals[w.head], k.lastArrival)
+      k.push(k.lastArrival, a, this.cap)
       w.pop()
     }
     this.children[b] = kids

@@ -384,6 +384,9 @@ const crossFieldProblems = (s: Scenario): Array<Problem> => {
   }
   if (s.pipeline?.subscriberCap !== undefined && s.geography === undefined)
     out.push({ field: "pipeline.subscriberCap", message: "shard splits need geography (a bucket splits into its geohash prefix's child cells)" })
+  const st = s.sink?.stall
+  if (st !== undefined && st.durationMs >= st.everyMs)
+    out.push({ field: "sink.stall.durationMs", message: `must be shorter than sink.stall.everyMs (${st.everyMs}): the table would never accept an insert` })
   s.workers?.failures.forEach((f, i) => {
     if (f.worker >= s.workers!.count)
       out.push({ field: `workers.failures[${i}].worker`, message: `worker ${f.worker} does not exist (workers.count is ${s.workers!.count})` })

@@ -58,7 +58,12 @@ export class AppTier {
         this.busyMs += this.hbParseMs
         this.heartbeatsParsed++
       }
-      this.nextHb = at + this.hbEvery / this.active(at)
+      // The aggregate rate is (hunters started) / interval; on a ramp, take it in the middle
+      // of the gap, not at its start (at t = 0 one hunter would set a whole interval's gap).
+      let gap = this.hbEvery / this.active(at)
+      gap = this.hbEvery / this.active(at + gap / 2)
+      gap = this.hbEvery / this.active(at + gap / 2)
+      this.nextHb = at + gap
     }
   }
 

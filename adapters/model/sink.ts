@@ -61,7 +61,10 @@ export class Sink {
     return done
   }
 
-  /** The oldest unmaterialized event's age at `t` (log mode; 0 when everything is materialized). */
+  /**
+   * How far the materialized totals lag at `t` (log mode): the time since the aggregator's
+   * last run when events have come in since, else 0.
+   */
   lagAt(t: number, lastEventAt: number): number {
     if (this.cfg.mode !== "log" || lastEventAt < 0) return 0
     const lastRun = Math.floor(t / this.cfg.aggregateEveryMs) * this.cfg.aggregateEveryMs

@@ -5,7 +5,10 @@ import ngeohash from "ngeohash"
 import { describe, expect, it } from "vitest"
 import { Simulator, simulate } from "../../sim/driver.ts"
 import { buildReport, deterministicPart } from "../../src/report.ts"
-import { decodeScenarioSync, type ScenarioInput } from "../../src/scenario.ts"
+import { decodeScenarioSync, geographyCells, type ScenarioInput } from "../../src/scenario.ts"
+import { HunterMap } from "../../sim/geography.ts"
+import { Prng } from "../../sim/prng.ts"
+import { metresBetween } from "../../src/geo.ts"
 
 const PARIS = { south: 48.8, west: 2.25, north: 48.9, east: 2.42 }
 const EIFFEL = { lat: 48.8584, lon: 2.2945 }
@@ -74,6 +77,37 @@ describe("geography", () => {
     const last = (r: typeof lazy) => r.bucketTimeline.hunters[r.bucketTimeline.hunters.length - 1]
     const moved = last(lazy).reduce((n, v, b) => n + Math.abs(v - last(every)[b]), 0)
     expect(moved).toBeLessThanOrEqual(s.hunters.count * 0.01)
+  })
+
+  it("walkers crossing a gap between explicit prefixes keep their last bucket", () => {
+    const s = decodeScenarioSync({
+      seed: 3,
+      durationMs: 300_000,
+      hunters: { count: 200, behaviour: { model: "closed", pollIntervalMs: 1000, jitterMs: 200 } },
+      artifacts: { count: 50 },
+      topology: { nodes: 2 },
+      geography: { prefixes: ["u09tu", "u09w0"], movement: { speedMps: 100 } } // two cells ~10 km apart
+    })
+    const sim = new Simulator(s)
+    while (!sim.step(1 << 20));
+    const r = buildReport(sim.raw(), "t", 0)
+    expect(Array.from(sim.workload.hunterBucket).every((b) => b === 0 || b === 1)).toBe(true)
+    expect(r.buckets.reduce((n, b) => n + b.requests, 0)).toBe(r.requests)
+    expect(r.geography!.crossings).toBeGreaterThan(0)
+  })
+
+  it("a walker drawn by the viral artifact walked at walking speed until then", () => {
+    const s = decodeScenarioSync({
+      durationMs: 200_000,
+      hunters: { count: 1 },
+      geography: { area: PARIS, precision: 5, movement: { speedMps: 1 }, viral: { lat: 48.8606, lon: 2.3376, radiusKm: 0.15, atMs: 100_000, share: 1, speedMps: 50 } }
+    })
+    const rng = new Prng(5)
+    const m = new HunterMap(s, geographyCells(s).cells, rng)
+    m.moveTo(0, 0, rng)
+    const lat0 = m.lat[0], lon0 = m.lon[0]
+    m.goViral(100_000, rng)
+    expect(metresBetween(lat0, lon0, m.lat[0], m.lon[0])).toBeLessThanOrEqual(100 + 1e-6)
   })
 
   it("a hotspot concentrates hunters in its cell", () => {

@@ -174,3 +174,35 @@ describe("breaker bounds backlog", () => {
     })
   })
 })
+
+describe("pipeline edge cases (found in review)", () => {
+  it("a split that starts with unread diffs hands them to the child cells of their artifacts", () => {
+    const s = decodeScenarioSync({
+      topology: { nodes: 1 },
+      geography: { area: PARIS, precision: 6 },
+      pipeline: { workerServiceMs: { kind: "constant", ms: 10 }, fanoutPerSubscriberMs: 0, subscriberCap: 5, split: { durationMs: 100 } }
+    })
+    const cell = ngeohash.encode(48.86, 2.33, 6)
+    const p = new Pipeline(s, new Int32Array([10]), [cell], new Float64Array([48.86]), new Float64Array([2.33]))
+    const rng = new Prng(1)
+    for (const at of [0, 0.1, 0.2]) p.onClaim(0, 0, false, at, rng)
+    const hunters = 10
+    expect(p.maybeSplit(0, 1, new Float64Array(hunters).fill(48.86), new Float64Array(hunters).fill(2.33), new Int32Array(hunters), rng)).toBe(101)
+    expect(p.backlog(0)).toBe(2) // the first is in service; two wait
+    p.finishSplit(0, 101)
+    p.finish(1000, rng)
+    expect(p.delivered[0]).toBe(3)
+    expect(p.backlog(0)).toBe(0)
+  })
+
+  it("a refetch before a diff in service is delivered still goes stale when it is", () => {
+    const p = direct({ workerServiceMs: { kind: "constant", ms: 50 }, fanoutPerSubscriberMs: 0, edgeCache: { ttlMs: 100 } })
+    const rng = new Prng(1)
+    p.read(0, 0, rng) // miss: fetched at 0
+    p.onClaim(0, 0, false, 90, rng) // in service 90–140
+    p.read(0, 101, rng) // miss: refetched at 101, before that diff is delivered
+    p.read(0, 150, rng) // hit, stale since 140
+    expect([p.hits[0], p.misses[0], p.staleHits[0]]).toEqual([1, 2, 1])
+    expect(p.staleness.maxUs).toBe(10_000)
+  })
+})

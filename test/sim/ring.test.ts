@@ -6,6 +6,9 @@ import { Sink } from "../../adapters/model/sink.ts"
 import { LoadGen } from "../../adapters/model/loadgen.ts"
 import { Prng } from "../../sim/prng.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
+import { readFileSync } from "node:fs"
+import { simulate } from "../../sim/driver.ts"
+import { buildReport } from "../../src/report.ts"
 
 describe("WorkerRing", () => {
   const cfg = { count: 8, vnodes: 64, detectMs: 1000, failures: [{ worker: 3, atMs: 10_000, durationMs: 5000 }] }
@@ -71,5 +74,22 @@ describe("LoadGen", () => {
     expect(g.send(2, 0.5, rng)).toBe(2) // process 0 again: waits for the first
     expect(Array.from(g.sent)).toEqual([2, 1])
     expect(g.sendDelay.maxUs).toBe(1500)
+  })
+})
+
+describe("load generator and app tier hand requests on in time order", () => {
+  it("the Redis model's queue wait does not depend on how many generator processes there are", () => {
+    const base = { ...(JSON.parse(readFileSync("scenarios/contest-after.json", "utf8")) as Record<string, unknown>), durationMs: 60_000 }
+    const wait = (loadgen: Record<string, unknown> | undefined) => {
+      const { loadgen: _l, ...rest } = base as { loadgen?: unknown }
+      const r = buildReport(simulate(decodeScenarioSync(loadgen ? { ...rest, loadgen } : rest)), "t", 0)
+      return r.queueWaitMs.mean
+    }
+    const none = wait(undefined)
+    // Lightly loaded generators (a busy one paces requests, which does change the server's queue).
+    for (const processes of [8, 32]) {
+      const w = wait({ processes, cpuMsPerRequest: { kind: "constant", ms: 0.3 } })
+      expect(Math.abs(w - none) / none, `${processes} processes: ${w} vs ${none}`).toBeLessThan(0.1)
+    }
   })
 })
