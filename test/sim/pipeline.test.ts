@@ -1,6 +1,7 @@
 // The per-bucket pipeline: stream worker queueing and fan-out cost, the backlog cap, the edge
 // cache, shard splits (hunters re-subscribe by child cell), and the breaker bounding a
 // bucket's backlog under a script latency spike.
+import fc from "fast-check"
 import ngeohash from "ngeohash"
 import { describe, expect, it } from "vitest"
 import { Simulator, simulate } from "../../sim/driver.ts"
@@ -8,6 +9,7 @@ import { Pipeline } from "../../sim/pipeline.ts"
 import { Prng } from "../../sim/prng.ts"
 import { buildReport } from "../../src/report.ts"
 import { decodeScenarioSync, type ScenarioInput } from "../../src/scenario.ts"
+import { checkProperty } from "../support/property.ts"
 
 const direct = (pipeline: Record<string, unknown>, subscribers = 10) => {
   const s = decodeScenarioSync({ topology: { buckets: 1, nodes: 1 }, pipeline })
@@ -205,4 +207,71 @@ describe("pipeline edge cases (found in review)", () => {
     expect([p.hits[0], p.misses[0], p.staleHits[0]]).toEqual([1, 2, 1])
     expect(p.staleness.maxUs).toBe(10_000)
   })
+})
+
+describe("pipeline conservation (property)", () => {
+  it("every diff is delivered, trimmed or still unread; split buckets' child counts add up to their hunters", () => {
+    checkProperty(
+      "pipeline conservation",
+      "test/sim/pipeline.test.ts",
+      fc.property(
+        fc.record({
+          seed: fc.integer({ min: 0, max: 1000 }),
+          hunters: fc.integer({ min: 50, max: 800 }),
+          speed: fc.constantFrom(0, 2, 20),
+          cap: fc.integer({ min: 20, max: 300 }),
+          backlogCap: fc.integer({ min: 1, max: 50 }),
+          serviceMs: fc.constantFrom(0.05, 1, 5),
+          fanoutMs: fc.constantFrom(0, 0.01, 0.2),
+          splitMs: fc.integer({ min: 0, max: 3000 }),
+          viral: fc.boolean(),
+          wins: fc.boolean()
+        }),
+        (p) => {
+          const s = decodeScenarioSync({
+            seed: p.seed,
+            durationMs: 20_000,
+            hunters: { count: p.hunters, behaviour: { model: "closed", pollIntervalMs: 300, jitterMs: 100 } },
+            artifacts: { count: 60, claimWindowMs: 5000, reveal: { kind: "spread", fromMs: 0, toMs: 18_000 } },
+            topology: { nodes: 2 },
+            geography: {
+              area: PARIS,
+              precision: 6,
+              hunterHotspots: [{ lat: 48.8606, lon: 2.3376, radiusKm: 0.3, share: 0.3 }],
+              ...(p.speed > 0 ? { movement: { speedMps: p.speed } } : {}),
+              ...(p.viral ? { viral: { lat: 48.858, lon: 2.2945, radiusKm: 0.2, atMs: 8000, share: 0.3 } } : {})
+            },
+            pipeline: {
+              diffs: p.wins ? "wins" : "claims",
+              workerServiceMs: { kind: "constant", ms: p.serviceMs },
+              fanoutPerSubscriberMs: p.fanoutMs,
+              backlogCap: p.backlogCap,
+              subscriberCap: p.cap,
+              split: { durationMs: p.splitMs },
+              edgeCache: { ttlMs: 500 }
+            }
+          })
+          const sim = new Simulator(s)
+          while (!sim.step(1 << 20));
+          const raw = sim.raw()
+          const pl = raw.pipeline!
+          const B = s.topology.buckets
+          let hunters = 0
+          for (let b = 0; b < B; b++) {
+            expect(pl.diffs[b]).toBe(pl.delivered[b] + pl.trimmed[b] + pl.backlog(b))
+            expect(pl.backlog(b)).toBeLessThanOrEqual(p.backlogCap * (pl.isSplit(b) ? 32 : 1))
+            expect(raw.bucketHunters[b]).toBeGreaterThanOrEqual(0)
+            hunters += raw.bucketHunters[b]
+            const kids = pl.childSubscribers(b)
+            if (kids) expect(kids.reduce((x, y) => x + y, 0)).toBe(raw.bucketHunters[b])
+          }
+          expect(hunters).toBe(s.hunters.count)
+          for (let h = 0; h < s.hunters.count; h++) expect(sim.workload.hunterBucket[h]).toBeGreaterThanOrEqual(0)
+          const r = buildReport(raw, "t", 0)
+          expect(r.invariants.every((i) => i.ok)).toBe(true)
+        }
+      ),
+      { numRuns: 25 }
+    )
+  }, 120_000)
 })
