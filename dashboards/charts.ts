@@ -38,6 +38,33 @@ const frame = (svg: SVGSVGElement, defaultWidth: number, defaultHeight: number) 
   return { root, width, height }
 }
 
+/** Fault windows for a scenario's faults, in seconds, labelled. Example: `faultBands(report.scenario)`. */
+export const faultBands = (s: { readonly faults: ReadonlyArray<{ readonly kind: string; readonly atMs: number; readonly durationMs: number; readonly target: number }> }): Array<Band> =>
+  s.faults.map((f, i) => ({ from: f.atMs / 1000, to: (f.atMs + f.durationMs) / 1000, label: `#${i} ${f.kind} on node ${f.target}` }))
+
+/** Fault windows as bands over a time axis: filled under line charts, outlined over the heat map. */
+const drawBands = (
+  g: d3.Selection<SVGGElement, unknown, null, undefined>,
+  bands: ReadonlyArray<Band>,
+  x: d3.ScaleLinear<number, number>,
+  top: number,
+  bottom: number,
+  outline: boolean
+) => {
+  const rects = g
+    .selectAll("rect.band")
+    .data(bands)
+    .join("rect")
+    .attr("class", "band")
+    .attr("x", (b) => x(b.from))
+    .attr("width", (b) => Math.max(1, x(b.to) - x(b.from)))
+    .attr("y", top)
+    .attr("height", bottom - top)
+  if (outline) rects.attr("fill", "none").attr("stroke", "#f5b041").attr("stroke-width", 1.5)
+  else rects.attr("fill", "#f5b041").attr("opacity", 0.25)
+  rects.append("title").text((b) => b.label)
+}
+
 /** What a drawn time chart needs for hover and the scrubber's cursor: data x ↔ pixels. */
 export interface TimeAxis {
   readonly toPx: (x: number) => number
@@ -62,18 +89,7 @@ export const lineChart = (svg: SVGSVGElement, series: ReadonlyArray<Series>, ban
   const x = d3.scaleLinear().domain([0, Math.max(xMax ?? 0, d3.max(xs) ?? 1, 1)]).range([m.left, width - m.right])
   const y = d3.scaleLinear().domain([0, Math.max(d3.max(ys) ?? 1, 1e-9)]).nice().range([height - m.bottom, m.top])
   const g = root.append("g")
-  g.selectAll("rect.band")
-    .data(bands)
-    .join("rect")
-    .attr("class", "band")
-    .attr("x", (b) => x(b.from))
-    .attr("width", (b) => Math.max(1, x(b.to) - x(b.from)))
-    .attr("y", m.top)
-    .attr("height", height - m.top - m.bottom)
-    .attr("fill", "#f5b041")
-    .attr("opacity", 0.25)
-    .append("title")
-    .text((b) => b.label)
+  drawBands(g, bands, x, m.top, height - m.bottom, false)
   g.append("g").attr("transform", `translate(0,${height - m.bottom})`).call(d3.axisBottom(x).ticks(8).tickFormat((d) => `${d}s`))
   g.append("g").attr("transform", `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(5).tickFormat((d) => `${d}${unit}`))
   const line = d3.line<readonly [number, number]>().x((p) => x(p[0])).y((p) => y(p[1]))
@@ -246,19 +262,7 @@ export const heatmap = (
         .attr("style", "image-rendering: pixelated")
     }
   }
-  g.selectAll("rect.band")
-    .data(bands)
-    .join("rect")
-    .attr("class", "band")
-    .attr("x", (b) => x(b.from))
-    .attr("width", (b) => Math.max(1, x(b.to) - x(b.from)))
-    .attr("y", m.top)
-    .attr("height", height - m.top - m.bottom)
-    .attr("fill", "none")
-    .attr("stroke", "#f5b041")
-    .attr("stroke-width", 1.5)
-    .append("title")
-    .text((b) => b.label)
+  drawBands(g, bands, x, m.top, height - m.bottom, true)
   g.append("g").attr("transform", `translate(0,${height - m.bottom})`).call(d3.axisBottom(x).ticks(8).tickFormat((d) => `${d}s`))
   g.append("text").attr("x", 4).attr("y", m.top + 10).attr("font-size", 11).text(rowsPer > 1 ? `buckets (${rowsPer}/row)` : "buckets")
   g.append("text").attr("x", 4).attr("y", height - 4).attr("font-size", 11).text(`${metric}, max ${fmtMax(max)}`)

@@ -10,7 +10,7 @@ import type { Report } from "../src/report.ts"
 import { compareReports, formatDelta, formatFigure, formatRelative } from "../src/compare.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../src/scenario.ts"
 import type { TimelineRow } from "../sim/driver.ts"
-import { bucketMap, bucketRunLine, errorSeries, heatmap, lineChart, type Band, type BucketCell, type TimeAxis } from "./charts.ts"
+import { bucketMap, bucketRunLine, errorSeries, faultBands, heatmap, lineChart, type Band, type BucketCell, type TimeAxis } from "./charts.ts"
 import type { FromWorker } from "./worker.ts"
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
@@ -397,8 +397,6 @@ const settle = (r: Report) => {
   draw()
 }
 
-const faultBands = (s: Scenario | Report["scenario"]): Array<Band> =>
-  s.faults.map((f, i) => ({ from: f.atMs / 1000, to: (f.atMs + f.durationMs) / 1000, label: `#${i} ${f.kind} on node ${f.target}` }))
 
 // ---- running ----------------------------------------------------------------------------
 // One worker for the page's life, started now so its modules are loaded before Run; a

@@ -2,13 +2,13 @@
 // same charts as the dashboard (latency, throughput, breakers, bucket map, time × bucket
 // heat map). Bundled (with d3) into the single HTML file; no network.
 import type { Report } from "../src/report.ts"
-import { bucketMap, bucketRunLine, errorSeries, heatmap, lineChart } from "./charts.ts"
+import { bucketMap, bucketRunLine, errorSeries, faultBands, heatmap, lineChart } from "./charts.ts"
 
 const data = JSON.parse(document.getElementById("report-data")?.textContent ?? "{}") as Report
 const svg = (id: string) => document.getElementById(id) as unknown as SVGSVGElement
 const rows = data.timeline
 const x = (r: (typeof rows)[number]) => r.second + 0.5
-const bands = data.scenario.faults.map((f, i) => ({ from: f.atMs / 1000, to: (f.atMs + f.durationMs) / 1000, label: `#${i} ${f.kind} on node ${f.target}` }))
+const bands = faultBands(data.scenario)
 const xMax = data.scenario.durationMs / 1000
 lineChart(svg("latency"), [
   { name: "p50", color: "#2e86c1", points: rows.map((r) => [x(r), r.p50] as const) },
