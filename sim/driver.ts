@@ -12,7 +12,7 @@
  * delayed it on the way (load generator, app tier).
  */
 import { compile } from "../src/distributions.ts"
-import { ClaimClient, Next } from "../src/engine/client.ts"
+import { ClaimClient, Next, ROW_DOUBLES } from "../src/engine/client.ts"
 import { OPEN } from "../src/engine/breaker.ts"
 import { Command, ErrorKind, Reply, errorNames, isWinAck } from "../src/engine/protocol.ts"
 import { bucketToNode } from "../src/engine/routing.ts"
@@ -259,6 +259,10 @@ export class Simulator {
   readonly ring: WorkerRing | undefined
   readonly loadgen: LoadGen | undefined
   private lastSinkEventAt = -1
+  /** Closed model, one slot per hunter: a task event's id is both. */
+  private readonly ownSlots: boolean
+  /** A worker ring, load generator or app tier sits between the hunter and Redis. */
+  private readonly staged: boolean
   private readonly colStream: Int32Array
   private readonly colBreaker: Int32Array
   private wSplits: Array<number> = []
@@ -270,7 +274,6 @@ export class Simulator {
     this.live = opts.live
     this.openLoop = opts.openLoop === true || opts.live !== undefined
     this.rng = new Prng(s.seed)
-    this.q = opts.queue === "heap" ? new EventHeap(1024) : new TimingWheel()
     this.workload = new Workload(s, this.rng)
     const B = s.topology.buckets, H = s.hunters.count
     this.bucketNode = (opts.bucketToNode ?? bucketToNode)(s.topology)
@@ -329,12 +332,27 @@ export class Simulator {
     this.jitter = b.model === "closed" ? b.jitterMs : 0
     this.meanArrivalMs = b.model === "open" ? 1000 / b.ratePerSec : 0
     this.rampPerMs = s.hunters.start.kind === "ramp" ? s.hunters.start.perSecond / 1000 : Infinity
-    this.client = new ClaimClient(s, this.closed && !this.openLoop ? H : 1024)
+    this.ownSlots = this.closed && !this.openLoop
+    if (opts.queue === "heap") {
+      this.q = new EventHeap(1024)
+      this.client = new ClaimClient(s, this.ownSlots ? H : 1024)
+    } else if (this.ownSlots) {
+      // One slot per hunter, each with exactly one event pending: the wheel keeps a slot's
+      // event in the slot's own row, beside the client's state for it (one cache line).
+      const wheel = new TimingWheel(undefined, undefined, 1024, H, ROW_DOUBLES)
+      this.q = wheel
+      const client = (this.client = new ClaimClient(s, H, wheel.rows))
+      wheel.onGrow = (rows) => client.rebind(rows)
+    } else {
+      this.q = new TimingWheel()
+      this.client = new ClaimClient(s, 1024)
+    }
+    this.staged = this.ring !== undefined || this.loadgen !== undefined || this.app !== undefined
     if (this.closed) {
       if (!this.openLoop) this.client.reserve(H)
       for (let h = 0; h < H; h++) {
         const at = this.rampPerMs === Infinity ? 0 : h / this.rampPerMs
-        if (at <= s.durationMs) this.q.push(at, (h << KIND_BITS) | K_TASK)
+        if (at <= s.durationMs) this.q.pushKeyed(h, at, (h << KIND_BITS) | K_TASK)
       }
     } else {
       this.q.push(this.nextArrivalGap(), K_ARRIVAL)
@@ -385,15 +403,19 @@ export class Simulator {
         return true
       }
       n++
-      this.dispatch(p, t)
+      this.now = t
+      if (t >= this.windowEnd) this.rollWindows(t)
+      // The two kinds nearly every event is, without the dispatch switch's call.
+      const kind = p & KIND_MASK
+      if (kind === K_COMPLETE) this.complete(p >>> KIND_BITS, t)
+      else if (kind === K_TASK && this.ownSlots) this.startTask(p >>> KIND_BITS, p >>> KIND_BITS, t)
+      else this.dispatch(p, t)
     }
     this.events += n
     return false
   }
 
   private dispatch(p: number, t: number): void {
-    this.now = t
-    if (t >= this.windowEnd) this.rollWindows(t)
     const id = p >>> KIND_BITS
     switch (p & KIND_MASK) {
       case K_TASK:
@@ -506,12 +528,15 @@ export class Simulator {
 
   /** Send one attempt of the request in `slot` at `t`. */
   private attempt(slot: number, t: number): void {
-    const c = this.client
     this.attempts++
-    if (!c.admit(slot, t)) {
-      this.end(slot, t)
-      return
-    }
+    if (!this.client.admit(slot, t)) this.end(slot, t)
+    else if (this.staged) this.stages(slot, t)
+    else this.toRedis(slot, t)
+  }
+
+  /** The tiers between the hunter and Redis that the scenario has: worker ring, load generator, app. */
+  private stages(slot: number, t: number): void {
+    const c = this.client
     // Routed to a worker by the hunter's hash: a dead one nobody has noticed refuses at once.
     if (this.ring !== undefined && this.ring.route(c.hunter(slot), t) < 0) {
       this.scheduleCompletion(slot, -ErrorKind.CONNECTION, t + REFUSED_MS, t + c.timeoutMs)
@@ -523,7 +548,7 @@ export class Simulator {
     if (c.attempt(slot) === 1 && this.loadgen !== undefined) {
       const at = this.loadgen.send(c.hunter(slot), t, this.rng)
       if (at > t) {
-        this.q.push(at, (slot << KIND_BITS) | K_TO_APP)
+        this.q.pushKeyed(slot, at, (slot << KIND_BITS) | K_TO_APP)
         return
       }
     }
@@ -535,7 +560,7 @@ export class Simulator {
     if (this.app !== undefined && this.client.attempt(slot) === 1) {
       const at = this.app.pass(t, this.rng)
       if (at > t) {
-        this.q.push(at, (slot << KIND_BITS) | K_TO_REDIS)
+        this.q.pushKeyed(slot, at, (slot << KIND_BITS) | K_TO_REDIS)
         return
       }
     }
@@ -546,18 +571,18 @@ export class Simulator {
   private toRedis(slot: number, sendAt: number): void {
     const c = this.client
     const bucket = c.bucket(slot)
-    const node = this.bucketNode[bucket]
     const cmd = c.command(slot)
     const deadline = sendAt + c.timeoutMs
-    if (this.live) {
-      this.countInflight(c.bucket(slot))
+    if (this.live !== undefined) {
+      this.countInflight(bucket)
       this.live.send(slot, sendAt, deadline)
       return
     }
     const tm = this.timing
-    tm.send(node, cmd, sendAt, deadline, this.rng)
-    if (tm.outcome === Outcome.POOL_TIMEOUT) this.scheduleCompletion(slot, -ErrorKind.POOL_TIMEOUT, tm.replyAt, deadline)
-    else if (tm.outcome === Outcome.CONNECTION) this.scheduleCompletion(slot, -ErrorKind.CONNECTION, tm.replyAt, deadline)
+    tm.send(this.bucketNode[bucket], cmd, sendAt, deadline, this.rng)
+    const out = tm.outcome
+    if (out === Outcome.POOL_TIMEOUT) this.scheduleCompletion(slot, -ErrorKind.POOL_TIMEOUT, tm.replyAt, deadline)
+    else if (out === Outcome.CONNECTION) this.scheduleCompletion(slot, -ErrorKind.CONNECTION, tm.replyAt, deadline)
     else if (this.lockstep) {
       // The step loop stops here; the lockstep runner awaits the store and calls resolve().
       this.pending = slot
@@ -567,13 +592,13 @@ export class Simulator {
       this.pendingNoReply = tm.outcome === Outcome.APPLIED_NO_REPLY
     } else {
       // The script runs (at tm.startAt) whether or not the client is still waiting.
-      const reply =
-        cmd === Command.CLAIM
-          ? this.store.claim(c.artifact(slot), c.hunter(slot), c.key(slot), tm.startAt, tm.lagMs, c.attempt(slot) > 1)
-          : (this.store.balance(bucket, c.hunter(slot)), Reply.BALANCE)
-      if (reply === Reply.WON) c.setWrite(slot, this.store.lastWrite)
-      if (cmd === Command.CLAIM) this.noteClaim(slot, reply, tm.startAt)
-      this.scheduleCompletion(slot, tm.outcome === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply, tm.replyAt, deadline)
+      let reply: number = Reply.BALANCE
+      if (cmd === Command.CLAIM) {
+        reply = this.store.claim(c.artifact(slot), c.hunter(slot), c.key(slot), tm.startAt, tm.lagMs, c.attempt(slot) > 1)
+        if (reply === Reply.WON) c.setWrite(slot, this.store.lastWrite)
+        this.noteClaim(slot, reply, tm.startAt)
+      } else this.store.balance(bucket, c.hunter(slot))
+      this.scheduleCompletion(slot, out === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply, tm.replyAt, deadline)
     }
   }
 
@@ -589,7 +614,7 @@ export class Simulator {
     }
     this.client.setResult(slot, outcome)
     this.countInflight(this.client.bucket(slot))
-    this.q.push(at, (slot << KIND_BITS) | K_COMPLETE)
+    this.q.pushKeyed(slot, at, (slot << KIND_BITS) | K_COMPLETE)
   }
 
   private countInflight(bucket: number): void {
@@ -609,7 +634,7 @@ export class Simulator {
   liveComplete(slot: number, outcome: number, at: number): void {
     if (this.done) return
     this.client.setResult(slot, outcome)
-    this.q.push(Math.max(at, this.now), (slot << KIND_BITS) | K_COMPLETE)
+    this.q.pushKeyed(slot, Math.max(at, this.now), (slot << KIND_BITS) | K_COMPLETE)
   }
 
   /**
@@ -667,7 +692,7 @@ export class Simulator {
     if (c.settle(slot, t, c.result(slot), this.rng) === Next.RETRY) {
       this.retries++
       this.wRetries++
-      this.q.push(c.retryAt, (slot << KIND_BITS) | K_RETRY)
+      this.q.pushKeyed(slot, c.retryAt, (slot << KIND_BITS) | K_RETRY)
       return
     }
     this.end(slot, t)
@@ -687,18 +712,22 @@ export class Simulator {
       this.ok++
       this.wOk++
       this.repliesByCode[result]++
-      if (isWinAck(result)) {
-        const write = c.write(slot) >= 0 ? c.write(slot) : (this.store.idem.get(c.key(slot)) ?? -1)
-        this.acks.push({ artifact: c.artifact(slot), hunter: c.hunter(slot), write, at: t, key: c.key(slot) })
-      }
+      if (isWinAck(result)) this.acknowledged(slot, t)
     } else {
       this.errorsByKind[-result]++
       this.wErr++
       this.bucketErrors[bucket]++
       if (c.write(slot) >= 0) this.appliedUnacknowledged++
     }
-    if (this.closed && !this.openLoop) this.q.push(t + this.nextWait(), (c.hunter(slot) << KIND_BITS) | K_TASK)
+    if (this.ownSlots) this.q.pushKeyed(slot, t + this.nextWait(), (slot << KIND_BITS) | K_TASK)
     else c.release(slot)
+  }
+
+  /** The client heard it won (or already had): an acknowledged claim, for the invariants. */
+  private acknowledged(slot: number, t: number): void {
+    const c = this.client
+    const write = c.write(slot) >= 0 ? c.write(slot) : (this.store.idem.get(c.key(slot)) ?? -1)
+    this.acks.push({ artifact: c.artifact(slot), hunter: c.hunter(slot), write, at: t, key: c.key(slot) })
   }
 
   /** Think time before a closed-model hunter's next task. */

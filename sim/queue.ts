@@ -7,6 +7,12 @@
 export interface EventQueue {
   /** Schedule `payload` at virtual time `time` (ms). */
   push(time: number, payload: number): void
+  /**
+   * Schedule the event of entity `key`, which has no other event pending (a request slot):
+   * the same as `push`, except that a queue with keyed rows keeps the event in that
+   * entity's own row (see `TimingWheel`).
+   */
+  pushKeyed(key: number, time: number, payload: number): void
   /** Remove the earliest event and return its payload; its time is then in `time`. */
   pop(): number
   /** The earliest event's time, without removing it (the queue must not be empty). */
@@ -57,6 +63,10 @@ export class EventHeap implements EventQueue {
   push(time: number, payload: number): void {
     if (this.n === this.times.length) this.grow()
     this.siftUp(this.n++, time, this.seq++, payload)
+  }
+
+  pushKeyed(_key: number, time: number, payload: number): void {
+    this.push(time, payload)
   }
 
   /** Move the hole at `i` up until (t, s) fits, and put the entry there. */
@@ -111,6 +121,13 @@ export class EventHeap implements EventQueue {
  * clock reaches it (slots are small, so insertion sort), and an event scheduled into the
  * slot being drained is inserted in order — the pop order equals `EventHeap`'s exactly.
  * Example: `const q = new TimingWheel(0.0625, 32768); q.push(3, 1); q.pop() === 1`.
+ *
+ * Keyed rows: with `keyed` = K, nodes 0..K-1 belong to entities (request slots) that have at
+ * most one event pending each, and `pushKeyed(k, …)` uses node k instead of a free one. With
+ * `rowDoubles` = 8 a node is 64 bytes, the first 32 the queue's and the rest the owner's
+ * (`rows`, shared with the claim client): a hunter's event and its request state are then
+ * one cache line, not two or three — between two polls of a hunter the whole hunt passes
+ * through the caches, so each line is a miss.
  */
 export class TimingWheel implements EventQueue {
   private readonly perMs: number
@@ -120,8 +137,13 @@ export class TimingWheel implements EventQueue {
   private readonly bits: Uint32Array
   private readonly span: number // ring slots per bitmap word
   // Node storage, interleaved [time, seq, payload, next] so one node is one cache line
-  // (separate arrays cost four misses per event on a 15 000-event queue).
+  // (separate arrays cost four misses per event on a 15 000-event queue); `stride` doubles
+  // per node (4, or 8 with the owner's half).
   private d: Float64Array
+  private readonly stride: number
+  private readonly keyed: number
+  /** Called with the new node storage when it grows (the owner's half moved with it). */
+  onGrow: ((rows: Float64Array) => void) | undefined = undefined
   private freeTop = -1 // free list threaded through `next`
   private used = 0
   private readonly overflow = new EventHeap()
@@ -134,7 +156,8 @@ export class TimingWheel implements EventQueue {
   private n = 0
   time = 0
 
-  constructor(slotMs = 0.0625, slots = 32768, capacity = 1024) {
+  constructor(slotMs = 0.0625, slots = 32768, capacity = 1024, keyed = 0, rowDoubles = 4) {
+    if (rowDoubles !== 4 && rowDoubles !== 8) throw new Error("rowDoubles must be 4 or 8")
     if (slots < 1 || (slots & (slots - 1)) !== 0) throw new Error("slots must be a power of two")
     this.perMs = 1 / slotMs
     this.nSlots = slots
@@ -142,7 +165,15 @@ export class TimingWheel implements EventQueue {
     this.head = new Int32Array(slots).fill(-1)
     this.bits = new Uint32Array(Math.max(1, slots >>> 5))
     this.span = Math.min(32, slots)
-    this.d = new Float64Array(Math.max(1, capacity) * 4)
+    this.stride = rowDoubles
+    this.keyed = keyed
+    this.used = keyed
+    this.d = new Float64Array((keyed + Math.max(1, capacity)) * rowDoubles)
+  }
+
+  /** The node storage: node k's owner half is `rows[k * 8 + 4 .. k * 8 + 8)` (with rowDoubles 8). */
+  get rows(): Float64Array {
+    return this.d
   }
 
   get size(): number {
@@ -152,20 +183,28 @@ export class TimingWheel implements EventQueue {
   private alloc(): number {
     if (this.freeTop >= 0) {
       const node = this.freeTop
-      this.freeTop = this.d[node * 4 + 3]
+      this.freeTop = this.d[node * this.stride + 3]
       return node
     }
-    if (this.used * 4 === this.d.length) {
+    if (this.used * this.stride === this.d.length) {
       const d = new Float64Array(this.d.length * 2)
       d.set(this.d)
       this.d = d
+      this.onGrow?.(d)
     }
     return this.used++
   }
 
   push(time: number, payload: number): void {
-    const node = this.alloc()
-    const d = this.d, b = node * 4
+    this.pushNode(this.alloc(), time, payload)
+  }
+
+  pushKeyed(key: number, time: number, payload: number): void {
+    this.pushNode(key < this.keyed ? key : this.alloc(), time, payload)
+  }
+
+  private pushNode(node: number, time: number, payload: number): void {
+    const d = this.d, b = node * this.stride
     d[b] = time
     d[b + 1] = this.seq++
     d[b + 2] = payload
@@ -177,10 +216,10 @@ export class TimingWheel implements EventQueue {
     if (slot <= this.curSlot) this.insertCurrent(node)
     else if (slot - this.curSlot < this.nSlots) {
       const idx = slot & this.mask
-      this.d[node * 4 + 3] = this.head[idx]
+      this.d[node * this.stride + 3] = this.head[idx]
       this.head[idx] = node
       this.bits[idx >>> 5] |= 1 << (idx & 31)
-    } else this.overflow.push(this.d[node * 4], node)
+    } else this.overflow.push(this.d[node * this.stride], node)
   }
 
   /** Insert into the unread, sorted tail of the slot being drained. */
@@ -190,11 +229,11 @@ export class TimingWheel implements EventQueue {
       c.set(this.cur)
       this.cur = c
     }
-    const cur = this.cur, d = this.d
-    const t = d[node * 4], s = d[node * 4 + 1]
+    const cur = this.cur, d = this.d, stride = this.stride
+    const t = d[node * stride], s = d[node * stride + 1]
     let j = this.len
     while (j > this.pos) {
-      const m = cur[j - 1] * 4
+      const m = cur[j - 1] * stride
       const mt = d[m]
       if (mt < t || (mt === t && d[m + 1] < s)) break
       cur[j] = cur[j - 1]
@@ -206,16 +245,18 @@ export class TimingWheel implements EventQueue {
 
   peekTime(): number {
     if (this.pos === this.len) this.advance()
-    return this.d[this.cur[this.pos] * 4]
+    return this.d[this.cur[this.pos] * this.stride]
   }
 
   pop(): number {
     if (this.pos === this.len) this.advance()
     const node = this.cur[this.pos++]
-    const d = this.d, b = node * 4
+    const d = this.d, b = node * this.stride
     this.time = d[b]
-    d[b + 3] = this.freeTop
-    this.freeTop = node
+    if (node >= this.keyed) {
+      d[b + 3] = this.freeTop
+      this.freeTop = node
+    }
     this.n--
     return d[b + 2]
   }
@@ -251,14 +292,14 @@ export class TimingWheel implements EventQueue {
       this.head[idx] = -1
       this.bits[idx >>> 5] &= ~(1 << (idx & 31))
       while (node >= 0) {
-        const nx = this.d[node * 4 + 3]
+        const nx = this.d[node * this.stride + 3]
         this.insertCurrent(node)
         node = nx
       }
     }
     while (this.overflow.size > 0 && Math.floor(this.overflow.peekTime() * this.perMs) < slot + this.nSlots) {
       const o = this.overflow.pop()
-      this.place(o, Math.floor(this.d[o * 4] * this.perMs))
+      this.place(o, Math.floor(this.d[o * this.stride] * this.perMs))
     }
   }
 }

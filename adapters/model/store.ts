@@ -61,6 +61,11 @@ export class ModelStore implements SyncClaimStore {
     if (now < revealAt) return Reply.NOT_REVEALED
     if (now > revealAt + this.cfg.claimWindowMs) return Reply.EXPIRED
     if (this.winner[artifact] >= 0) return Reply.TAKEN
+    return this.win(artifact, hunter, requestKey, now, replicationLagMs)
+  }
+
+  /** The claim wins: apply and log the write (kept apart so `claim` stays small enough to inline). */
+  private win(artifact: number, hunter: number, requestKey: number, now: number, replicationLagMs: number): number {
     const bucket = this.cfg.artifactBucket[artifact]
     this.winner[artifact] = hunter
     const key = this.balanceKey(bucket, hunter)

@@ -14,20 +14,28 @@ import { backoffMs, type RetryPolicy } from "./retry.ts"
 /** What a driver should do after `settle`. */
 export const Next = { DONE: 0, RETRY: 1 } as const
 
-// Slot layout. Integer fields share one Int32Array row of 8 (32 bytes) and the two
-// doubles one Float64Array row of 2, so a request touches two cache lines instead of nine
-// (measured: the separate arrays cost ~15 % of the reference hunt in cache misses).
-const I_HUNTER = 0
-const I_BUCKET = 1
-const I_ARTIFACT = 2
-const I_COMMAND = 3
-const I_ATTEMPT = 4
-const I_RESULT = 5
-const I_WRITE = 6
-const I_STRIDE = 8
-const F_KEY = 0
-const F_INTENDED = 1
-const F_STRIDE = 2
+// Slot layout: one 64-byte row per slot whose first 32 bytes are left to the event queue
+// (a timing wheel with keyed rows keeps the slot's pending event there — see sim/queue.ts),
+// so a request's event and state are one cache line: between two polls of a hunter the
+// whole hunt passes through the caches, and every line is a miss (it was nine separate
+// arrays, then two rows plus the event's node). The client's 32 bytes: two doubles, then
+// four int32s; the small fields share the last one:
+// bucket (16 bits, buckets ≤ 65 536) | command (1 bit) | attempt (7 bits, ≤ 21) | result (8 bits, signed).
+/** Doubles per slot row; the client's half starts at double `ROW_CLIENT`. */
+export const ROW_DOUBLES = 8
+export const ROW_CLIENT = 4
+const F_INTENDED = 4
+const F_KEY = 5
+const I_HUNTER = 12
+const I_ARTIFACT = 13
+const I_WRITE = 14
+const I_PACKED = 15
+const ROW = 16 // int32s per row
+const BUCKET_MASK = 0xffff
+const COMMAND_SHIFT = 16
+const ATTEMPT_SHIFT = 17
+const ATTEMPT_MASK = 0x7f << ATTEMPT_SHIFT
+const RESULT_SHIFT = 24
 
 export class ClaimClient {
   private ints: Int32Array
@@ -42,52 +50,58 @@ export class ClaimClient {
   /** When `settle` says RETRY: the time to send the next attempt. */
   retryAt = 0
 
-  /** Example: `const c = new ClaimClient(scenario, hunters)` with one slot per hunter. */
-  constructor(s: Scenario, initialSlots: number) {
+  /**
+   * Example: `const c = new ClaimClient(scenario, hunters)` with one slot per hunter. `rows`
+   * (at least `initialSlots` rows of `ROW_DOUBLES`) lets the caller share the rows with its
+   * event queue; the client then never grows them (`rebind` moves them).
+   */
+  constructor(s: Scenario, initialSlots: number, rows?: Float64Array) {
     this.capacity = Math.max(1, initialSlots)
-    this.ints = new Int32Array(this.capacity * I_STRIDE)
-    this.floats = new Float64Array(this.capacity * F_STRIDE)
+    this.floats = rows ?? new Float64Array(this.capacity * ROW_DOUBLES)
+    if (this.floats.length < this.capacity * ROW_DOUBLES) throw new Error("ClaimClient: rows too short")
+    this.ints = new Int32Array(this.floats.buffer, this.floats.byteOffset, this.floats.length * 2)
     this.breakers = new Breakers(s.topology.buckets, s.engine.breaker)
     this.retry = s.engine.retries
     this.timeoutMs = s.engine.timeoutMs
   }
 
   hunter(slot: number): number {
-    return this.ints[slot * I_STRIDE + I_HUNTER]
+    return this.ints[slot * ROW + I_HUNTER]
   }
   bucket(slot: number): number {
-    return this.ints[slot * I_STRIDE + I_BUCKET]
+    return this.ints[slot * ROW + I_PACKED] & BUCKET_MASK
   }
   artifact(slot: number): number {
-    return this.ints[slot * I_STRIDE + I_ARTIFACT]
+    return this.ints[slot * ROW + I_ARTIFACT]
   }
   command(slot: number): number {
-    return this.ints[slot * I_STRIDE + I_COMMAND]
+    return (this.ints[slot * ROW + I_PACKED] >>> COMMAND_SHIFT) & 1
   }
   attempt(slot: number): number {
-    return this.ints[slot * I_STRIDE + I_ATTEMPT]
+    return (this.ints[slot * ROW + I_PACKED] & ATTEMPT_MASK) >>> ATTEMPT_SHIFT
   }
   /** Final result: a Reply code (> 0) or minus an ErrorKind (< 0). */
   result(slot: number): number {
-    return this.ints[slot * I_STRIDE + I_RESULT]
+    return this.ints[slot * ROW + I_PACKED] >> RESULT_SHIFT
   }
   setResult(slot: number, r: number): void {
-    this.ints[slot * I_STRIDE + I_RESULT] = r
+    const i = slot * ROW + I_PACKED
+    this.ints[i] = (this.ints[i] & 0xffffff) | (r << RESULT_SHIFT)
   }
   /** Store write index of a win this request applied (even if never acknowledged), or -1. */
   write(slot: number): number {
-    return this.ints[slot * I_STRIDE + I_WRITE]
+    return this.ints[slot * ROW + I_WRITE]
   }
   setWrite(slot: number, w: number): void {
-    this.ints[slot * I_STRIDE + I_WRITE] = w
+    this.ints[slot * ROW + I_WRITE] = w
   }
   /** Idempotency key: one per logical request, reused by every retry. */
   key(slot: number): number {
-    return this.floats[slot * F_STRIDE + F_KEY]
+    return this.floats[slot * ROW_DOUBLES + F_KEY]
   }
   /** When the request was meant to start (latency is measured from here). */
   intended(slot: number): number {
-    return this.floats[slot * F_STRIDE + F_INTENDED]
+    return this.floats[slot * ROW_DOUBLES + F_INTENDED]
   }
 
   /** A free slot for a request not tied to a hunter's own slot (open model). */
@@ -109,26 +123,26 @@ export class ClaimClient {
   }
 
   private grow(capacity: number): void {
-    const ints = new Int32Array(capacity * I_STRIDE)
-    ints.set(this.ints)
-    const floats = new Float64Array(capacity * F_STRIDE)
+    const floats = new Float64Array(capacity * ROW_DOUBLES)
     floats.set(this.floats)
-    this.ints = ints
-    this.floats = floats
+    this.rebind(floats)
     this.capacity = capacity
+  }
+
+  /** The rows moved (copied, contents intact): a shared queue grew its storage. */
+  rebind(rows: Float64Array): void {
+    this.floats = rows
+    this.ints = new Int32Array(rows.buffer, rows.byteOffset, rows.length * 2)
   }
 
   /** Start a logical request in `slot`: a fresh idempotency key, attempt 1. */
   begin(slot: number, hunter: number, bucket: number, artifact: number, command: number, t: number): void {
-    const i = slot * I_STRIDE, ints = this.ints
+    const i = slot * ROW, ints = this.ints
     ints[i + I_HUNTER] = hunter
-    ints[i + I_BUCKET] = bucket
     ints[i + I_ARTIFACT] = artifact
-    ints[i + I_COMMAND] = command
-    ints[i + I_ATTEMPT] = 1
-    ints[i + I_RESULT] = 0
     ints[i + I_WRITE] = -1
-    const f = slot * F_STRIDE
+    ints[i + I_PACKED] = bucket | (command << COMMAND_SHIFT) | (1 << ATTEMPT_SHIFT)
+    const f = slot * ROW_DOUBLES
     this.floats[f + F_KEY] = this.nextKey++
     this.floats[f + F_INTENDED] = t
   }
@@ -154,7 +168,7 @@ export class ClaimClient {
     this.breakers.onFailure(b, t)
     const attempt = this.attempt(slot)
     if (isRetryable(-outcome) && attempt <= this.retry.max) {
-      this.ints[slot * I_STRIDE + I_ATTEMPT] = attempt + 1
+      this.ints[slot * ROW + I_PACKED] += 1 << ATTEMPT_SHIFT
       this.retryAt = t + backoffMs(this.retry, attempt, rng.next())
       return Next.RETRY
     }

@@ -201,3 +201,69 @@ describe("event queues pop in (time, insertion order)", () => {
     expect(() => new EventHeap(4).pop()).toThrow(/empty/)
   })
 })
+
+describe("TimingWheel with keyed rows (a request slot's event in the slot's own row)", () => {
+  // Ops on K entities, each with at most one event pending (as the driver's slots), mixed
+  // with un-keyed events; the keyed wheel must pop exactly as the reference does, and the
+  // owner's half of every row must survive the node storage growing.
+  const K = 12
+  const keyedOp = fc.oneof(
+    { weight: 3, arbitrary: fc.record({ op: fc.constant("keyed" as const), key: fc.integer({ min: 0, max: K - 1 }), t: timeArb }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("plain" as const), t: timeArb }) },
+    { weight: 3, arbitrary: fc.constant({ op: "pop" as const }) }
+  )
+
+  it("pops in (time, insertion order) and keeps the owner's half of the rows across growth", () => {
+    checkProperty(
+      "keyed rows: pop order and owner data across growth",
+      FILE,
+      fc.property(fc.array(keyedOp, { maxLength: 300 }), fc.constantFrom(1, 8, 4096), (ops, slots) => {
+        const ref = new Reference()
+        const q = new TimingWheel(0.25, slots, 1, K, 8)
+        let rows = q.rows
+        q.onGrow = (r) => (rows = r)
+        // The owner's half: each key's row holds (key + 1) · 1.5 in its doubles 4..7.
+        for (let k = 0; k < K; k++) for (let j = 4; j < 8; j++) rows[k * 8 + j] = (k + 1) * 1.5 + j
+        const pending = new Set<number>()
+        let plain = 0
+        const popOne = () => {
+          const want = ref.pop()
+          expect([q.pop(), q.time]).toEqual([want, ref.time])
+          if (want < K) pending.delete(want)
+        }
+        for (const o of ops) {
+          if (o.op === "pop") {
+            if (ref.size > 0) popOne()
+          } else if (o.op === "keyed") {
+            if (pending.has(o.key)) continue // the driver never does this
+            const time = ref.time + o.t
+            pending.add(o.key)
+            ref.push(time, o.key)
+            q.pushKeyed(o.key, time, o.key)
+          } else {
+            const time = ref.time + o.t
+            const p = K + plain++ // un-keyed payloads never collide with keys
+            ref.push(time, p)
+            q.push(time, p)
+          }
+          expect(q.size).toBe(ref.size)
+        }
+        while (ref.size > 0) popOne()
+        expect(rows).toBe(q.rows)
+        for (let k = 0; k < K; k++) for (let j = 4; j < 8; j++) expect(rows[k * 8 + j]).toBe((k + 1) * 1.5 + j)
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("EventHeap takes pushKeyed as a plain push", () => {
+    const q = new EventHeap(2)
+    q.pushKeyed(0, 5, 1)
+    q.pushKeyed(0, 2, 2) // a heap has no rows: the same key twice is just two events
+    expect([q.pop(), q.pop()]).toEqual([2, 1])
+  })
+
+  it("rejects a row size other than 4 or 8 doubles", () => {
+    expect(() => new TimingWheel(1, 8, 4, 2, 6)).toThrow(/rowDoubles/)
+  })
+})
