@@ -46,6 +46,11 @@ export class Workload {
   // Sliding [lo, hi) of each bucket's open artifacts (revealed, window not closed).
   private readonly lo: Int32Array
   private readonly hi: Int32Array
+  // When each bucket's window next moves: the reveal time of byBucket[hi] (Infinity past the
+  // end) and the close time of byBucket[lo] (Infinity when empty). Per bucket and small, so
+  // the common poll that moves nothing reads two hot numbers instead of two artifacts' times.
+  private readonly nextReveal: Float64Array
+  private readonly nextClose: Float64Array
   private readonly window: number
   private readonly taskCum: Float64Array
   readonly taskCommand: Uint8Array
@@ -115,6 +120,9 @@ export class Workload {
     this.lo = this.off.slice(0, B)
     this.hi = this.off.slice(0, B)
     this.window = s.artifacts.claimWindowMs
+    this.nextReveal = new Float64Array(B)
+    this.nextClose = new Float64Array(B).fill(Infinity)
+    for (let b = 0; b < B; b++) this.nextReveal[b] = this.off[b] < this.off[b + 1] ? this.artifactRevealAt[order[this.off[b]]] : Infinity
     const tasks = s.hunters.behaviour.tasks
     this.taskCum = new Float64Array(tasks.length)
     this.taskCommand = new Uint8Array(tasks.length)
@@ -142,17 +150,27 @@ export class Workload {
    * has none.
    */
   pickArtifact(bucket: number, t: number, rng: Uniform): number {
-    const revealAt = this.artifactRevealAt, ids = this.byBucket
+    const ids = this.byBucket
     const end = this.off[bucket + 1]
-    let hi = this.hi[bucket]
-    while (hi < end && revealAt[ids[hi]] <= t) hi++
-    this.hi[bucket] = hi
-    let lo = this.lo[bucket]
-    while (lo < hi && revealAt[ids[lo]] + this.window < t) lo++
-    this.lo[bucket] = lo
+    if (t >= this.nextReveal[bucket] || t > this.nextClose[bucket]) this.slide(bucket, t)
+    const hi = this.hi[bucket], lo = this.lo[bucket]
     if (hi > lo) return ids[lo + Math.floor(rng.next() * (hi - lo))]
     if (hi < end) return ids[hi]
     if (end > this.off[bucket]) return ids[end - 1]
     return -1
+  }
+
+  /** Move bucket `b`'s open window [lo, hi) up to time `t` and note when it next moves. */
+  private slide(b: number, t: number): void {
+    const revealAt = this.artifactRevealAt, ids = this.byBucket
+    const end = this.off[b + 1]
+    let hi = this.hi[b]
+    while (hi < end && revealAt[ids[hi]] <= t) hi++
+    this.hi[b] = hi
+    let lo = this.lo[b]
+    while (lo < hi && revealAt[ids[lo]] + this.window < t) lo++
+    this.lo[b] = lo
+    this.nextReveal[b] = hi < end ? revealAt[ids[hi]] : Infinity
+    this.nextClose[b] = lo < hi ? revealAt[ids[lo]] + this.window : Infinity
   }
 }

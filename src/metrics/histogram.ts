@@ -44,11 +44,29 @@ export class FastHistogram {
     return ((bucket + 1) << this.halfMag) + sub - (1 << this.halfMag)
   }
 
-  /** Record a latency in milliseconds (stored as whole microseconds). */
+  /** Record a latency in milliseconds (stored as whole microseconds, rounded half up). */
   recordMs(ms: number): void {
-    let v = Math.round(ms * 1000)
+    const x = ms * 1000
+    if (x >= 0 && x < 2147483647) {
+      // Math.round in int32 arithmetic: Math.round measured ~4 ns here, and three records
+      // per request made it ~3 % of the reference hunt. floor(x + 0.5) equals Math.round(x)
+      // for every double in range except just below 0.5, where x + 0.5 rounds up to 1.
+      let v = (x + 0.5) | 0
+      if (v - x > 0.5) v--
+      const h = this.halfMag
+      const bucket = this.base - Math.clz32(v | ((2 << h) - 1))
+      this.counts[((bucket + 1) << h) + (v >>> bucket) - (1 << h)]++
+      this.total++
+      this.sumUs += v
+      if (v > this.maxUs) this.maxUs = v
+    } else this.recordLarge(x)
+  }
+
+  /** Beyond int32 microseconds (35 minutes), or negative: clamped into [0, MAX_US]. */
+  private recordLarge(x: number): void {
+    let v = Math.round(x)
     if (v > MAX_US) v = MAX_US
-    else if (v < 0) v = 0
+    else if (!(v > 0)) v = 0
     this.counts[this.index(v)]++
     this.total++
     this.sumUs += v

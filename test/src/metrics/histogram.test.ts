@@ -162,3 +162,31 @@ describe("FastHistogram vs hdr-histogram-js", () => {
       })
     ))
 })
+
+describe("FastHistogram.recordMs rounds exactly as Math.round", () => {
+  // The fast path rounds in int32 arithmetic; the value kept (maxUs, sumUs, the bin) must be
+  // Math.round(ms · 1000) clamped to [0, 2^32 − 1] for every double, halves and edges included.
+  const ms = fc.oneof(
+    fc.double({ min: 0, max: 5000, noNaN: true }),
+    fc.integer({ min: 0, max: 4_000_000 }).map((k) => k / 2000), // exact halves of a µs
+    fc.integer({ min: 0, max: 4_000_000 }).map((k) => (k + 0.5) / 1000),
+    fc.double({ min: -10, max: 0, noNaN: true }),
+    fc.double({ min: 2_000_000, max: 5_000_000, noNaN: true }), // around 2^31 µs and past 2^32 µs
+    fc.constantFrom(0.49999999999999994 / 1000, 0.5 / 1000, 2147483.6465, 2147483.6475, 4294967.2955, 1e12)
+  )
+  it("one value at a time: maxUs and sumUs are the clamped Math.round", () => {
+    checkProperty(
+      "recordMs rounds as Math.round",
+      FILE,
+      fc.property(ms, (x) => {
+        const h = new FastHistogram(3)
+        h.recordMs(x)
+        const want = Math.min(Math.max(Math.round(x * 1000), 0), 0xffffffff)
+        if (h.maxUs !== want || h.sumUs !== want) throw new Error(`recordMs(${x}): kept ${h.maxUs} µs, Math.round gives ${want}`)
+        expect(h.total).toBe(1)
+        expect(h.percentileMs(100)).toBe(want / 1000)
+      }),
+      { numRuns: 2000 }
+    )
+  })
+})
