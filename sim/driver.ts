@@ -32,7 +32,6 @@ import { EventHeap, TimingWheel, type EventQueue } from "./queue.ts"
 import { Pipeline } from "./pipeline.ts"
 import { Workload } from "./workload.ts"
 
-const ABL = { h: process.env.ABL?.includes("h") ?? false, a: process.env.ABL?.includes("a") ?? false }
 const K_TASK = 0
 const K_ARRIVAL = 1
 const K_COMPLETE = 2
@@ -476,7 +475,7 @@ export class Simulator {
     const cmd = w.taskCommand[w.pickTask(this.rng)]
     const bucket = w.map === undefined ? w.hunterBucket[hunter] : this.moveHunter(hunter, t)
     if (this.edgeCache) this.pipeline!.read(bucket, t, this.rng)
-    const artifact = ABL.a ? 0 : cmd === Command.CLAIM ? w.pickArtifact(bucket, t, this.rng) : -1
+    const artifact = cmd === Command.CLAIM ? w.pickArtifact(bucket, t, this.rng) : -1
     if (cmd === Command.CLAIM) this.claimsAttempted++
     this.client.begin(slot, hunter, bucket, artifact, cmd, t)
     this.requests++
@@ -708,8 +707,8 @@ export class Simulator {
     this.bucketRequests[bucket]++
     if (result > 0) {
       const ms = t - c.intended(slot)
-      if (!ABL.h) { this.window.recordMs(ms)
-      this.bucketLatency[bucket].recordMs(ms) }
+      this.window.recordMs(ms)
+      this.bucketLatency[bucket].recordMs(ms)
       this.ok++
       this.wOk++
       this.repliesByCode[result]++

@@ -148,11 +148,11 @@ export class ModelTiming implements SyncTiming {
       this.replyAt = deadline
       return
     }
-    const half = ABL.s ? rng.next() * 0.3 : this.rtt.sample(rng) / 2
+    const half = this.rtt.sample(rng) / 2
     const arrive = sendAt + half
     const nf = this.nodeFaults[node]
     let start = Math.max(arrive, this.nodeFree[node])
-    let service = ABL.s ? rng.next() * 0.1 : this.service[cmd].sample(rng)
+    let service = this.service[cmd].sample(rng)
     // Only a request whose [arrival, finish] meets the node's fault span needs the scans
     // (measured: the scans on every request to a node with any fault cost ~25 % of the
     // reference hunt).
@@ -174,7 +174,7 @@ export class ModelTiming implements SyncTiming {
     }
     const finish = start + service
     this.queueWait[node] += start - arrive
-    if (!ABL.w) this.waitHistogram.recordMs(start - arrive)
+    this.waitHistogram.recordMs(start - arrive)
     this.served[node]++
     this.nodeFree[node] = finish
     this.startAt = start
@@ -199,7 +199,6 @@ export class ModelTiming implements SyncTiming {
 }
 
 /** The earliest time in [from, to] at which the node is down, or -1. */
-const ABL = { w: process.env.ABL?.includes("w") ?? false, s: process.env.ABL?.includes("s") ?? false }
 const downBetween = (nf: NodeFaults, from: number, to: number): number => {
   for (const w of nf.down) if (w.to > from && w.from <= to) return Math.max(w.from, from)
   return -1
