@@ -2,7 +2,7 @@
 // reply time follows from the rules (pool FIFO, node FIFO, pause, crash, spike, shrink).
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { ModelTiming, Outcome } from "../../../adapters/model/timing.ts"
+import { ModelTiming, Outcome, Pool } from "../../../adapters/model/timing.ts"
 import { compile, normalQuantile } from "../../../src/distributions.ts"
 import { Command } from "../../../src/engine/protocol.ts"
 import { compileFaults } from "../../../src/faults.ts"
@@ -10,6 +10,7 @@ import { decodeScenarioSync, type ScenarioInput } from "../../../src/scenario.ts
 import { Prng } from "../../../sim/prng.ts"
 import { checkProperty } from "../../support/property.ts"
 
+const FILE = "test/adapters/model/timing.test.ts"
 const rng = new Prng(1)
 
 const make = (over: Partial<ScenarioInput> = {}, poolSize = 1) => {
@@ -161,5 +162,46 @@ describe("lognormal sampling", () => {
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length
     expect(Math.abs(mean / 0.05 - 1)).toBeLessThan(0.01)
     expect(Math.abs(xs[Math.floor(xs.length * 0.99)] / 0.25 - 1)).toBeLessThan(0.02)
+  })
+})
+
+describe("Pool", () => {
+  // Against the definition: the busy connections are the release times still ahead; a
+  // request waits only when `cap` of them are busy, for the earliest; resize keeps the
+  // latest-released ones. Random sequences of requests (times non-decreasing, holds of any
+  // length) and resizes.
+  const op = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ op: fc.constant("req" as const), dt: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 3, noNaN: true })), hold: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 10, noNaN: true })) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("resize" as const), size: fc.integer({ min: 1, max: 9 }) }) }
+  )
+  it("waits exactly as the definition says, across resizes", () => {
+    checkProperty(
+      "Pool against its definition",
+      FILE,
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.array(op, { maxLength: 200 }), (size, ops) => {
+        const pool = new Pool(size)
+        let busy: Array<number> = []
+        let cap = size
+        let t = 0
+        for (const o of ops) {
+          if (o.op === "resize") {
+            busy = busy.filter((x) => x > t).sort((a, b) => a - b)
+            if (busy.length > o.size) busy.splice(0, busy.length - o.size)
+            cap = o.size
+            pool.resize(o.size, t)
+            continue
+          }
+          t += o.dt
+          busy = busy.filter((x) => x > t).sort((a, b) => a - b)
+          const want = busy.length >= cap ? busy[0] : t
+          const got = pool.acquire(t)
+          if (got !== want) throw new Error(`acquire(${t}) = ${got}, expected ${want} (busy ${busy.join(", ")}, cap ${cap})`)
+          if (busy.length >= cap) busy.shift()
+          busy.push(want + o.hold)
+          pool.occupy(want + o.hold)
+        }
+      }),
+      { numRuns: 500 }
+    )
   })
 })
