@@ -8,9 +8,6 @@ const early = () => {
 }
 process.once("SIGINT", early)
 process.once("SIGTERM", early)
-// Before anything is compiled: the hot loop is optimized with a larger inlining budget.
-const { tuneJit } = await import("../adapters/cli/jit.ts")
-tuneJit()
 const { runMain } = await import("../adapters/cli/main.ts")
 process.off("SIGINT", early)
 process.off("SIGTERM", early)

@@ -1,26 +1,50 @@
 /**
- * JIT tuning for the simulation's hot loop, applied once at process start by the CLI and the
- * benchmarks. V8 inlines a call only while the caller's inlined bytecode stays under a
- * budget (920 bytes by default); the event loop's path through the engine, the timing
- * model, the store and the event queue is larger than that, so V8 left about a dozen calls
- * per request in place. Raising the budget lets it compile the whole path as one function:
- * measured 1.2–1.3× faster on the reference hunt (see BENCHMARKS.md), no effect on the bare
- * event loop (already one small function) and none on results — inlining changes speed only.
- * Flags are process-wide, so sweep worker threads get them too. Browsers keep V8's defaults.
+ * JIT tuning for long simulations. V8 inlines a call only while the caller's inlined
+ * bytecode stays under a budget (920 bytes by default); the event loop's path through the
+ * engine, the timing model, the store and the event queue is larger than that, so V8 left
+ * about a dozen calls per request in place. Raising the budget lets it compile the path as
+ * one function: measured 1.2–1.3× faster on the reference hunt (bench `jit-inlining` in
+ * BENCHMARKS.md), no effect on the bare event loop (already one small function), none on
+ * results — inlining changes speed only. But the bigger optimized code takes longer to
+ * compile: the default preset (0.2 s) took twice as long. So the CLI raises the budget only
+ * for runs long enough to repay it. Flags are process-wide (sweep worker threads share
+ * them); browsers keep V8's defaults.
  */
 import { setFlagsFromString } from "node:v8"
+import type { Scenario } from "../../src/scenario.ts"
 
 export const JIT_FLAGS = [
   "--max-inlined-bytecode-size=2000",
   "--max-inlined-bytecode-size-cumulative=20000",
   "--max-inlined-bytecode-size-absolute=20000"
 ] as const
+const DEFAULT_FLAGS = ["--max-inlined-bytecode-size=460", "--max-inlined-bytecode-size-cumulative=920", "--max-inlined-bytecode-size-absolute=4600"] as const
 
-let tuned = false
+/** Runs of at least this many events (about a second of simulation) get the larger budget. */
+export const LONG_RUN_EVENTS = 10_000_000
 
-/** Raise V8's inlining budget for code compiled from now on. Example: `tuneJit()` first thing in `main`. */
+/** Raise V8's inlining budget for code optimized from now on (HUNTBENCH_JIT_DEFAULTS=1: don't). Example: `tuneJit()`. */
 export const tuneJit = (): void => {
-  if (tuned || process.env.HUNTBENCH_JIT_DEFAULTS === "1") return
+  if (process.env.HUNTBENCH_JIT_DEFAULTS === "1") return
   for (const f of JIT_FLAGS) setFlagsFromString(f)
-  tuned = true
+}
+
+/** Back to V8's defaults for code optimized from now on. Example: `resetJit()` before short runs. */
+export const resetJit = (): void => {
+  for (const f of DEFAULT_FLAGS) setFlagsFromString(f)
+}
+
+/**
+ * About how many events a scenario will take: two per request (send and completion).
+ * Example: the reference preset (15 000 hunters polling every 1.2 s for an hour) ≈ 90 M.
+ */
+export const expectedEvents = (s: Scenario): number => {
+  const b = s.hunters.behaviour
+  const perSec = b.model === "closed" ? (s.hunters.count * 1000) / b.pollIntervalMs : b.ratePerSec
+  return (2 * perSec * s.durationMs) / 1000
+}
+
+/** Raise the budget if any of `scenarios` is a long run. Example: `tuneJitFor([scenario])`. */
+export const tuneJitFor = (scenarios: ReadonlyArray<Scenario>): void => {
+  if (scenarios.some((s) => expectedEvents(s) >= LONG_RUN_EVENTS)) tuneJit()
 }

@@ -11,6 +11,7 @@ import { defaultWorkers, runPoints, type SweepJob } from "../sweep/pool.ts"
 import { loadInput, UsageError } from "./input.ts"
 import { Progress } from "./progress.ts"
 import { sweepHtml } from "../report/html.ts"
+import { tuneJitFor } from "./jit.ts"
 
 interface SweepArgs {
   source: string
@@ -104,6 +105,7 @@ export const sweepCommand = (args: ReadonlyArray<string>) =>
       )
       scenarios.push(s)
     }
+    tuneJitFor(scenarios)
     const jobs: Array<SweepJob> = []
     scenarios.forEach((s, cell) => {
       for (let k = 0; k < a.seeds; k++) jobs.push({ cell, input: { ...s, seed: (s.seed + k) >>> 0 } })
