@@ -338,7 +338,7 @@ export class Simulator {
       this.client = new ClaimClient(s, this.ownSlots ? H : 1024)
     } else if (this.ownSlots) {
       // One slot per hunter, each with exactly one event pending: the wheel keeps a slot's
-      // event in the slot's own row, beside the client's state for it (one cache line).
+      // event in the slot's own 32-byte row, beside the client's state for it (half a cache line).
       const wheel = new TimingWheel(undefined, undefined, 1024, H, ROW_DOUBLES)
       this.q = wheel
       const client = (this.client = new ClaimClient(s, H, wheel.rows))

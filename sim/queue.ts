@@ -117,17 +117,24 @@ export class EventHeap implements EventQueue {
  * A hashed timing wheel: `slots` ring slots of `slotMs` each cover the near future (the
  * horizon); later events wait in an overflow heap and move onto the ring as it turns.
  * Slots are singly linked lists over typed arrays plus an occupancy bitmap, so the clock
- * skips empty slots a word at a time. A slot is sorted by (time, sequence) only when the
- * clock reaches it (slots are small, so insertion sort), and an event scheduled into the
- * slot being drained is inserted in order — the pop order equals `EventHeap`'s exactly.
+ * skips empty slots a word at a time. A slot is sorted only when the clock reaches it
+ * (slots are small, so insertion sort), and an event scheduled into the slot being drained
+ * is inserted in order — the pop order equals `EventHeap`'s exactly.
  * Example: `const q = new TimingWheel(0.0625, 32768); q.push(3, 1); q.pop() === 1`.
+ *
+ * No sequence numbers: a slot's list holds its events newest first (each push prepends,
+ * and events reach a slot from the overflow heap — in (time, sequence) order — before any
+ * push can, since both wait for the slot to come within the horizon), so draining the list
+ * oldest first with a stable insertion sort gives (time, insertion order). A node is then
+ * 16 bytes: its time, and its `next` and payload as int32s.
  *
  * Keyed rows: with `keyed` = K, nodes 0..K-1 belong to entities (request slots) that have at
  * most one event pending each, and `pushKeyed(k, …)` uses node k instead of a free one. With
- * `rowDoubles` = 8 a node is 64 bytes, the first 32 the queue's and the rest the owner's
+ * `rowDoubles` = 4 a node is 32 bytes, the first 16 the queue's and the rest the owner's
  * (`rows`, shared with the claim client): a hunter's event and its request state are then
- * one cache line, not two or three — between two polls of a hunter the whole hunt passes
- * through the caches, so each line is a miss.
+ * one cache line, half a line in fact — between two polls of a hunter the whole hunt passes
+ * through the caches, so each line is a miss, and the fewer lines the rows span the more
+ * of them stay cached.
  */
 export class TimingWheel implements EventQueue {
   private readonly perMs: number
@@ -136,11 +143,12 @@ export class TimingWheel implements EventQueue {
   private readonly head: Int32Array
   private readonly bits: Uint32Array
   private readonly span: number // ring slots per bitmap word
-  // Node storage, interleaved [time, seq, payload, next] so one node is one cache line
-  // (separate arrays cost four misses per event on a 15 000-event queue); `stride` doubles
-  // per node (4, or 8 with the owner's half).
+  // Node storage: node k is doubles [k·stride, k·stride + stride) — its time, then `next`
+  // and the payload as the two int32s of the next double, then the owner's half if any.
   private d: Float64Array
+  private di: Int32Array
   private readonly stride: number
+  private readonly istride: number
   private readonly keyed: number
   /** Called with the new node storage when it grows (the owner's half moved with it). */
   onGrow: ((rows: Float64Array) => void) | undefined = undefined
@@ -152,12 +160,13 @@ export class TimingWheel implements EventQueue {
   private pos = 0
   private len = 0
   private curSlot = -1
-  private seq = 0
   private n = 0
+  // A slot's list, oldest first, while it is drained.
+  private rev = new Int32Array(16)
   time = 0
 
-  constructor(slotMs = 0.0625, slots = 32768, capacity = 1024, keyed = 0, rowDoubles = 4) {
-    if (rowDoubles !== 4 && rowDoubles !== 8) throw new Error("rowDoubles must be 4 or 8")
+  constructor(slotMs = 0.0625, slots = 32768, capacity = 1024, keyed = 0, rowDoubles = 2) {
+    if (rowDoubles !== 2 && rowDoubles !== 4) throw new Error("rowDoubles must be 2 or 4")
     if (slots < 1 || (slots & (slots - 1)) !== 0) throw new Error("slots must be a power of two")
     this.perMs = 1 / slotMs
     this.nSlots = slots
@@ -166,12 +175,14 @@ export class TimingWheel implements EventQueue {
     this.bits = new Uint32Array(Math.max(1, slots >>> 5))
     this.span = Math.min(32, slots)
     this.stride = rowDoubles
+    this.istride = rowDoubles * 2
     this.keyed = keyed
     this.used = keyed
     this.d = new Float64Array((keyed + Math.max(1, capacity)) * rowDoubles)
+    this.di = new Int32Array(this.d.buffer)
   }
 
-  /** The node storage: node k's owner half is `rows[k * 8 + 4 .. k * 8 + 8)` (with rowDoubles 8). */
+  /** The node storage: node k's owner half is `rows[k * 4 + 2 .. k * 4 + 4)` (with rowDoubles 4). */
   get rows(): Float64Array {
     return this.d
   }
@@ -183,13 +194,14 @@ export class TimingWheel implements EventQueue {
   private alloc(): number {
     if (this.freeTop >= 0) {
       const node = this.freeTop
-      this.freeTop = this.d[node * this.stride + 3]
+      this.freeTop = this.di[node * this.istride + 2]
       return node
     }
     if (this.used * this.stride === this.d.length) {
       const d = new Float64Array(this.d.length * 2)
       d.set(this.d)
       this.d = d
+      this.di = new Int32Array(d.buffer)
       this.onGrow?.(d)
     }
     return this.used++
@@ -204,10 +216,8 @@ export class TimingWheel implements EventQueue {
   }
 
   private pushNode(node: number, time: number, payload: number): void {
-    const d = this.d, b = node * this.stride
-    d[b] = time
-    d[b + 1] = this.seq++
-    d[b + 2] = payload
+    this.d[node * this.stride] = time
+    this.di[node * this.istride + 3] = payload
     this.n++
     this.place(node, Math.floor(time * this.perMs))
   }
@@ -216,13 +226,13 @@ export class TimingWheel implements EventQueue {
     if (slot <= this.curSlot) this.insertCurrent(node)
     else if (slot - this.curSlot < this.nSlots) {
       const idx = slot & this.mask
-      this.d[node * this.stride + 3] = this.head[idx]
+      this.di[node * this.istride + 2] = this.head[idx]
       this.head[idx] = node
       this.bits[idx >>> 5] |= 1 << (idx & 31)
     } else this.overflow.push(this.d[node * this.stride], node)
   }
 
-  /** Insert into the unread, sorted tail of the slot being drained. */
+  /** Insert into the unread, sorted tail of the slot being drained, after equal times (stable). */
   private insertCurrent(node: number): void {
     if (this.len === this.cur.length) {
       const c = new Int32Array(this.cur.length * 2)
@@ -230,12 +240,9 @@ export class TimingWheel implements EventQueue {
       this.cur = c
     }
     const cur = this.cur, d = this.d, stride = this.stride
-    const t = d[node * stride], s = d[node * stride + 1]
+    const t = d[node * stride]
     let j = this.len
-    while (j > this.pos) {
-      const m = cur[j - 1] * stride
-      const mt = d[m]
-      if (mt < t || (mt === t && d[m + 1] < s)) break
+    while (j > this.pos && d[cur[j - 1] * stride] > t) {
       cur[j] = cur[j - 1]
       j--
     }
@@ -251,14 +258,14 @@ export class TimingWheel implements EventQueue {
   pop(): number {
     if (this.pos === this.len) this.advance()
     const node = this.cur[this.pos++]
-    const d = this.d, b = node * this.stride
-    this.time = d[b]
+    this.time = this.d[node * this.stride]
+    const i = node * this.istride
     if (node >= this.keyed) {
-      d[b + 3] = this.freeTop
+      this.di[i + 2] = this.freeTop
       this.freeTop = node
     }
     this.n--
-    return d[b + 2]
+    return this.di[i + 3]
   }
 
   /** The first occupied ring slot after the current one (absolute index), or Infinity. */
@@ -285,21 +292,31 @@ export class TimingWheel implements EventQueue {
     this.curSlot = slot
     this.pos = 0
     this.len = 0
-    // Take the slot's list (if the ring holds it), then pull in overflow events now in range.
+    // Overflow events now in range first: they were scheduled before anything on the ring
+    // for the same slot (which had to wait for the slot to come within the horizon too).
+    while (this.overflow.size > 0 && Math.floor(this.overflow.peekTime() * this.perMs) < slot + this.nSlots) {
+      const o = this.overflow.pop()
+      this.place(o, Math.floor(this.d[o * this.stride] * this.perMs))
+    }
+    // Then the slot's own list, newest first as pushed: reversed, so the stable insertion
+    // keeps equal times in insertion order.
     const idx = slot & this.mask
     let node = this.head[idx]
     if (node >= 0) {
       this.head[idx] = -1
       this.bits[idx >>> 5] &= ~(1 << (idx & 31))
+      const di = this.di, is = this.istride
+      let k = 0
       while (node >= 0) {
-        const nx = this.d[node * this.stride + 3]
-        this.insertCurrent(node)
-        node = nx
+        if (k === this.rev.length) {
+          const r = new Int32Array(k * 2)
+          r.set(this.rev)
+          this.rev = r
+        }
+        this.rev[k++] = node
+        node = di[node * is + 2]
       }
-    }
-    while (this.overflow.size > 0 && Math.floor(this.overflow.peekTime() * this.perMs) < slot + this.nSlots) {
-      const o = this.overflow.pop()
-      this.place(o, Math.floor(this.d[o * this.stride] * this.perMs))
+      while (k > 0) this.insertCurrent(this.rev[--k])
     }
   }
 }

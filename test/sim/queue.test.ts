@@ -219,11 +219,11 @@ describe("TimingWheel with keyed rows (a request slot's event in the slot's own 
       FILE,
       fc.property(fc.array(keyedOp, { maxLength: 300 }), fc.constantFrom(1, 8, 4096), (ops, slots) => {
         const ref = new Reference()
-        const q = new TimingWheel(0.25, slots, 1, K, 8)
+        const q = new TimingWheel(0.25, slots, 1, K, 4)
         let rows = q.rows
         q.onGrow = (r) => (rows = r)
-        // The owner's half: each key's row holds (key + 1) · 1.5 in its doubles 4..7.
-        for (let k = 0; k < K; k++) for (let j = 4; j < 8; j++) rows[k * 8 + j] = (k + 1) * 1.5 + j
+        // The owner's half: each key's row holds (key + 1) · 1.5 + j in its doubles 2..3.
+        for (let k = 0; k < K; k++) for (let j = 2; j < 4; j++) rows[k * 4 + j] = (k + 1) * 1.5 + j
         const pending = new Set<number>()
         let plain = 0
         const popOne = () => {
@@ -250,7 +250,7 @@ describe("TimingWheel with keyed rows (a request slot's event in the slot's own 
         }
         while (ref.size > 0) popOne()
         expect(rows).toBe(q.rows)
-        for (let k = 0; k < K; k++) for (let j = 4; j < 8; j++) expect(rows[k * 8 + j]).toBe((k + 1) * 1.5 + j)
+        for (let k = 0; k < K; k++) for (let j = 2; j < 4; j++) expect(rows[k * 4 + j]).toBe((k + 1) * 1.5 + j)
       }),
       { numRuns: 300 }
     )
@@ -263,7 +263,7 @@ describe("TimingWheel with keyed rows (a request slot's event in the slot's own 
     expect([q.pop(), q.pop()]).toEqual([2, 1])
   })
 
-  it("rejects a row size other than 4 or 8 doubles", () => {
-    expect(() => new TimingWheel(1, 8, 4, 2, 6)).toThrow(/rowDoubles/)
+  it("rejects a row size other than 2 or 4 doubles", () => {
+    expect(() => new TimingWheel(1, 8, 4, 2, 8)).toThrow(/rowDoubles/)
   })
 })
