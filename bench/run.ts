@@ -53,41 +53,60 @@ const referenceScenario = (): Scenario => {
 }
 
 /**
- * The physical floor: the same number of events through the same queue, each event popping
- * and scheduling its successor (half ~1 ms ahead like a reply, half ~1.2 s like a next poll),
- * with one PRNG draw per event and nothing else.
+ * The physical floor: events through the same queue, each event popping and scheduling its
+ * successor (half ~1 ms ahead like a reply, half ~1.2 s like a next poll), with one PRNG
+ * draw per event and nothing else. Returns a runner: `run(n)` processes the next n events
+ * and returns the milliseconds they took, so the loop can be run in slices between slices
+ * of the hunt it is compared with.
  */
-const bareLoop = (q: EventQueue, pending: number, events: number): number => {
+const bareLoop = (q: EventQueue, pending: number): ((events: number) => number) => {
   const rng = new Prng(1)
   for (let i = 0; i < pending; i++) q.push(rng.next() * 1200, i)
-  const t0 = performance.now()
-  let acc = 0
-  for (let e = 0; e < events; e++) {
-    const p = q.pop()
-    acc += p
-    const u = rng.next()
-    q.push(q.time + ((e & 1) === 1 ? 0.3 + u : 1000 + 400 * u), p)
+  let done = 0
+  return (events: number): number => {
+    const t0 = performance.now()
+    let acc = 0, e = done
+    for (const end = done + events; e < end; e++) {
+      const p = q.pop()
+      acc += p
+      const u = rng.next()
+      q.push(q.time + ((e & 1) === 1 ? 0.3 + u : 1000 + 400 * u), p)
+    }
+    done = e
+    const ms = performance.now() - t0
+    if (acc < 0) throw new Error("unreachable")
+    return ms
   }
-  const ms = performance.now() - t0
-  if (acc < 0) throw new Error("unreachable")
-  return ms
 }
 
 const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 // 1. The reference hunt vs the bare loop on the same queue (the timing wheel the engine
-//    uses), plus the bare loop on the binary heap for reference.
+//    uses), plus the bare loop on the binary heap for reference. The hunt and the wheel
+//    loop run interleaved, in slices of ~4 M events (the hunt's slice, then as many loop
+//    events), so the machine's slow and fast spells fall on both alike; each sums its own
+//    slices. The heap loop runs afterwards: all loops are closures of one function literal,
+//    which V8 gives one shared type feedback, so interleaving the heap too would make the
+//    wheel loop's queue calls polymorphic — a slower floor.
 let referenceWallMs = 0
 {
   const s = referenceScenario()
   // Warm the JIT on one simulated minute of the same hunt, as benchmark harnesses do.
   simulate({ ...s, durationMs: 60_000, faults: [] })
-  const t0 = performance.now()
-  const raw = simulate(s)
-  const wallMs = performance.now() - t0
+  const wheelLoop = bareLoop(new TimingWheel(), s.hunters.count)
+  wheelLoop(200_000) // the loop's own warm-up, outside the timed slices
+  const sim = new Simulator(s)
+  let wallMs = 0, bareMs = 0, finished = false
+  while (!finished) {
+    const before = sim.events
+    const t0 = performance.now()
+    finished = sim.step(4_000_000)
+    wallMs += performance.now() - t0
+    bareMs += wheelLoop(sim.events - before)
+  }
+  const raw = sim.raw()
   referenceWallMs = wallMs
-  const bareMs = bareLoop(new TimingWheel(), s.hunters.count, raw.events)
-  const heapMs = bareLoop(new EventHeap(1024), s.hunters.count, raw.events)
+  const heapMs = bareLoop(new EventHeap(1024), s.hunters.count)(raw.events)
   const eventsPerSec = (raw.events / wallMs) * 1000
   const baselineEventsPerSec = (raw.events / bareMs) * 1000
   const heapEventsPerSec = (raw.events / heapMs) * 1000
@@ -203,8 +222,8 @@ resetJit()
   const events = 20_000_000
   const heap: Array<number> = [], wheel: Array<number> = []
   for (let round = 0; round < 3; round++) {
-    heap.push(bareLoop(new EventHeap(1024), 15_000, events))
-    wheel.push(bareLoop(new TimingWheel(), 15_000, events))
+    heap.push(bareLoop(new EventHeap(1024), 15_000)(events))
+    wheel.push(bareLoop(new TimingWheel(), 15_000)(events))
   }
   const h = median(heap), w = median(wheel)
   emit({ bench: "queue-heap", events, wallMs: Math.round(h), eventsPerSec: Math.round((events / h) * 1000), baselineEventsPerSec: Math.round((events / h) * 1000), ratio: 1 })
