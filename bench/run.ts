@@ -5,6 +5,9 @@
  *
  *   reference      the `reference` preset end to end (15 000 hunters, 60 simulated minutes)
  *                  vs a bare event loop over the same event count on the same queue
+ *   reference-streams(-edge)  the same with geography, streams and fan-out (and an edge cache)
+ *   jit-inlining   a 10-minute reference in fresh processes: V8's default inlining budget
+ *                  vs the raised one the CLI uses for long runs (bench/reference-child.ts)
  *   queue-*        the event heap vs the timing wheel on the same synthetic event stream
  *   memory         steady-state heap per hunter at 100 000 hunters (vs 1 000)
  *   sweep          sweep throughput, one worker thread vs one per core (parallel efficiency)
