@@ -415,21 +415,17 @@ export class Simulator {
     return false
   }
 
+  /** Every event kind but completions and own-slot tasks, which `step` handles itself. */
   private dispatch(p: number, t: number): void {
     const id = p >>> KIND_BITS
     switch (p & KIND_MASK) {
       case K_TASK:
-        if (this.openLoop) {
-          // On schedule whether or not the hunter's last request has returned.
-          this.q.push(t + this.nextWait(), (id << KIND_BITS) | K_TASK)
-          this.startTask(this.client.allocate(), id, t)
-        } else this.startTask(id, id, t)
+        // Open loop: on schedule whether or not the hunter's last request has returned.
+        this.q.push(t + this.nextWait(), (id << KIND_BITS) | K_TASK)
+        this.startTask(this.client.allocate(), id, t)
         break
       case K_ARRIVAL:
         this.arrival(t)
-        break
-      case K_COMPLETE:
-        this.complete(id, t)
         break
       case K_RETRY:
         this.attempt(id, t)

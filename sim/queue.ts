@@ -4,6 +4,8 @@
  * the rule that makes a run deterministic. Payloads are int32 (the driver packs an event
  * kind and an id into one), stored in typed arrays so the hot loop allocates nothing.
  */
+import { grown } from "../src/typed.ts"
+
 export interface EventQueue {
   /** Schedule `payload` at virtual time `time` (ms). */
   push(time: number, payload: number): void
@@ -51,13 +53,9 @@ export class EventHeap implements EventQueue {
 
   private grow(): void {
     const cap = this.times.length * 2
-    const t = new Float64Array(cap), s = new Float64Array(cap), p = new Int32Array(cap)
-    t.set(this.times)
-    s.set(this.seqs)
-    p.set(this.payloads)
-    this.times = t
-    this.seqs = s
-    this.payloads = p
+    this.times = grown(this.times, cap)
+    this.seqs = grown(this.seqs, cap)
+    this.payloads = grown(this.payloads, cap)
   }
 
   push(time: number, payload: number): void {
@@ -198,9 +196,7 @@ export class TimingWheel implements EventQueue {
       return node
     }
     if (this.used * this.stride === this.d.length) {
-      const d = new Float64Array(this.d.length * 2)
-      d.set(this.d)
-      this.d = d
+      const d = (this.d = grown(this.d, this.d.length * 2))
       this.di = new Int32Array(d.buffer)
       this.onGrow?.(d)
     }
@@ -234,11 +230,7 @@ export class TimingWheel implements EventQueue {
 
   /** Insert into the unread, sorted tail of the slot being drained, after equal times (stable). */
   private insertCurrent(node: number): void {
-    if (this.len === this.cur.length) {
-      const c = new Int32Array(this.cur.length * 2)
-      c.set(this.cur)
-      this.cur = c
-    }
+    if (this.len === this.cur.length) this.cur = grown(this.cur, this.len * 2)
     const cur = this.cur, d = this.d, stride = this.stride
     const t = d[node * stride]
     let j = this.len
@@ -308,11 +300,7 @@ export class TimingWheel implements EventQueue {
       const di = this.di, is = this.istride
       let k = 0
       while (node >= 0) {
-        if (k === this.rev.length) {
-          const r = new Int32Array(k * 2)
-          r.set(this.rev)
-          this.rev = r
-        }
+        if (k === this.rev.length) this.rev = grown(this.rev, k * 2)
         this.rev[k++] = node
         node = di[node * is + 2]
       }

@@ -121,8 +121,8 @@ export class Workload {
     this.hi = this.off.slice(0, B)
     this.window = s.artifacts.claimWindowMs
     this.nextReveal = new Float64Array(B)
-    this.nextClose = new Float64Array(B).fill(Infinity)
-    for (let b = 0; b < B; b++) this.nextReveal[b] = this.off[b] < this.off[b + 1] ? this.artifactRevealAt[order[this.off[b]]] : Infinity
+    this.nextClose = new Float64Array(B)
+    for (let b = 0; b < B; b++) this.slide(b, -Infinity) // nothing open yet: note each bucket's first reveal
     const tasks = s.hunters.behaviour.tasks
     this.taskCum = new Float64Array(tasks.length)
     this.taskCommand = new Uint8Array(tasks.length)

@@ -18,6 +18,7 @@ export const JIT_FLAGS = [
   "--max-inlined-bytecode-size-cumulative=20000",
   "--max-inlined-bytecode-size-absolute=20000"
 ] as const
+// V8 12's defaults (Node 22), restored by `resetJit`.
 const DEFAULT_FLAGS = ["--max-inlined-bytecode-size=460", "--max-inlined-bytecode-size-cumulative=920", "--max-inlined-bytecode-size-absolute=4600"] as const
 
 /** Runs of at least this many events (about a second of simulation) get the larger budget. */

@@ -10,6 +10,7 @@ import type { Scenario } from "../scenario.ts"
 import { Breakers } from "./breaker.ts"
 import { ErrorKind, isRetryable } from "./protocol.ts"
 import { backoffMs, type RetryPolicy } from "./retry.ts"
+import { grown } from "../typed.ts"
 
 /** What a driver should do after `settle`. */
 export const Next = { DONE: 0, RETRY: 1 } as const
@@ -36,6 +37,9 @@ const ATTEMPT_SHIFT = 17
 const ATTEMPT_MASK = 0x7f << ATTEMPT_SHIFT
 const RESULT_SHIFT = 24
 
+/** The rows' int32 fields: the same memory, viewed as twice as many int32s. */
+const int32View = (rows: Float64Array): Int32Array => new Int32Array(rows.buffer, rows.byteOffset, rows.length * 2)
+
 export class ClaimClient {
   private ints: Int32Array
   private floats: Float64Array
@@ -61,7 +65,7 @@ export class ClaimClient {
     this.capacity = Math.max(1, initialSlots)
     this.floats = rows ?? new Float64Array(this.capacity * ROW_DOUBLES)
     if (this.floats.length < this.capacity * ROW_DOUBLES) throw new Error("ClaimClient: rows too short")
-    this.ints = new Int32Array(this.floats.buffer, this.floats.byteOffset, this.floats.length * 2)
+    this.ints = int32View(this.floats)
     this.hunters = new Int32Array(this.capacity)
     this.keys = new Float64Array(this.capacity)
     this.writes = new Int32Array(this.capacity)
@@ -128,23 +132,17 @@ export class ClaimClient {
   }
 
   private grow(capacity: number): void {
-    const floats = new Float64Array(capacity * ROW_DOUBLES)
-    floats.set(this.floats)
-    this.rebind(floats)
-    const hunters = new Int32Array(capacity), keys = new Float64Array(capacity), writes = new Int32Array(capacity)
-    hunters.set(this.hunters)
-    keys.set(this.keys)
-    writes.set(this.writes)
-    this.hunters = hunters
-    this.keys = keys
-    this.writes = writes
+    this.rebind(grown(this.floats, capacity * ROW_DOUBLES))
+    this.hunters = grown(this.hunters, capacity)
+    this.keys = grown(this.keys, capacity)
+    this.writes = grown(this.writes, capacity)
     this.capacity = capacity
   }
 
   /** The rows moved (copied, contents intact): a shared queue grew its storage. */
   rebind(rows: Float64Array): void {
     this.floats = rows
-    this.ints = new Int32Array(rows.buffer, rows.byteOffset, rows.length * 2)
+    this.ints = int32View(rows)
   }
 
   /** Start a logical request in `slot`: a fresh idempotency key, attempt 1. */
