@@ -31,6 +31,7 @@ import { Prng } from "./prng.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "./queue.ts"
 import { Pipeline } from "./pipeline.ts"
 import { Workload } from "./workload.ts"
+import { F64 } from "../src/typed.ts"
 
 const K_TASK = 0
 const K_ARRIVAL = 1
@@ -225,14 +226,14 @@ export class Simulator {
   private wRetries = 0
   private windowEnd = WINDOW_MS
   events = 0
-  now = 0
+  now = F64
   done = false
   // Lockstep (an asynchronous store): the slot whose store call is awaited, or -1.
   readonly lockstep: boolean
   pending = -1
-  private pendingStart = 0
-  private pendingReplyAt = 0
-  private pendingDeadline = 0
+  private pendingStart = F64
+  private pendingReplyAt = F64
+  private pendingDeadline = F64
   private pendingNoReply = false
   /** Lockstep: the wins the store reported, in order (the write log a snapshot lacks). */
   readonly lockWrites: Array<WriteEntry> = []

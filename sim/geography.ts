@@ -8,6 +8,7 @@
 import type { Uniform } from "../src/distributions.ts"
 import { GeoGrid, degLat, kmPerDegLon } from "../src/geo.ts"
 import type { Scenario } from "../src/scenario.ts"
+import { F64 } from "../src/typed.ts"
 
 type Spot = { readonly lat: number; readonly lon: number; readonly radiusKm: number; readonly share: number }
 
@@ -75,8 +76,8 @@ export class HunterMap {
   }
 
   // The last point drawn by `place` (no allocation per draw).
-  private pLat = 0
-  private pLon = 0
+  private pLat = F64
+  private pLon = F64
   get pointLat(): number {
     return this.pLat
   }

@@ -16,6 +16,7 @@ import ngeohash from "ngeohash"
 import { compile, type Sampler, type Uniform } from "../src/distributions.ts"
 import { FastHistogram } from "../src/metrics/histogram.ts"
 import type { Scenario } from "../src/scenario.ts"
+import { F64 } from "../src/typed.ts"
 
 type PipelineConfig = NonNullable<Scenario["pipeline"]>
 
@@ -32,7 +33,7 @@ class Worker {
   head = 0
   n = 0
   free = 0
-  lastArrival = 0
+  lastArrival = F64
   constructor(capacity: number) {
     this.arrivals = new Float64Array(capacity)
     this.artifact = new Int32Array(capacity)

@@ -4,7 +4,7 @@
  * the rule that makes a run deterministic. Payloads are int32 (the driver packs an event
  * kind and an id into one), stored in typed arrays so the hot loop allocates nothing.
  */
-import { grown } from "../src/typed.ts"
+import { F64, grown } from "../src/typed.ts"
 
 export interface EventQueue {
   /** Schedule `payload` at virtual time `time` (ms). */
@@ -34,7 +34,7 @@ export class EventHeap implements EventQueue {
   private payloads: Int32Array
   private n = 0
   private seq = 0
-  time = 0
+  time = F64
 
   constructor(capacity = 1024) {
     this.times = new Float64Array(capacity)
@@ -161,7 +161,7 @@ export class TimingWheel implements EventQueue {
   private n = 0
   // A slot's list, oldest first, while it is drained.
   private rev = new Int32Array(16)
-  time = 0
+  time = F64
 
   constructor(slotMs = 0.0625, slots = 32768, capacity = 1024, keyed = 0, rowDoubles = 2) {
     if (rowDoubles !== 2 && rowDoubles !== 4) throw new Error("rowDoubles must be 2 or 4")

@@ -8,3 +8,15 @@ export const grown = <A extends Float64Array | Int32Array>(a: A, length: number)
   b.set(a)
   return b
 }
+
+/**
+ * The starting value of a number field that will hold fractions or values beyond 31 bits
+ * (times, sums of microseconds). V8 gives a field the representation of its first value: one
+ * that starts as a small integer and later gets a fraction changes its object's hidden class
+ * mid-run, which discards the optimized code that touched it (measured on the reference hunt:
+ * a deopt when the first replication-lag window began at minute 30, and a histogram sum
+ * passing 2^31 made `add` deoptimize on every call for the rest of the run). -0 is a double,
+ * so the field is one from the start and `x === 0` still holds.
+ * Example: `class Clock { now = F64 }`.
+ */
+export const F64 = -0

@@ -10,6 +10,7 @@ import { compile, type Sampler, type Uniform } from "../../src/distributions.ts"
 import { FastHistogram } from "../../src/metrics/histogram.ts"
 import type { Scenario } from "../../src/scenario.ts"
 import { Pool } from "./timing.ts"
+import { F64 } from "../../src/typed.ts"
 
 export class AppTier {
   private readonly pool: Pool
@@ -25,7 +26,7 @@ export class AppTier {
   requests = 0
   heartbeatsParsed = 0
   heartbeatsDropped = 0
-  busyMs = 0
+  busyMs = F64
   readonly cfg: NonNullable<Scenario["app"]>
 
   /** Example: `const app = new AppTier(scenario); const leaves = app.pass(t, rng)`. */

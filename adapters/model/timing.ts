@@ -14,6 +14,7 @@ import type { SyncTiming, TimingConfig } from "../../src/ports/Timing.ts"
 import type { FaultPlan, NodeFaults } from "../../src/faults.ts"
 import { Command } from "../../src/engine/protocol.ts"
 import { FastHistogram } from "../../src/metrics/histogram.ts"
+import { F64 } from "../../src/typed.ts"
 
 /** What happened to a request, as decided when it was sent. */
 export const Outcome = {
@@ -28,8 +29,8 @@ export const Outcome = {
 } as const
 
 /**
- * A client connection pool: the release times of busy connections (at most `cap` of them),
- * kept sorted in a ring. A request takes a connection at once if fewer than `cap` are busy,
+ * A client connection pool: the release times of busy connections (at most `cap` of them,
+ * plus released ones not yet dropped), kept sorted in a ring. A request takes a connection at once if fewer than `cap` are busy,
  * else when the earliest busy one is released — FIFO multi-server queueing. Release times
  * arrive nearly in order (send time plus a millisecond or so), so an insert moves few
  * entries, and releases leave from the front: cheaper than the binary heap it replaced
@@ -49,6 +50,13 @@ export class Pool {
   }
   /** When a request wanting a connection at `t` gets one. Follow with `occupy`, or nothing. */
   acquire(t: number): number {
+    // Released connections are dropped only when the ring is full: until then fewer than
+    // `cap` can be busy whatever has been released, and a pool far from full (the usual case)
+    // skips the per-request scan. Then the scan drops the whole released run at once.
+    if (this.n < this.cap) {
+      this.full = false
+      return t
+    }
     const r = this.ring, m = this.mask
     while (this.n > 0 && r[this.head] <= t) {
       this.head = (this.head + 1) & m
@@ -111,9 +119,9 @@ export class ModelTiming implements SyncTiming {
   private readonly baseLagMs: number
   // Results of the last `send`, read by the driver (no allocation per request).
   outcome = 0
-  startAt = 0
-  replyAt = 0
-  lagMs = 0
+  startAt = F64
+  replyAt = F64
+  lagMs = F64
 
   /** Example: `timing.send(node, Command.CLAIM, now, now + 1000, rng)` then read `timing.replyAt`. */
   readonly cfg: TimingConfig

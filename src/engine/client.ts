@@ -10,7 +10,7 @@ import type { Scenario } from "../scenario.ts"
 import { Breakers } from "./breaker.ts"
 import { ErrorKind, isRetryable } from "./protocol.ts"
 import { backoffMs, type RetryPolicy } from "./retry.ts"
-import { grown } from "../typed.ts"
+import { F64, grown } from "../typed.ts"
 
 /** What a driver should do after `settle`. */
 export const Next = { DONE: 0, RETRY: 1 } as const
@@ -54,7 +54,7 @@ export class ClaimClient {
   readonly retry: RetryPolicy
   readonly timeoutMs: number
   /** When `settle` says RETRY: the time to send the next attempt. */
-  retryAt = 0
+  retryAt = F64
 
   /**
    * Example: `const c = new ClaimClient(scenario, hunters)` with one slot per hunter. `rows`

@@ -7,6 +7,7 @@
  * computed here follow HdrHistogram's definition (tested equal).
  */
 import * as hdr from "hdr-histogram-js"
+import { F64 } from "../typed.ts"
 
 const MAX_US = 0xffffffff
 
@@ -22,8 +23,8 @@ export class FastHistogram {
   private readonly halfMag: number
   private readonly base: number // 21 - (halfMag - 10): bucket index offset for clz32
   total = 0
-  maxUs = 0
-  sumUs = 0
+  maxUs = F64
+  sumUs = F64
 
   readonly digits: 2 | 3
 
