@@ -16,7 +16,8 @@ export const grown = <A extends Float64Array | Int32Array>(a: A, length: number)
  * mid-run, which discards the optimized code that touched it (measured on the reference hunt:
  * a deopt when the first replication-lag window began at minute 30, and a histogram sum
  * passing 2^31 made `add` deoptimize on every call for the rest of the run). -0 is a double,
- * so the field is one from the start and `x === 0` still holds.
+ * so the field is one from the start. A field that may be read before it is set gets 0 in the
+ * constructor (it stays a double), so no -0 shows through.
  * Example: `class Clock { now = F64 }`.
  */
 export const F64 = -0

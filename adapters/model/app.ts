@@ -41,6 +41,7 @@ export class AppTier {
     this.hunters = s.hunters.count
     this.rampPerMs = s.hunters.start.kind === "ramp" ? s.hunters.start.perSecond / 1000 : Infinity
     this.nextHb = hb ? 0 : Infinity
+    this.busyMs = 0 // a double (F64), but +0
   }
 
   /** Hunters sending heartbeats at `t` (all of them, or those started so far on a ramp). */

@@ -36,6 +36,8 @@ export class FastHistogram {
     this.base = 31 - this.halfMag
     const maxBucket = this.base - Math.clz32(MAX_US)
     this.counts = new Uint32Array((maxBucket + 2) << this.halfMag)
+    this.maxUs = 0 // doubles (F64), but +0
+    this.sumUs = 0
   }
 
   private index(v: number): number {
