@@ -31,6 +31,7 @@ import { benchDashboard, canBenchDashboard } from "./dashboard.ts"
 import { defaultWorkers, runPoints } from "../adapters/sweep/pool.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "../sim/queue.ts"
 import { Simulator, simulate } from "../sim/driver.ts"
+import { rehearsal } from "../sim/rehearsal.ts"
 import { presets } from "../src/presets.ts"
 import { decodeScenarioSync, type Scenario } from "../src/scenario.ts"
 
@@ -121,8 +122,9 @@ const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(x
 let referenceWallMs = 0
 {
   const s = referenceScenario()
-  // Warm the JIT on one simulated minute of the same hunt, as benchmark harnesses do.
-  simulate({ ...s, durationMs: 60_000, faults: [] })
+  // Warm the JIT as the CLI does before a long run: a rehearsal of the same hunt, its hour
+  // (faults included) compressed into 15 simulated seconds (sim/rehearsal.ts).
+  simulate(rehearsal(s))
   const wheelLoop = bareLoop(new TimingWheel(), s.hunters.count)
   wheelLoop(200_000) // the loop's own warm-up, outside the timed slices
   const sim = new Simulator(s)
@@ -174,7 +176,7 @@ for (const edge of [false, true]) {
   input.geography = { area: { south: 48.84522, west: 2.29615, north: 48.88915, east: 2.42797 }, precision: 6, movement: { speedMps: 1.4 } }
   input.pipeline = edge ? { edgeCache: { ttlMs: 1000 } } : {}
   const s = decodeScenarioSync(input)
-  simulate({ ...s, durationMs: 60_000, faults: [] })
+  simulate(rehearsal(s))
   const t0 = performance.now()
   const raw = simulate(s)
   const wallMs = performance.now() - t0

@@ -11,7 +11,7 @@ import { Simulation } from "../../src/simulation.ts"
 import { layerModel } from "../model/layers.ts"
 import { loadInput, UsageError } from "./input.ts"
 import { Progress } from "./progress.ts"
-import { tuneJitFor } from "./jit.ts"
+import { rehearseFor, tuneJitFor } from "./jit.ts"
 
 /** The comparison as text: one row per figure, B − A, the relative change and the verdict. */
 export const formatComparison = (a: Report, b: Report, changes: ReadonlyArray<Change>): string => {
@@ -57,6 +57,7 @@ export const compareCommand = (args: ReadonlyArray<string>) =>
       if (seed !== undefined) input.seed = seed
       const scenario = yield* decodeScenario(input)
       tuneJitFor([scenario])
+      rehearseFor(scenario)
       const progress = new Progress(quiet || !process.stderr.isTTY ? null : process.stderr)
       const label = i === 0 ? "A" : "B"
       const run = Simulation.run(scenario, { source, onProgress: (v: number, total: number, events: number) => progress.update(v / total, `${label}: ${(events / 1e6).toFixed(1)} M events`) })

@@ -12,6 +12,10 @@
  */
 import { setFlagsFromString } from "node:v8"
 import type { Scenario } from "../../src/scenario.ts"
+import { simulate } from "../../sim/driver.ts"
+import { expectedEvents, rehearsal } from "../../sim/rehearsal.ts"
+
+export { expectedEvents }
 
 export const JIT_FLAGS = [
   "--max-inlined-bytecode-size=2000",
@@ -35,17 +39,21 @@ export const resetJit = (): void => {
   for (const f of DEFAULT_FLAGS) setFlagsFromString(f)
 }
 
-/**
- * About how many events a scenario will take: two per request (send and completion).
- * Example: the reference preset (15 000 hunters polling every 1.2 s for an hour) ≈ 90 M.
- */
-export const expectedEvents = (s: Scenario): number => {
-  const b = s.hunters.behaviour
-  const perSec = b.model === "closed" ? (s.hunters.count * 1000) / b.pollIntervalMs : b.ratePerSec
-  return (2 * perSec * s.durationMs) / 1000
-}
-
 /** Raise the budget if any of `scenarios` is a long run. Example: `tuneJitFor([scenario])`. */
 export const tuneJitFor = (scenarios: ReadonlyArray<Scenario>): void => {
   if (scenarios.some((s) => expectedEvents(s) >= LONG_RUN_EVENTS)) tuneJit()
+}
+
+/**
+ * Before a long model run: rehearse it — its timeline compressed into 15 simulated seconds at most, in a
+ * throwaway simulation (sim/rehearsal.ts) — so V8 has compiled every path the run will take
+ * before it starts, instead of discarding and rebuilding the optimized event loop each time
+ * the run first meets a timeout, a retry or a failover. Short runs and HUNTBENCH_JIT_DEFAULTS=1
+ * skip it. Returns the milliseconds it took (0 when skipped). Example: `rehearseFor(scenario)`.
+ */
+export const rehearseFor = (s: Scenario): number => {
+  if (process.env.HUNTBENCH_JIT_DEFAULTS === "1" || expectedEvents(s) < LONG_RUN_EVENTS) return 0
+  const t0 = performance.now()
+  simulate(rehearsal(s))
+  return performance.now() - t0
 }

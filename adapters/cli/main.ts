@@ -19,7 +19,7 @@ import { formatSummary } from "./format.ts"
 import { loadInput, UsageError } from "./input.ts"
 import { dashboardCommand } from "./dashboard.ts"
 import { sweepCommand } from "./sweep.ts"
-import { tuneJitFor } from "./jit.ts"
+import { rehearseFor, tuneJitFor } from "./jit.ts"
 import { compareCommand } from "./compare.ts"
 import { Progress } from "./progress.ts"
 
@@ -161,6 +161,7 @@ const runCommand = (args: ReadonlyArray<string>) =>
     const a = yield* parseRunArgs(args)
     const scenario = yield* loadScenario(a.source, a.seed, a.noFaults)
     tuneJitFor([scenario])
+    if (a.target === "model") rehearseFor(scenario)
     const progress = new Progress(a.quiet || !process.stderr.isTTY ? null : process.stderr)
     const options = { source: a.source, queue: a.queue, onProgress: (v: number, total: number, events: number) => progress.update(v / total, events) }
     const runId = a.runId ?? `${Date.now().toString(36)}-${process.pid.toString(36)}`
