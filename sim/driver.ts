@@ -469,7 +469,7 @@ export class Simulator {
 
   private startTask(slot: number, hunter: number, t: number): void {
     const w = this.workload
-    const cmd = w.taskCommand[w.pickTask(this.rng)]
+    const cmd = w.onlyCommand >= 0 ? w.onlyCommand : w.taskCommand[w.pickTask(this.rng)]
     const bucket = w.map === undefined ? w.hunterBucket[hunter] : this.moveHunter(hunter, t)
     if (this.edgeCache) this.pipeline!.read(bucket, t, this.rng)
     const artifact = cmd === Command.CLAIM ? w.pickArtifact(bucket, t, this.rng) : -1

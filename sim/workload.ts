@@ -54,6 +54,8 @@ export class Workload {
   private readonly window: number
   private readonly taskCum: Float64Array
   readonly taskCommand: Uint8Array
+  /** The command of the only task, or -1 when there are several (then `pickTask` draws one). */
+  readonly onlyCommand: number
   /** With geography: hunters' positions and movement; the bucket prefixes. */
   readonly map: HunterMap | undefined
   readonly cells: ReadonlyArray<string>
@@ -132,6 +134,7 @@ export class Workload {
       this.taskCum[i] = acc
       this.taskCommand[i] = t.command === "claim" ? Command.CLAIM : Command.BALANCE
     })
+    this.onlyCommand = tasks.length === 1 ? this.taskCommand[0] : -1
   }
 
   /** Pick the next task (weighted); returns its index. */
