@@ -13,7 +13,10 @@
  */
 import type { Scenario } from "../src/scenario.ts"
 
-/** About how many events a scenario will take: two per request (send and completion). Example: the reference preset ≈ 90 M. */
+/**
+ * About how many events a scenario will take: two per request (send and completion).
+ * Example: the reference preset (15 000 hunters polling every 1.2 s for an hour) ≈ 90 M.
+ */
 export const expectedEvents = (s: Scenario): number => {
   const b = s.hunters.behaviour
   const perSec = b.model === "closed" ? (s.hunters.count * 1000) / b.pollIntervalMs : b.ratePerSec
@@ -58,12 +61,14 @@ export const rehearsal = (s: Scenario, ms = rehearsalMs(s)): Scenario => {
   const k = ms / s.durationMs
   const { detectionMs, promotionMs } = s.topology.failover
   const minMs = Math.max(MIN_FAULT_MS, 3 * s.engine.timeoutMs)
+  const failoverMs = Math.max(minMs, detectionMs + promotionMs + 1000)
   const squeeze = <W extends { readonly atMs: number; readonly durationMs: number }>(w: W, atLeast: number): W => {
     const durationMs = Math.min(w.durationMs, Math.max(w.durationMs * k, atLeast), ms / 2)
     return { ...w, atMs: Math.min(w.atMs * k, ms - durationMs), durationMs }
   }
   const reveal = s.artifacts.reveal
   const start = s.hunters.start
+  const viral = s.geography?.viral
   return {
     ...s,
     name: `${s.name} (rehearsal)`,
@@ -79,8 +84,8 @@ export const rehearsal = (s: Scenario, ms = rehearsalMs(s)): Scenario => {
             ? { ...reveal, everyMs: reveal.everyMs * k }
             : reveal
     },
-    faults: s.faults.map((f) => squeeze(f, f.kind === "crash" && f.durationMs >= detectionMs ? Math.max(minMs, detectionMs + promotionMs + 1000) : minMs)),
-    ...(s.geography?.viral ? { geography: { ...s.geography, viral: { ...s.geography.viral, atMs: s.geography.viral.atMs * k } } } : {}),
+    faults: s.faults.map((f) => squeeze(f, f.kind === "crash" && f.durationMs >= detectionMs ? failoverMs : minMs)),
+    ...(viral ? { geography: { ...s.geography!, viral: { ...viral, atMs: viral.atMs * k } } } : {}),
     ...(s.workers ? { workers: { ...s.workers, failures: s.workers.failures.map((f) => squeeze(f, minMs)) } } : {}),
     ...(s.sink ? { sink: { ...s.sink, aggregateEveryMs: s.sink.aggregateEveryMs * k } } : {})
   }

@@ -45,15 +45,13 @@ export const tuneJitFor = (scenarios: ReadonlyArray<Scenario>): void => {
 }
 
 /**
- * Before a long model run: rehearse it — its timeline compressed into 15 simulated seconds at most, in a
- * throwaway simulation (sim/rehearsal.ts) — so V8 has compiled every path the run will take
- * before it starts, instead of discarding and rebuilding the optimized event loop each time
- * the run first meets a timeout, a retry or a failover. Short runs and HUNTBENCH_JIT_DEFAULTS=1
- * skip it. Returns the milliseconds it took (0 when skipped). Example: `rehearseFor(scenario)`.
+ * Before a long model run: rehearse it — its timeline compressed into 15 simulated seconds
+ * at most, in a throwaway simulation (sim/rehearsal.ts) — so V8 has compiled every path the
+ * run will take before it starts, instead of discarding and rebuilding the optimized event
+ * loop each time the run first meets a timeout, a retry or a failover. Short runs and
+ * HUNTBENCH_JIT_DEFAULTS=1 skip it. Example: `rehearseFor(scenario)` (~0.4 s for `reference`).
  */
-export const rehearseFor = (s: Scenario): number => {
-  if (process.env.HUNTBENCH_JIT_DEFAULTS === "1" || expectedEvents(s) < LONG_RUN_EVENTS) return 0
-  const t0 = performance.now()
+export const rehearseFor = (s: Scenario): void => {
+  if (process.env.HUNTBENCH_JIT_DEFAULTS === "1" || expectedEvents(s) < LONG_RUN_EVENTS) return
   simulate(rehearsal(s))
-  return performance.now() - t0
 }

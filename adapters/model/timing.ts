@@ -30,8 +30,9 @@ export const Outcome = {
 
 /**
  * A client connection pool: the release times of busy connections (at most `cap` of them,
- * plus released ones not yet dropped), kept sorted in a ring. A request takes a connection at once if fewer than `cap` are busy,
- * else when the earliest busy one is released — FIFO multi-server queueing. Release times
+ * plus released ones not yet dropped), kept sorted in a ring. A request takes a connection
+ * at once if fewer than `cap` are busy, else when the earliest busy one is released — FIFO
+ * multi-server queueing. Release times
  * arrive nearly in order (send time plus a millisecond or so), so an insert moves few
  * entries, and releases leave from the front: cheaper than the binary heap it replaced
  * (same results: only the count and the earliest release are ever read).
