@@ -227,8 +227,8 @@ describe("dashboard in Chromium", () => {
       expect(await page.isHidden("[data-testid=drop]")).toBe(true)
       // The map: one rectangle per geohash cell, named, with the run's exact figures.
       expect(await page.locator("#map rect.cell").count()).toBe(a.buckets.length)
-      const titles = await page.$$eval("#map rect.cell", (rs) => rs.map((r) => [Number(r.getAttribute("data-bucket")), r.querySelector("title")?.textContent ?? ""] as const))
-      for (const [i, t] of titles) {
+      const mapTitles = () => page.$$eval("#map rect.cell", (rs) => rs.map((r) => [Number(r.getAttribute("data-bucket")), r.querySelector("title")?.textContent ?? ""] as const))
+      for (const [i, t] of await mapTitles()) {
         expect(t.startsWith(`${a.buckets[i].name} (node ${a.buckets[i].node})`)).toBe(true)
         expect(t).toContain(`run: ${a.buckets[i].requests} requests`)
       }
@@ -261,8 +261,7 @@ describe("dashboard in Chromium", () => {
       await expect.poll(() => page.textContent("[data-testid=scrub-readout]")).toContain(`45 s: p50 ${row.p50} ms, p99 ${row.p99} ms, max ${row.max} ms, ${row.requests} requests`)
       await expect.poll(() => page.textContent("[data-testid=map-when]")).toBe("at 45–46 s") // redrawn on the next frame
       const col = a.bucketTimeline.requests[45]
-      // Polled as a whole (not read once): under CPU load a frame can land between the label and this read.
-      const mapTitles = () => page.$$eval("#map rect.cell", (rs) => rs.map((r) => [Number(r.getAttribute("data-bucket")), r.querySelector("title")?.textContent ?? ""] as const))
+      // Polled until every cell agrees: a single read once failed under CPU load (cause not pinned down).
       await expect
         .poll(async () => (await mapTitles()).filter(([i, t]) => !t.includes(`at 45 s: ${col[i]} requests`)))
         .toEqual([])
