@@ -1,14 +1,12 @@
 #!/usr/bin/env node
 // Node ≥ 22.18 runs the TypeScript sources directly (type stripping); no build step.
-// Until the CLI has loaded (and installed its own handlers, which stop runs cleanly), Ctrl-C
-// simply exits: nothing has been started yet that would need cleaning up.
-const early = () => {
-  process.stderr.write("\nhuntbench: interrupted\n")
-  process.exit(130)
-}
-process.once("SIGINT", early)
-process.once("SIGTERM", early)
+// Ctrl-C handlers go in first, before the rest of the CLI loads, and stay for the life of
+// the process (adapters/cli/interrupt.ts): a signal at any moment gets the same answer.
+import { installInterruptHandlers } from "../adapters/cli/interrupt.ts"
+
+installInterruptHandlers()
+// HUNTBENCH_TRACE=1 announces start-up on stderr, for scripts (and tests) that must act at
+// a known moment rather than after a guessed delay.
+if (process.env.HUNTBENCH_TRACE === "1") process.stderr.write("huntbench: trace: signal handlers installed, loading\n")
 const { runMain } = await import("../adapters/cli/main.ts")
-process.off("SIGINT", early)
-process.off("SIGTERM", early)
 runMain(process.argv.slice(2))

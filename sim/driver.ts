@@ -101,6 +101,8 @@ export interface RawRun {
   readonly nodeServed: Float64Array
   readonly queueWait: FastHistogram
   readonly inFlightAtEnd: number
+  /** Requests not finished at the end, by where they wait (inFlight is inFlightAtEnd). */
+  readonly unfinished: Unfinished
   readonly bucketTimeline: BucketTimeline
   /** With geography: hunters per bucket at the end, the most at any second, border crossings. */
   readonly bucketHunters: Int32Array
@@ -112,6 +114,18 @@ export interface RawRun {
   readonly sink: Sink | undefined
   readonly ring: WorkerRing | undefined
   readonly loadgen: LoadGen | undefined
+}
+
+/** Requests still under way when a run ends, by where each one waits. */
+export interface Unfinished {
+  /** Sent to Redis (or a refusing worker) and not yet answered or timed out. */
+  readonly inFlight: number
+  /** Between attempts: failed once, its retry not yet sent. */
+  readonly retryWait: number
+  /** Queued for an app worker (a first attempt's parse). */
+  readonly appQueue: number
+  /** Not yet sent by its busy load-generator process. */
+  readonly loadgen: number
 }
 
 /**
@@ -217,6 +231,10 @@ export class Simulator {
   claimsAttempted = 0
   appliedUnacknowledged = 0
   totalInflight = 0
+  // Requests between stages (see Unfinished): a request that ends must have left them all.
+  private waitingRetry = 0
+  private inAppQueue = 0
+  private inLoadgen = 0
   readonly acks: Array<Ack> = []
   readonly losses: Array<LossRecord> = []
   readonly timeline: Array<TimelineRow> = []
@@ -429,6 +447,7 @@ export class Simulator {
         this.arrival(t)
         break
       case K_RETRY:
+        this.waitingRetry--
         this.attempt(id, t)
         break
       case K_FAULT_START: {
@@ -451,9 +470,11 @@ export class Simulator {
         this.pipeline!.finishSplit(id, t)
         break
       case K_TO_APP:
+        this.inLoadgen--
         this.toApp(id, t)
         break
       case K_TO_REDIS:
+        this.inAppQueue--
         this.toRedis(id, t)
         break
     }
@@ -545,6 +566,7 @@ export class Simulator {
     if (c.attempt(slot) === 1 && this.loadgen !== undefined) {
       const at = this.loadgen.send(c.hunter(slot), t, this.rng)
       if (at > t) {
+        this.inLoadgen++
         this.q.pushKeyed(slot, at, (slot << KIND_BITS) | K_TO_APP)
         return
       }
@@ -557,6 +579,7 @@ export class Simulator {
     if (this.app !== undefined && this.client.attempt(slot) === 1) {
       const at = this.app.pass(t, this.rng)
       if (at > t) {
+        this.inAppQueue++
         this.q.pushKeyed(slot, at, (slot << KIND_BITS) | K_TO_REDIS)
         return
       }
@@ -689,6 +712,7 @@ export class Simulator {
     if (c.settle(slot, t, c.result(slot), this.rng) === Next.RETRY) {
       this.retries++
       this.wRetries++
+      this.waitingRetry++
       this.q.pushKeyed(slot, c.retryAt, (slot << KIND_BITS) | K_RETRY)
       return
     }
@@ -839,6 +863,14 @@ export class Simulator {
     this.done = true
   }
 
+  /**
+   * End the run early at the time reached (Ctrl-C): the last partial second is recorded and
+   * what is under way counts as unfinished. `raw()` then gives the figures so far.
+   */
+  stop(): void {
+    this.finish(this.now)
+  }
+
   /** The run's figures; call after `step` returned true. `store` replaces the model's (lockstep). */
   raw(store: SyncClaimStore = this.store): RawRun {
     return {
@@ -872,6 +904,13 @@ export class Simulator {
       nodeServed: this.timing.served,
       queueWait: this.timing.waitHistogram,
       inFlightAtEnd: this.totalInflight,
+      unfinished: {
+        // A lockstep call the store has not answered yet is in flight too.
+        inFlight: this.totalInflight + (this.pending >= 0 ? 1 : 0),
+        retryWait: this.waitingRetry,
+        appQueue: this.inAppQueue,
+        loadgen: this.inLoadgen
+      },
       bucketTimeline: this.bucketTimeline,
       bucketHunters: this.bucketHunters,
       bucketMaxHunters: this.bucketMaxHunters,

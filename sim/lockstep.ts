@@ -48,8 +48,11 @@ export class SnapshotStore implements SyncClaimStore {
   }
 }
 
+/** At most this many events between progress calls: a lockstep run does ~10–20 k a second. */
+const PROGRESS_EVENTS = 4096
+
 export interface LockstepOptions {
-  /** Events between progress calls (default 65 536). */
+  /** Events per step of the driver (default 65 536); progress comes every 4 096 events at most. */
   readonly chunkEvents?: number
   readonly onProgress?: () => void
   /** Aborts the run between store calls (Ctrl-C). */
@@ -62,9 +65,15 @@ export interface LockstepOptions {
  */
 export const runLockstep = async (sim: Simulator, store: AsyncClaimStore, opts: LockstepOptions = {}): Promise<RawRun> => {
   const chunk = opts.chunkEvents ?? 1 << 16
+  // The step loop stops at nearly every store call, so progress goes by events, not by steps.
+  let nextProgress = Math.min(chunk, PROGRESS_EVENTS)
   for (;;) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted")
     const done = sim.step(chunk)
+    if (sim.events >= nextProgress) {
+      nextProgress = sim.events + Math.min(chunk, PROGRESS_EVENTS)
+      opts.onProgress?.()
+    }
     if (sim.pending >= 0) {
       const call = sim.pendingCall()
       const reply =
@@ -75,7 +84,6 @@ export const runLockstep = async (sim: Simulator, store: AsyncClaimStore, opts: 
       continue
     }
     if (done) break
-    opts.onProgress?.()
   }
   return sim.raw(new SnapshotStore(await store.snapshot(), sim.lockWrites))
 }

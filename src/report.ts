@@ -8,7 +8,7 @@ import { encodeHdr, summarize, type LatencySummary } from "./metrics/histogram.t
 import { errorNames, replyNames } from "./engine/protocol.ts"
 import type { Scenario } from "./scenario.ts"
 import { cellBounds } from "./geo.ts"
-import type { RawRun, TimelineRow } from "../sim/driver.ts"
+import type { RawRun, TimelineRow, Unfinished } from "../sim/driver.ts"
 import type { Pipeline } from "../sim/pipeline.ts"
 
 export const REPORT_VERSION = 1
@@ -70,6 +70,8 @@ export interface PipelineReport {
 
 export interface Report {
   readonly version: number
+  /** Set when the run was stopped early (Ctrl-C): the figures cover `atMs` of the scenario's time. */
+  readonly partial?: { readonly atMs: number; readonly reason: "interrupted" }
   /** "sim": virtual time (model store, or lockstep on another store); "live": wall clock. */
   readonly mode: "sim" | "live"
   /** Where the claims ran: "model", "mock", or a Redis URL (password redacted). */
@@ -85,6 +87,12 @@ export interface Report {
   readonly attempts: number
   readonly retries: number
   readonly inFlightAtEnd: number
+  /**
+   * Requests not finished when the run ended, by where they waited: neither successes nor
+   * errors, and left out of the error rate and the latency figures (the SLO says so).
+   */
+  readonly unfinished: { readonly total: number; readonly rate: number } & Unfinished
+  /** `total` is always the sum of `byKind`; `rate` is over finished requests (ok + errors). */
   readonly errors: { readonly total: number; readonly rate: number; readonly byKind: Record<string, number> }
   readonly replies: Record<string, number>
   readonly claims: {
@@ -159,9 +167,25 @@ export interface Report {
 const r3 = (x: number) => Math.round(x * 1000) / 1000
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6
 
-/** The one-line command that replays a run. Example: `replayCommand("default", 42)`. */
-export const replayCommand = (source: string, seed: number, target = "model"): string =>
-  `npx huntbench run ${/^[\w./-]+$/.test(source) ? source : JSON.stringify(source)} --seed ${seed}${target === "model" ? "" : ` --target ${target}`}`
+const shellWord = (w: string) => (/^[\w./:@=,+-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)
+
+/**
+ * The one-line command that replays a run: its source, seed and target, then `flags` — the
+ * other options that changed the result (`--no-faults`, `--live`…), so the line reproduces
+ * the run it follows. Example: `replayCommand("default", 42, "model", ["--no-faults"])`.
+ */
+export const replayCommand = (source: string, seed: number, target = "model", flags: ReadonlyArray<string> = []): string =>
+  ["npx huntbench run", shellWord(source), "--seed", String(seed), ...(target === "model" ? [] : ["--target", shellWord(target)]), ...flags.map(shellWord)].join(" ")
+
+/** How a run came about, beyond its raw figures: for the report's header fields. */
+export interface RunInfo {
+  readonly mode?: "sim" | "live"
+  readonly target?: string
+  /** Options besides source, seed and target that changed the result (see replayCommand). */
+  readonly replayFlags?: ReadonlyArray<string>
+  /** The run was stopped early (Ctrl-C) at `raw.endMs`. */
+  readonly partial?: boolean
+}
 
 /**
  * Shape a finished run into a Report. `source` is the preset name or file the scenario came
@@ -172,7 +196,7 @@ export const buildReport = (
   raw: RawRun,
   source: string,
   wallMs: number,
-  run: { readonly mode?: "sim" | "live"; readonly target?: string } = {}
+  run: RunInfo = {}
 ): Report => {
   const s = raw.scenario
   const inv = checkInvariants({
@@ -182,9 +206,11 @@ export const buildReport = (
     artifactBucket: raw.workload.artifactBucket,
     hunters: s.hunters.count
   })
-  const errorsTotal = raw.requests - raw.ok - raw.inFlightAtEnd
-  const finished = raw.requests - raw.inFlightAtEnd
+  const errorsTotal = sum(raw.errorsByKind)
+  const finished = raw.ok + errorsTotal
   const errorRate = finished > 0 ? errorsTotal / finished : 0
+  const u = raw.unfinished
+  const unfinishedTotal = u.inFlight + u.retryWait + u.appQueue + u.loadgen
   const latencyMs = summarize(raw.latency)
   const byKind: Record<string, number> = {}
   for (let k = 1; k < errorNames.length; k++) byKind[errorNames[k]] = raw.errorsByKind[k]
@@ -196,6 +222,7 @@ export const buildReport = (
   if (errorRate > s.slo.maxErrorRate)
     breaches.push(`error rate ${(errorRate * 100).toFixed(3)} % > ${(s.slo.maxErrorRate * 100).toFixed(3)} %`)
   for (const r of inv.results) if (!r.ok) breaches.push(`invariant ${r.name} violated ${r.violations} time(s)`)
+  if (run.partial) breaches.push(`not judged: the run was interrupted at ${r3(raw.endMs / 1000)} s of ${r3(s.durationMs / 1000)} s`)
   const faults = s.faults.map((f, index) => {
     const loss = raw.losses.find((l) => l.fault === index)
     return {
@@ -247,10 +274,11 @@ export const buildReport = (
   }))
   return {
     version: REPORT_VERSION,
+    ...(run.partial ? { partial: { atMs: r3(raw.endMs), reason: "interrupted" as const } } : {}),
     mode: run.mode ?? "sim",
     target: run.target ?? "model",
     seed: s.seed,
-    replay: replayCommand(source, s.seed, run.target),
+    replay: replayCommand(source, s.seed, run.target, run.replayFlags),
     scenario: s,
     latencyMs,
     queueWaitMs: summarize(raw.queueWait),
@@ -259,6 +287,7 @@ export const buildReport = (
     attempts: raw.attempts,
     retries: raw.retries,
     inFlightAtEnd: raw.inFlightAtEnd,
+    unfinished: { total: unfinishedTotal, rate: r6(raw.requests > 0 ? unfinishedTotal / raw.requests : 0), ...u },
     errors: { total: errorsTotal, rate: r6(errorRate), byKind },
     replies,
     claims: {

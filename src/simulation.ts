@@ -5,7 +5,7 @@
  */
 import { Clock, Effect } from "effect"
 import { Simulator } from "../sim/driver.ts"
-import { runLockstep } from "../sim/lockstep.ts"
+import { runLockstep, SnapshotStore } from "../sim/lockstep.ts"
 import { ClaimStore, StoreError, StoreTarget } from "./ports/ClaimStore.ts"
 import { Faults } from "./ports/Faults.ts"
 import { Timing } from "./ports/Timing.ts"
@@ -21,6 +21,13 @@ export interface RunOptions {
   readonly onProgress?: (virtualMs: number, durationMs: number, events: number) => void
   /** Events per chunk between progress calls and yields (default 2^20). */
   readonly chunkEvents?: number
+  /** Options besides source, seed and target that changed the result, for the replay line. */
+  readonly replayFlags?: ReadonlyArray<string>
+  /**
+   * Called when the run is interrupted (Ctrl-C) with a report of what was simulated up to
+   * then, marked `partial`. Example: `{ onPartial: (r) => print(formatSummary(r)) }`.
+   */
+  readonly onPartial?: (report: Report) => void
 }
 
 export const Simulation = {
@@ -45,13 +52,26 @@ export const Simulation = {
       compileFaults: faults.compile
     })
     const chunk = options.chunkEvents ?? 1 << 20
-    while (!sim.step(chunk)) {
-      options.onProgress?.(sim.now, scenario.durationMs, sim.events)
-      yield* Effect.yieldNow
-    }
+    const source = options.source ?? scenario.name
+    const info = { replayFlags: options.replayFlags }
+    yield* Effect.gen(function* () {
+      while (!sim.step(chunk)) {
+        options.onProgress?.(sim.now, scenario.durationMs, sim.events)
+        yield* Effect.yieldNow
+      }
+    }).pipe(
+      Effect.onInterrupt(() =>
+        Effect.gen(function* () {
+          if (options.onPartial === undefined) return
+          sim.stop()
+          const wallMs = (yield* Clock.currentTimeMillis) - started
+          options.onPartial(buildReport(sim.raw(), source, wallMs, { ...info, partial: true }))
+        })
+      )
+    )
     options.onProgress?.(scenario.durationMs, scenario.durationMs, sim.events)
     const wallMs = (yield* Clock.currentTimeMillis) - started
-    const report: Report = buildReport(sim.raw(), options.source ?? scenario.name, wallMs)
+    const report: Report = buildReport(sim.raw(), source, wallMs, info)
     return report
   })
 ,
@@ -74,6 +94,8 @@ export const Simulation = {
     const started = yield* Clock.currentTimeMillis
     const sim = new Simulator(scenario, { queue: options.queue, lockstep: true })
     const store = yield* target.open(sim.storeConfig)
+    const info = { target: target.name, replayFlags: options.replayFlags }
+    const source = options.source ?? scenario.name
     const raw = yield* Effect.tryPromise({
       try: (signal) =>
         runLockstep(sim, store, {
@@ -82,9 +104,25 @@ export const Simulation = {
           onProgress: () => options.onProgress?.(sim.now, scenario.durationMs, sim.events)
         }),
       catch: (e) => new StoreError({ message: `${target.name}: ${e instanceof Error ? e.message : String(e)}` })
-    })
+    }).pipe(
+      // Before the scope closes (and the run's keys go): the store's state so far.
+      Effect.onInterrupt(() =>
+        options.onPartial === undefined
+          ? Effect.void
+          : Effect.promise(() => store.snapshot().then((snap) => ({ snap }), () => undefined)).pipe(
+              Effect.flatMap((got) =>
+                Effect.gen(function* () {
+                  if (got === undefined) return
+                  sim.stop()
+                  const wallMs = (yield* Clock.currentTimeMillis) - started
+                  options.onPartial?.(buildReport(sim.raw(new SnapshotStore(got.snap, sim.lockWrites)), source, wallMs, { ...info, partial: true }))
+                })
+              )
+            )
+      )
+    )
     options.onProgress?.(scenario.durationMs, scenario.durationMs, sim.events)
     const wallMs = (yield* Clock.currentTimeMillis) - started
-    return buildReport(raw, options.source ?? scenario.name, wallMs, { target: target.name })
+    return buildReport(raw, source, wallMs, info)
   })
 }

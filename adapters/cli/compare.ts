@@ -6,12 +6,12 @@ import { writeFileSync } from "node:fs"
 import { Effect } from "effect"
 import { compareReports, formatDelta, formatFigure, formatRelative, type Change } from "../../src/compare.ts"
 import type { Report } from "../../src/report.ts"
-import { decodeScenario } from "../../src/scenario.ts"
+import { decodeScenario, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../src/simulation.ts"
 import { layerModel } from "../model/layers.ts"
-import { loadInput, UsageError } from "./input.ts"
+import { checkWritable, loadInput, UsageError } from "./input.ts"
 import { Progress } from "./progress.ts"
-import { rehearseFor, tuneJitFor } from "./jit.ts"
+import { rehearse, tuneJitFor } from "./jit.ts"
 
 /** The comparison as text: one row per figure, B − A, the relative change and the verdict. */
 export const formatComparison = (a: Report, b: Report, changes: ReadonlyArray<Change>): string => {
@@ -51,16 +51,22 @@ export const compareCommand = (args: ReadonlyArray<string>) =>
       else sources.push(a)
     }
     if (sources.length !== 2) return yield* new UsageError({ message: `compare: expected two scenarios (A and B), got ${sources.length}` })
-    const reports: Array<Report> = []
-    for (const [i, source] of sources.entries()) {
+    if (json) yield* checkWritable("--json", json)
+    // Both scenarios are read and checked before either runs.
+    const scenarios: Array<Scenario> = []
+    for (const source of sources) {
       const input = yield* loadInput(source)
       if (seed !== undefined) input.seed = seed
-      const scenario = yield* decodeScenario(input)
+      scenarios.push(yield* decodeScenario(input))
+    }
+    const reports: Array<Report> = []
+    for (const [i, scenario] of scenarios.entries()) {
       tuneJitFor([scenario])
-      rehearseFor(scenario)
-      const progress = new Progress(quiet || !process.stderr.isTTY ? null : process.stderr)
+      yield* rehearse(scenario)
+      const progress = new Progress(quiet ? null : process.stderr)
       const label = i === 0 ? "A" : "B"
-      const run = Simulation.run(scenario, { source, onProgress: (v: number, total: number, events: number) => progress.update(v / total, `${label}: ${(events / 1e6).toFixed(1)} M events`) })
+      progress.phase(`running ${label}: ${scenario.name}`)
+      const run = Simulation.run(scenario, { source: sources[i], onProgress: (v: number, total: number, events: number) => progress.update(v / total, `${label}: ${(events / 1e6).toFixed(1)} M events`) })
       reports.push(yield* run.pipe(Effect.provide(layerModel), Effect.ensuring(Effect.sync(() => progress.done()))))
     }
     const [a, b] = reports

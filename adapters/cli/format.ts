@@ -17,6 +17,8 @@ export const formatSummary = (r: Report): string => {
   const s = r.scenario
   const out: Array<string> = []
   out.push(`huntbench — ${s.name}: ${num(s.hunters.count)} hunters, ${num(s.durationMs / 1000)} s, ${s.topology.buckets} buckets on ${s.topology.nodes} nodes, ${s.faults.length} fault(s)`)
+  if (r.partial)
+    out.push(`PARTIAL — interrupted at ${num(r.partial.atMs / 1000)} s of ${num(s.durationMs / 1000)} s: the figures below cover only that much`)
   out.push("")
   out.push("Latency (ms, successful requests, from intended start)")
   out.push(table([
@@ -26,9 +28,15 @@ export const formatSummary = (r: Report): string => {
   out.push("")
   out.push("Traffic")
   const kinds = Object.entries(r.errors.byKind).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${num(n)}`).join(", ")
+  const u = r.unfinished
+  const where = ([["at Redis", u.inFlight], ["waiting to retry", u.retryWait], ["in the app queue", u.appQueue], ["not yet sent by the load generator", u.loadgen]] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${num(n)} ${k}`)
+    .join(", ")
   out.push(table([
     ["requests", `${num(r.requests)} (${num(r.throughputPerSec)}/s), ${num(r.attempts)} attempts, ${num(r.retries)} retries`],
-    ["errors", `${num(r.errors.total)} (${pct(r.errors.rate)})${kinds ? ` — ${kinds}` : ""}`],
+    ["errors", `${num(r.errors.total)} (${pct(r.errors.rate)} of finished requests)${kinds ? ` — ${kinds}` : ""}`],
+    ["unfinished at the end", `${num(u.total)} (${pct(u.rate)} of requests)${where ? ` — ${where}` : ""}`],
     ["breaker trips", num(r.breakers.trips)]
   ]))
   out.push("")
@@ -102,6 +110,17 @@ export const formatSummary = (r: Report): string => {
       ["shard splits", pl.splits.length === 0 ? "none" : pl.splits.map((x) => `${x.name} at ${num(x.atMs / 1000)} s (${num(x.subscribers)} subscribers → ${x.children} cells)`).join(", ")]
     ]))
   }
+  if (r.live) {
+    const l = r.live
+    out.push("")
+    out.push("Live (wall clock)")
+    out.push(table([
+      ["time scale", `${num(l.timeScale)} virtual ms per wall ms`],
+      ["late sends", `${num(l.lateSends)} of ${num(r.attempts)} attempts left > 1 ms after their time (worst ${num(l.maxSendDelayMs)} ms)${l.lateSends > r.attempts / 10 ? " — the client could not keep up: lower --time-scale or the load" : ""}`],
+      ["unfinished", `${num(u.total)} request(s) had no answer when the run ended`],
+      ["uncorrected p50 / p99 / max", `${num(l.uncorrectedLatencyMs.p50)} / ${num(l.uncorrectedLatencyMs.p99)} / ${num(l.uncorrectedLatencyMs.max)} ms (from when each request actually left)`]
+    ]))
+  }
   if (r.faults.length > 0) {
     out.push("")
     out.push("Faults")
@@ -118,7 +137,7 @@ export const formatSummary = (r: Report): string => {
     i.ok ? `ok${i.attributed > 0 ? ` (${num(i.attributed)} attributed to faults)` : ""}` : `VIOLATED ×${num(i.violations)}: ${i.examples[0]?.detail ?? ""}`
   ])))
   out.push("")
-  out.push(`SLO (p99 < ${num(s.slo.p99Ms)} ms, errors < ${pct(s.slo.maxErrorRate)}): ${r.slo.pass ? "PASS" : "FAIL"}`)
+  out.push(`SLO (p99 < ${num(s.slo.p99Ms)} ms, errors < ${pct(s.slo.maxErrorRate)}; both over finished requests, unfinished ones not counted): ${r.partial ? "NOT JUDGED (partial run)" : r.slo.pass ? "PASS" : "FAIL"}`)
   for (const b of r.slo.breaches) out.push(`  - ${b}`)
   out.push(`seed ${r.seed} · ${num(r.sim.events)} events in ${num(r.sim.wallMs)} ms (${num(r.sim.eventsPerSec)} events/s)`)
   out.push(`replay: ${r.replay}`)

@@ -2,7 +2,8 @@
  * Reading the user's input: a preset name or a scenario file, and the usage error every
  * command reports the same way (exit 2, one line, no stack trace).
  */
-import { existsSync, readFileSync } from "node:fs"
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs"
+import { dirname, resolve } from "node:path"
 import { Data, Effect } from "effect"
 import { presetNames, presets } from "../../src/presets.ts"
 import { parseJson, ScenarioError } from "../../src/scenario.ts"
@@ -27,4 +28,26 @@ export const loadInput = (source: string): Effect.Effect<Record<string, unknown>
     if (input === null || typeof input !== "object" || Array.isArray(input))
       return yield* new ScenarioError({ field: "(root)", message: "a scenario must be a JSON object" })
     return input as Record<string, unknown>
+  })
+
+/**
+ * Fail at once, naming `flag`, when `file` could not be written — checked before a run, so
+ * a bad path does not cost a long run. Nothing is created or truncated here. Example:
+ * `yield* checkWritable("--json", "/nonexistent/x.json")` fails with "--json: …".
+ */
+export const checkWritable = (flag: string, file: string): Effect.Effect<void, UsageError> =>
+  Effect.try({
+    try: () => {
+      const path = resolve(file)
+      if (existsSync(path)) {
+        if (!statSync(path).isFile()) throw new Error("it is not a regular file")
+        accessSync(path, constants.W_OK)
+        return
+      }
+      const dir = dirname(path)
+      if (!existsSync(dir)) throw new Error(`the folder ${dir} does not exist`)
+      if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`)
+      accessSync(dir, constants.W_OK)
+    },
+    catch: (e) => new UsageError({ message: `${flag}: cannot write ${file}: ${(e as Error).message}` })
   })

@@ -11,8 +11,9 @@
  * them); browsers keep V8's defaults.
  */
 import { setFlagsFromString } from "node:v8"
+import { Effect } from "effect"
 import type { Scenario } from "../../src/scenario.ts"
-import { simulate } from "../../sim/driver.ts"
+import { Simulator } from "../../sim/driver.ts"
 import { expectedEvents, rehearsal } from "../../sim/rehearsal.ts"
 
 export { expectedEvents }
@@ -44,14 +45,22 @@ export const tuneJitFor = (scenarios: ReadonlyArray<Scenario>): void => {
   if (scenarios.some((s) => expectedEvents(s) >= LONG_RUN_EVENTS)) tuneJit()
 }
 
+/** Whether `s` gets a rehearsal before it runs (a long run, JIT tuning not turned off). */
+export const wantsRehearsal = (s: Scenario): boolean =>
+  process.env.HUNTBENCH_JIT_DEFAULTS !== "1" && expectedEvents(s) >= LONG_RUN_EVENTS
+
 /**
  * Before a long model run: rehearse it — its timeline compressed into 15 simulated seconds
  * at most, in a throwaway simulation (sim/rehearsal.ts) — so V8 has compiled every path the
  * run will take before it starts, instead of discarding and rebuilding the optimized event
  * loop each time the run first meets a timeout, a retry or a failover. Short runs and
- * HUNTBENCH_JIT_DEFAULTS=1 skip it. Example: `rehearseFor(scenario)` (~0.4 s for `reference`).
+ * HUNTBENCH_JIT_DEFAULTS=1 skip it. It runs in small chunks and yields between them, as the
+ * run does, so Ctrl-C is answered during it too. Example:
+ * `yield* rehearse(scenario)` (~0.4 s for `reference`).
  */
-export const rehearseFor = (s: Scenario): void => {
-  if (process.env.HUNTBENCH_JIT_DEFAULTS === "1" || expectedEvents(s) < LONG_RUN_EVENTS) return
-  simulate(rehearsal(s))
-}
+export const rehearse = (s: Scenario): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    if (!wantsRehearsal(s)) return
+    const sim = new Simulator(rehearsal(s))
+    while (!sim.step(1 << 16)) yield* Effect.yieldNow
+  })

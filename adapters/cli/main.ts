@@ -1,26 +1,29 @@
 /**
  * The `huntbench` command line. Exit codes: 0 SLO met, 1 SLO breached, 2 bad input or
- * usage (one line naming the field and the problem, no stack trace), 130 interrupted.
+ * usage (one line naming the field and the problem, no stack trace), 3 internal error (a
+ * bug: one line, please report it), 130 interrupted (Ctrl-C; see interrupt.ts).
  */
 import { writeFileSync } from "node:fs"
-import { Effect, Exit, Fiber } from "effect"
+import { Cause, Effect, Exit } from "effect"
 import { layerModel } from "../model/layers.ts"
 import { presetNames, presets } from "../../src/presets.ts"
 import { deterministicPart, type Report } from "../../src/report.ts"
 import { StoreError } from "../../src/ports/ClaimStore.ts"
 import { liveRun } from "../live/simulation.ts"
 import { layerMockTarget } from "../mock/layers.ts"
-import { prefixProblem } from "../redis/keys.ts"
+import { normalizePrefix, prefixProblem, redactUrl, RUN_ID } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../src/simulation.ts"
 import { reportHtml } from "../report/html.ts"
 import { formatSummary } from "./format.ts"
-import { loadInput, UsageError } from "./input.ts"
+import { checkWritable, loadInput, UsageError } from "./input.ts"
 import { dashboardCommand } from "./dashboard.ts"
 import { sweepCommand } from "./sweep.ts"
-import { rehearseFor, tuneJitFor } from "./jit.ts"
+import { rehearse, tuneJitFor, wantsRehearsal } from "./jit.ts"
 import { compareCommand } from "./compare.ts"
+import { cleanupCommand } from "./cleanup.ts"
+import { EXIT_INTERRUPTED, interruptRequested, onInterrupt } from "./interrupt.ts"
 import { Progress } from "./progress.ts"
 
 
@@ -34,6 +37,9 @@ Usage:
   huntbench compare A B [--seed N] [--json F]  run two designs (presets or files; same seed)
                                                and print which figures moved, and how much
   huntbench dashboard [--port N]               serve the browser dashboard on 127.0.0.1
+                                               (--port 0: any free port, printed)
+  huntbench cleanup --target redis://… --run-id ID [--prefix P]
+                                               remove the keys a --keep-keys run left
   huntbench presets                            list the built-in scenarios
   huntbench help                               this text
 
@@ -43,10 +49,12 @@ Options for run:
                       ioredis-mock, in-process) or redis://[:password@]host:port[/db] (the Lua
                       script on a real Redis); mock and redis run in lockstep with the model's
                       timing, so the outcomes equal the model's
-  --prefix P          key prefix on Redis (default huntbench:<run-id>:); nothing outside it
-                      is read, written or deleted
+  --prefix P          key prefix on Redis (default huntbench): the run's keys are
+                      P:<run-id>:{b…}:…, and a run only reads, writes or deletes keys it
+                      created there (it refuses a namespace that already holds keys)
   --run-id ID         names the run's keys (default: derived from the clock and pid)
-  --keep-keys         leave the run's keys on Redis (default: removed at the end)
+  --keep-keys         leave the run's keys on Redis (default: removed at the end, also on
+                      failure and Ctrl-C); huntbench cleanup removes them later
   --live              run on the wall clock against the target (mock or redis://…): open
                       loop, latency from each request's intended time (and uncorrected)
   --time-scale X      live: virtual ms per wall ms (default 1; 2 runs twice as fast)
@@ -68,7 +76,12 @@ Options for sweep:
   --quiet             no progress bar
 
 Exit codes: 0 SLO met (sweep: a configuration met it in every seed; compare: both ran), 1 SLO
-breached (sweep: none did), 2 bad input or usage, 130 interrupted.
+breached (sweep: none did), 2 bad input or usage, 3 internal error (a bug in huntbench),
+130 interrupted.
+
+Ctrl-C (or SIGTERM), at any moment: one line "huntbench: interrupted", then a run prints the
+summary of what it had simulated so far (marked PARTIAL), removes its keys from a Redis target
+(unless --keep-keys), stops what it started, and exits 130. A second Ctrl-C exits at once.
 `
 
 interface RunArgs {
@@ -124,7 +137,7 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
         out.prefix = v
       } else if (a === "--run-id") {
         const v = value()
-        if (v === undefined || !/^[A-Za-z0-9._-]{1,64}$/.test(v))
+        if (v === undefined || !RUN_ID.test(v))
           return yield* new UsageError({ message: `--run-id: expected 1–64 letters, digits, . _ or -, got ${JSON.stringify(v ?? "")}` })
         out.runId = v
       } else if (a === "--time-scale") {
@@ -144,6 +157,10 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
     if (out.live && out.target === "model")
       return yield* new UsageError({ message: "--live: needs --target mock or --target redis://… (the model has no wall clock)" })
     if (out.timeScale !== 1 && !out.live) return yield* new UsageError({ message: "--time-scale: only applies to --live runs" })
+    if ((out.prefix !== undefined || out.runId !== undefined || out.keepKeys) && !out.target.startsWith("redis"))
+      return yield* new UsageError({ message: `${out.prefix !== undefined ? "--prefix" : out.runId !== undefined ? "--run-id" : "--keep-keys"}: only applies to --target redis://…` })
+    if (out.checkDeterminism && out.keepKeys)
+      return yield* new UsageError({ message: "--check-determinism with --keep-keys would run twice on the same keys; drop one" })
     return out
   })
 
@@ -156,18 +173,41 @@ const loadScenario = (source: string, seed: number | undefined, noFaults = false
     return yield* decodeScenario(input)
   })
 
-const runCommand = (args: ReadonlyArray<string>) =>
+/** What the entry point hands a command: where a partial report goes on Ctrl-C. */
+export interface CliContext {
+  readonly onPartial?: (report: Report) => void
+}
+
+/** Options besides source, seed and target that change a run's result: for its replay line. */
+const replayFlags = (a: RunArgs): Array<string> => [
+  ...(a.noFaults ? ["--no-faults"] : []),
+  ...(a.live ? ["--live"] : []),
+  ...(a.timeScale !== 1 ? ["--time-scale", String(a.timeScale)] : [])
+]
+
+const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
   Effect.gen(function* () {
     const a = yield* parseRunArgs(args)
     const scenario = yield* loadScenario(a.source, a.seed, a.noFaults)
+    // Output paths are checked before the run, not after it.
+    if (a.json) yield* checkWritable("--json", a.json)
+    if (a.html) yield* checkWritable("--html", a.html)
+    const progress = new Progress(a.quiet ? null : process.stderr)
     tuneJitFor([scenario])
-    if (a.target === "model") rehearseFor(scenario)
-    const progress = new Progress(a.quiet || !process.stderr.isTTY ? null : process.stderr)
-    const options = { source: a.source, queue: a.queue, onProgress: (v: number, total: number, events: number) => progress.update(v / total, events) }
-    const runId = a.runId ?? `${Date.now().toString(36)}-${process.pid.toString(36)}`
-    const log = (line: string) => {
-      if (!a.quiet) process.stderr.write(`huntbench: ${line}\n`)
+    if (a.target === "model" && wantsRehearsal(scenario)) {
+      progress.phase("rehearsing the hunt's timeline in 15 simulated seconds (JIT warm-up)")
+      yield* rehearse(scenario)
     }
+    const runId = a.runId ?? `${Date.now().toString(36)}-${process.pid.toString(36)}`
+    const log = (line: string) => process.stderr.write(`huntbench: ${line}\n`)
+    const options = {
+      source: a.source,
+      queue: a.queue,
+      replayFlags: replayFlags(a),
+      onPartial: ctx.onPartial,
+      onProgress: (v: number, total: number, events: number) => progress.update(v / total, events)
+    }
+    const cleanupHint = `npx huntbench cleanup --target ${redactUrl(a.target)} --prefix ${normalizePrefix(a.prefix ?? "huntbench")} --run-id ${runId}`
     const once: Effect.Effect<Report, ScenarioError | StoreError> =
       a.target === "model"
         ? Simulation.run(scenario, options).pipe(Effect.provide(layerModel))
@@ -176,18 +216,21 @@ const runCommand = (args: ReadonlyArray<string>) =>
             Effect.provide(
               a.target === "mock"
                 ? layerMockTarget(runId)
-                : layerRedisTarget({ url: a.target, prefix: a.prefix, runId, keepKeys: a.keepKeys, log })
+                : layerRedisTarget({ url: a.target, prefix: a.prefix, runId, keepKeys: a.keepKeys, log, cleanupHint })
             )
           )
+    const what = `${scenario.name}: ${(scenario.durationMs / 1000).toLocaleString("en-US")} s simulated${a.target === "model" ? "" : ` on ${redactUrl(a.target)}${a.live ? ", live" : ", lockstep"}`}`
+    progress.phase(`running ${what}`)
     const report = yield* once.pipe(Effect.ensuring(Effect.sync(() => progress.done())))
     if (a.checkDeterminism) {
-      if (a.keepKeys && a.target !== "model" && a.target !== "mock")
-        return yield* new UsageError({ message: "--check-determinism with --keep-keys would run twice on the same keys; drop one" })
-      const again = yield* once
+      progress.phase(`running ${what} again (determinism check)`)
+      const again = yield* once.pipe(Effect.ensuring(Effect.sync(() => progress.done())))
       if (JSON.stringify(deterministicPart(report)) !== JSON.stringify(deterministicPart(again)))
         return yield* new UsageError({ message: "determinism check failed: two runs of the same scenario and seed differ" })
       process.stderr.write("determinism check: two runs gave identical reports\n")
     }
+    // The summary first: a report file that cannot be written must not cost it.
+    process.stdout.write(formatSummary(report))
     if (a.json) {
       const file = a.json
       yield* Effect.try({
@@ -203,7 +246,6 @@ const runCommand = (args: ReadonlyArray<string>) =>
         catch: (e) => new UsageError({ message: `--html: cannot write ${file}: ${(e as Error).message}` })
       })
     }
-    process.stdout.write(formatSummary(report))
     return report.slo.pass ? 0 : 1
   })
 
@@ -216,22 +258,24 @@ const presetsCommand = Effect.gen(function* () {
 })
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
-export const main = (argv: ReadonlyArray<string>): Effect.Effect<number> => {
+export const main = (argv: ReadonlyArray<string>, ctx: CliContext = {}): Effect.Effect<number> => {
   const [cmd, ...rest] = argv
   const program: Effect.Effect<number, ScenarioError | UsageError | StoreError> =
     cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h"
       ? Effect.sync(() => (process.stdout.write(HELP), cmd === undefined ? 2 : 0))
       : cmd === "run"
-        ? runCommand(rest)
+        ? runCommand(rest, ctx)
         : cmd === "presets"
           ? presetsCommand
           : cmd === "sweep"
             ? sweepCommand(rest)
             : cmd === "compare"
               ? compareCommand(rest)
-            : cmd === "dashboard"
-              ? dashboardCommand(rest)
-          : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)} (see huntbench help)` }))
+              : cmd === "dashboard"
+                ? dashboardCommand(rest)
+                : cmd === "cleanup"
+                  ? cleanupCommand(rest)
+                  : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)} (see huntbench help)` }))
   return program.pipe(
     Effect.catchTag("ScenarioError", (e) =>
       Effect.sync(() => {
@@ -254,23 +298,36 @@ export const main = (argv: ReadonlyArray<string>): Effect.Effect<number> => {
   )
 }
 
-/** Entry point: run, exit with the code; Ctrl-C interrupts the run and exits 130. */
+/** The one line an unexpected failure gets: its message, never a stack trace. */
+const internalError = (cause: Cause.Cause<unknown>): string => {
+  const e = Cause.squash(cause)
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+  return `huntbench: internal error (a bug in huntbench; please report it): ${what.split("\n")[0]}\n`
+}
+
+/**
+ * Entry point: run, then exit with the code. Ctrl-C interrupts the command's fiber (its
+ * finalizers run: keys removed, processes stopped), prints a partial summary when a run
+ * left one, and exits 130 — whatever the fiber ended with, once a signal came. The process
+ * exits explicitly, so no stray handle (a server, a socket) can keep a finished command alive.
+ */
 export const runMain = (argv: ReadonlyArray<string>): void => {
-  const fiber = Effect.runFork(main(argv))
-  const onSignal = () => {
-    process.stderr.write("\nhuntbench: interrupted\n")
-    Effect.runFork(Fiber.interrupt(fiber))
-    process.exitCode = 130
-  }
-  process.once("SIGINT", onSignal)
-  process.once("SIGTERM", onSignal)
+  let partial: Report | undefined
+  const abort = new AbortController()
+  onInterrupt(() => abort.abort())
+  const fiber = Effect.runFork(main(argv, { onPartial: (r) => (partial = r) }), { signal: abort.signal })
   fiber.addObserver((exit) => {
-    process.off("SIGINT", onSignal)
-    process.off("SIGTERM", onSignal)
-    if (Exit.isSuccess(exit)) process.exitCode = exit.value
-    else if (process.exitCode !== 130) {
-      process.stderr.write(`huntbench: internal error: ${String(Exit.isFailure(exit) ? exit.cause : exit)}\n`)
-      process.exitCode = 3
+    let code: number
+    if (interruptRequested()) {
+      if (partial) process.stdout.write(formatSummary(partial))
+      code = EXIT_INTERRUPTED
+    } else if (Exit.isSuccess(exit)) code = exit.value
+    else if (Cause.hasInterruptsOnly(exit.cause)) code = EXIT_INTERRUPTED
+    else {
+      process.stderr.write(internalError(exit.cause))
+      code = 3
     }
+    process.exitCode = code
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))
   })
 }

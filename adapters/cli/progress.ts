@@ -1,16 +1,32 @@
 /**
- * A progress bar on stderr for runs longer than a second: virtual-time fraction, events,
- * and an ETA from the rate so far. Silent for short runs and when stderr is not a terminal.
+ * Progress on stderr for runs longer than a second. On a terminal: a bar redrawn in place
+ * (fraction done, events, ETA). Elsewhere (CI logs, a pipe): a plain line now and then, so a
+ * long run in a log is visibly alive and a script can wait for a state the CLI announces
+ * (`huntbench: running …`) rather than for a fixed delay. `--quiet` silences both.
  */
 export class Progress {
-  private readonly started = performance.now()
-  private lastDraw = 0
+  private started = performance.now()
+  private lastDraw = -Infinity
   private shown = false
   private readonly out: NodeJS.WriteStream | null
+  private readonly tty: boolean
 
-  /** Example: `const p = new Progress(process.stderr); p.update(0.5, 1e6); p.done()`. */
+  /** Log lines at most this often when not on a terminal. */
+  static readonly LOG_EVERY_MS = 5_000
+
+  /** Example: `const p = new Progress(process.stderr); p.phase("running"); p.update(0.5, 1e6); p.done()`. */
   constructor(out: NodeJS.WriteStream | null) {
     this.out = out
+    this.tty = out?.isTTY === true
+  }
+
+  /** Announce a phase (one line `huntbench: <what>`); the ETA restarts from here. */
+  phase(what: string): void {
+    if (!this.out) return
+    this.clear()
+    this.out.write(`huntbench: ${what}\n`)
+    this.started = performance.now()
+    this.lastDraw = -Infinity
   }
 
   /** `detail` is a number of events, or a label such as "12/40 runs". */
@@ -18,19 +34,28 @@ export class Progress {
     if (!this.out) return
     const now = performance.now()
     const elapsed = now - this.started
-    if (elapsed < 1000 || now - this.lastDraw < 100) return
+    if (elapsed < 1000 || now - this.lastDraw < (this.tty ? 100 : Progress.LOG_EVERY_MS)) return
     this.lastDraw = now
-    this.shown = true
     const f = Math.min(1, Math.max(0, fraction))
+    const eta = f > 0 ? ((elapsed / f) * (1 - f)) / 1000 : 0
+    const what = typeof detail === "number" ? `${(detail / 1e6).toFixed(1)} M events` : detail
+    if (!this.tty) {
+      this.out.write(`huntbench: ${(f * 100).toFixed(1)} % done, ${what}, ETA ${eta.toFixed(0)} s\n`)
+      return
+    }
+    this.shown = true
     const width = 30
     const filled = Math.round(f * width)
-    const eta = f > 0 ? ((elapsed / f) * (1 - f)) / 1000 : 0
     const bar = "#".repeat(filled) + ".".repeat(width - filled)
-    const what = typeof detail === "number" ? `${(detail / 1e6).toFixed(1)} M events` : detail
     this.out.write(`\r[${bar}] ${(f * 100).toFixed(1).padStart(5)} %  ${what}  ETA ${eta.toFixed(0)} s   `)
   }
 
-  done(): void {
+  private clear(): void {
     if (this.out && this.shown) this.out.write("\r" + " ".repeat(80) + "\r")
+    this.shown = false
+  }
+
+  done(): void {
+    this.clear()
   }
 }

@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import { aggregate, applyCell, expandGrid, parseSet, recommend, SweepArgError, type PointResult, type SweepAxis, type SweepRow } from "../../sim/sweep.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { defaultWorkers, runPoints, type SweepJob } from "../sweep/pool.ts"
-import { loadInput, UsageError } from "./input.ts"
+import { checkWritable, loadInput, UsageError } from "./input.ts"
 import { Progress } from "./progress.ts"
 import { sweepHtml } from "../report/html.ts"
 import { tuneJitFor } from "./jit.ts"
@@ -39,6 +39,8 @@ const parseArgs = (args: ReadonlyArray<string>) =>
         if (v === undefined) return yield* new UsageError({ message: "--set: expected path=value[,value…]" })
         try {
           const axis = parseSet(v)
+          if (axis.path === "seed")
+            return yield* new UsageError({ message: "--set seed: a seed is not a design choice to recommend; use --seeds N to run every configuration with N seeds" })
           if (out.axes.some((x) => x.path === axis.path)) return yield* new UsageError({ message: `--set ${axis.path}: given twice` })
           out.axes.push(axis)
         } catch (e) {
@@ -58,6 +60,7 @@ const parseArgs = (args: ReadonlyArray<string>) =>
       else return yield* new UsageError({ message: `unexpected argument ${JSON.stringify(a)}: sweep takes one scenario` })
     }
     if (out.axes.length === 0) return yield* new UsageError({ message: "sweep: give at least one --set path=v1,v2" })
+    for (const [flag, file] of [["--csv", out.csv], ["--json", out.json], ["--html", out.html]] as const) if (file !== undefined) yield* checkWritable(flag, file)
     return out
   })
 
@@ -110,7 +113,8 @@ export const sweepCommand = (args: ReadonlyArray<string>) =>
     scenarios.forEach((s, cell) => {
       for (let k = 0; k < a.seeds; k++) jobs.push({ cell, input: { ...s, seed: (s.seed + k) >>> 0 } })
     })
-    const progress = new Progress(a.quiet || !process.stderr.isTTY ? null : process.stderr)
+    const progress = new Progress(a.quiet ? null : process.stderr)
+    progress.phase(`sweeping ${cells.length} configuration(s) × ${a.seeds} seed(s) = ${jobs.length} runs on ${a.workers === 0 ? "this thread" : `${Math.min(a.workers, jobs.length)} worker thread(s)`}`)
     const points = yield* Effect.tryPromise({
       try: (signal) => runPoints(jobs, { workers: a.workers, signal, onProgress: (done, total) => progress.update(done / total, `${done}/${total} runs`) }),
       catch: (e) => new UsageError({ message: `sweep failed: ${e instanceof Error ? e.message : String(e)}` })
@@ -123,6 +127,17 @@ export const sweepCommand = (args: ReadonlyArray<string>) =>
         slo: scenarios[cell].slo
       }
     })
+    // The table first: a file that cannot be written must not cost it.
+    process.stdout.write(`huntbench sweep — ${a.source}: ${cells.length} configuration(s) × ${a.seeds} seed(s) = ${jobs.length} runs\n\n`)
+    process.stdout.write(renderTable(a.axes, rows, rec?.cell))
+    if (rec) {
+      const what = a.axes.map((x, i) => `${x.path}=${JSON.stringify(rec.values[i])}`).join(" ")
+      process.stdout.write(
+        `\nrecommendation: ${what} — the cheapest configuration meeting the SLO in all ${a.seeds} seeds ` +
+          `(${rec.cost.processes} Redis processes, ${rec.cost.poolConnections} pool connections, ${rec.cost.buckets} buckets); ` +
+          `margin: p99 ${(rec.p99Margin * 100).toFixed(1)} % under the SLO, errors ${(rec.errorMargin * 100).toFixed(1)} % under it (worst seed)\n`
+      )
+    } else process.stdout.write("\nrecommendation: none — no configuration met the SLO in every seed\n")
     if (a.csv) {
       const file = a.csv
       yield* Effect.try({ try: () => writeFileSync(file, csvOf(a.axes, cells, points)), catch: (e) => new UsageError({ message: `--csv: cannot write ${file}: ${(e as Error).message}` }) })
@@ -147,17 +162,5 @@ export const sweepCommand = (args: ReadonlyArray<string>) =>
       })
       yield* Effect.try({ try: () => writeFileSync(file, html), catch: (e) => new UsageError({ message: `--html: cannot write ${file}: ${(e as Error).message}` }) })
     }
-    process.stdout.write(`huntbench sweep — ${a.source}: ${cells.length} configuration(s) × ${a.seeds} seed(s) = ${jobs.length} runs\n\n`)
-    process.stdout.write(renderTable(a.axes, rows, rec?.cell))
-    if (rec) {
-      const what = a.axes.map((x, i) => `${x.path}=${JSON.stringify(rec.values[i])}`).join(" ")
-      process.stdout.write(
-        `\nrecommendation: ${what} — the cheapest configuration meeting the SLO in all ${a.seeds} seeds ` +
-          `(${rec.cost.processes} Redis processes, ${rec.cost.poolConnections} pool connections, ${rec.cost.buckets} buckets); ` +
-          `margin: p99 ${(rec.p99Margin * 100).toFixed(1)} % under the SLO, errors ${(rec.errorMargin * 100).toFixed(1)} % under it (worst seed)\n`
-      )
-      return 0
-    }
-    process.stdout.write("\nrecommendation: none — no configuration met the SLO in every seed\n")
-    return 1
+    return rec ? 0 : 1
   })

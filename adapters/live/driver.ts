@@ -121,7 +121,17 @@ export class LiveRunner {
     const drainUntil = performance.now() + this.s.engine.timeoutMs / this.scale + 1000
     while (this.inFlight > 0 && performance.now() < drainUntil) await sleep(5)
     while (!sim.step(1 << 20));
-    const raw = sim.raw(new SnapshotStore(await store.snapshot(), sim.lockWrites))
+    return this.figures(store)
+  }
+
+  /** After an aborted `run` (Ctrl-C): end at the time reached and give the figures so far. */
+  async stop(store: AsyncClaimStore): Promise<LiveRun> {
+    this.sim.stop()
+    return this.figures(store)
+  }
+
+  private async figures(store: AsyncClaimStore): Promise<LiveRun> {
+    const raw = this.sim.raw(new SnapshotStore(await store.snapshot(), this.sim.lockWrites))
     return { raw, uncorrected: this.uncorrected, lateSends: this.lateSends, maxSendDelayMs: this.maxSendDelayMs }
   }
 }

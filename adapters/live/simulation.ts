@@ -7,12 +7,16 @@ import { summarize } from "../../src/metrics/histogram.ts"
 import { StoreError, StoreTarget } from "../../src/ports/ClaimStore.ts"
 import { buildReport, type Report } from "../../src/report.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
-import { LiveRunner } from "./driver.ts"
+import { LiveRunner, type LiveRun } from "./driver.ts"
 
 export interface LiveRunOptions {
   readonly source?: string
   readonly timeScale?: number
   readonly onProgress?: (virtualMs: number, durationMs: number, events: number) => void
+  /** Options besides source, seed and target that changed the result, for the replay line. */
+  readonly replayFlags?: ReadonlyArray<string>
+  /** Called on Ctrl-C with a report of what ran so far, marked `partial`. */
+  readonly onPartial?: (report: Report) => void
 }
 
 /**
@@ -32,15 +36,22 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
   const live = new LiveRunner(scenario)
   const store = yield* target.open(live.storeConfig)
   const started = performance.now()
+  const source = options.source ?? scenario.name
+  const info = { mode: "live" as const, target: target.name, replayFlags: options.replayFlags }
+  const shape = (run: LiveRun, partial: boolean): Report => ({
+    ...buildReport(run.raw, source, performance.now() - started, { ...info, partial }),
+    live: { timeScale, uncorrectedLatencyMs: summarize(run.uncorrected), lateSends: run.lateSends, maxSendDelayMs: Math.round(run.maxSendDelayMs * 1000) / 1000 }
+  })
   const run = yield* Effect.tryPromise({
     try: (signal) => live.run(store, { timeScale, signal, onProgress: options.onProgress }),
     catch: (e) => new StoreError({ message: `${target.name}: ${e instanceof Error ? e.message : String(e)}` })
-  })
-  const base = buildReport(run.raw, options.source ?? scenario.name, performance.now() - started, { mode: "live", target: target.name })
-  const report: Report = {
-    ...base,
-    replay: `${base.replay} --live${timeScale !== 1 ? ` --time-scale ${timeScale}` : ""}`,
-    live: { timeScale, uncorrectedLatencyMs: summarize(run.uncorrected), lateSends: run.lateSends, maxSendDelayMs: Math.round(run.maxSendDelayMs * 1000) / 1000 }
-  }
-  return report
+  }).pipe(
+    // Before the scope closes (and the run's keys go): what ran so far.
+    Effect.onInterrupt(() =>
+      options.onPartial === undefined
+        ? Effect.void
+        : Effect.promise(() => live.stop(store).then((r) => options.onPartial?.(shape(r, true)), () => undefined))
+    )
+  )
+  return shape(run, false)
 })

@@ -1,23 +1,26 @@
 /**
  * Real Redis as a StoreTarget layer: one ioredis connection (auto-pipelining) for the life
- * of the layer, and per run a store under its own prefix, seeded on open and — unless
- * `keepKeys` — cleaned of its own keys (only those) when the run's scope closes.
+ * of the layer, and per run a store in its own namespace (`<prefix>:<runId>:`), taken only
+ * when empty, seeded on open and — unless `keepKeys` — cleaned of its own keys (only those)
+ * when the run's scope closes, also on failure and Ctrl-C.
  */
 import { Effect, Layer } from "effect"
 import { Redis } from "ioredis"
 import { StoreError, StoreTarget } from "../../src/ports/ClaimStore.ts"
-import { defaultPrefix, prefixProblem, redactUrl } from "./keys.ts"
+import { prefixProblem, redactUrl, runNamespace } from "./keys.ts"
 import { RedisClaimStore } from "./store.ts"
 
 export interface RedisTargetOptions {
   readonly url: string
-  /** Key prefix; default `huntbench:<runId>:`. */
+  /** Key prefix; the run's keys go under `<prefix>:<runId>:` (default prefix `huntbench`). */
   readonly prefix?: string
   readonly runId: string
   readonly keepKeys?: boolean
   /** Per-command timeout (ms); a timed-out command may still run on the server. */
   readonly commandTimeoutMs?: number
   readonly log?: (line: string) => void
+  /** The command that removes kept keys, shown with `keepKeys`. */
+  readonly cleanupHint?: string
 }
 
 const describe = (e: unknown, url: string): string =>
@@ -56,9 +59,9 @@ export const layerRedisTarget = (opts: RedisTargetOptions) =>
   Layer.effect(
     StoreTarget,
     Effect.gen(function* () {
-      const prefix = opts.prefix ?? defaultPrefix(opts.runId)
-      const problem = prefixProblem(prefix)
-      if (problem) return yield* new StoreError({ message: `--prefix ${JSON.stringify(prefix)} ${problem}` })
+      const problem = opts.prefix === undefined ? undefined : prefixProblem(opts.prefix)
+      if (problem) return yield* new StoreError({ message: `--prefix ${JSON.stringify(opts.prefix)} ${problem}` })
+      const ns = runNamespace(opts.prefix, opts.runId)
       const redis = yield* redisConnection(opts.url, opts.commandTimeoutMs)
       const name = redactUrl(opts.url)
       return StoreTarget.of({
@@ -67,16 +70,27 @@ export const layerRedisTarget = (opts: RedisTargetOptions) =>
           Effect.acquireRelease(
             Effect.tryPromise({
               try: async () => {
-                const store = new RedisClaimStore("redis", redis, prefix, config, true)
-                await store.setup()
+                const store = new RedisClaimStore("redis", redis, ns, config, true)
+                await store.claimNamespace({ runId: opts.runId, buckets: config.buckets, artifacts: config.artifactBucket.length })
+                try {
+                  await store.setup()
+                } catch (e) {
+                  await store.cleanup().catch(() => undefined)
+                  throw e
+                }
                 return store
               },
-              catch: (e) => new StoreError({ message: `setting up keys under ${prefix} on ${name}: ${describe(e, opts.url)}` })
+              catch: (e) => new StoreError({ message: `setting up keys under ${ns} on ${name}: ${describe(e, opts.url)}` })
             }),
             (store) =>
               opts.keepKeys
-                ? Effect.sync(() => opts.log?.(`kept keys under ${prefix} on ${name}`))
-                : Effect.promise(() => store.cleanup().then((n) => opts.log?.(`removed ${n} keys under ${prefix} on ${name}`), () => undefined))
+                ? Effect.sync(() => opts.log?.(`kept the run's keys under ${ns} on ${name}${opts.cleanupHint ? `; remove them with: ${opts.cleanupHint}` : ""}`))
+                : Effect.promise(() =>
+                    store.cleanup().then(
+                      (n) => opts.log?.(`removed the run's ${n} keys under ${ns} on ${name}`),
+                      (e) => opts.log?.(`could not remove the run's keys under ${ns} on ${name}: ${describe(e, opts.url)}`)
+                    )
+                  )
           )
       })
     })

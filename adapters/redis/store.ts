@@ -89,16 +89,29 @@ export class RedisClaimStore implements AsyncClaimStore {
     return Number((await this.redis.get(this.keys.balance(bucket, hunter))) ?? 0)
   }
 
-  /** Every key of this run (SCAN, never KEYS). */
+  /**
+   * Every claim key of this run: the namespace SCANned (never KEYS), then only keys of the
+   * exact shapes the store writes — a stranger's key that happens to start with the
+   * namespace is neither read nor deleted. The marker is not included.
+   */
   async ownKeys(): Promise<Array<string>> {
-    const out: Array<string> = []
-    let cursor = "0"
-    do {
-      const [next, batch] = await this.redis.scan(cursor, "MATCH", this.keys.all(), "COUNT", 1000)
-      out.push(...batch)
-      cursor = String(next)
-    } while (cursor !== "0")
-    return [...new Set(out)].sort()
+    return (await scanOwn(this.redis, this.keys)).filter((k) => k !== this.keys.marker())
+  }
+
+  /**
+   * Take the namespace for this run: write its marker (SET NX) and make sure nothing else
+   * lives there, so everything cleanup later finds in it was written by this run. Throws
+   * NamespaceInUse (and leaves no trace) when the namespace is not empty.
+   */
+  async claimNamespace(meta: Record<string, unknown>): Promise<void> {
+    const marker = this.keys.marker()
+    const ok = await this.redis.set(marker, JSON.stringify({ tool: "huntbench", ...meta }), "NX")
+    if (ok === null) throw new NamespaceInUse(this.keys.prefix, "holds the keys of an earlier run (kept with --keep-keys?)")
+    const others = (await scanAll(this.redis, this.keys)).filter((k) => k !== marker)
+    if (others.length > 0) {
+      await this.redis.del(marker)
+      throw new NamespaceInUse(this.keys.prefix, `already holds ${others.length} key(s) that are not huntbench's`)
+    }
   }
 
   async snapshot(): Promise<StoreSnapshot> {
@@ -146,10 +159,61 @@ export class RedisClaimStore implements AsyncClaimStore {
     return { winners, balances, streams, idempotencyKeys }
   }
 
-  /** Delete this run's keys (and only them). Returns how many were removed. */
+  /** Delete this run's keys (and only them), the marker last. Returns how many were removed. */
   async cleanup(): Promise<number> {
-    const keys = await this.ownKeys()
-    for (let i = 0; i < keys.length; i += 500) await this.redis.unlink(...keys.slice(i, i + 500))
-    return keys.length
+    return removeOwn(this.redis, this.keys)
+  }
+}
+
+/** A namespace that is not free for a new run. */
+export class NamespaceInUse extends Error {
+  constructor(namespace: string, why: string) {
+    super(`the key namespace ${namespace} ${why}; choose another --run-id or --prefix, or remove a kept run with huntbench cleanup`)
+  }
+}
+
+const scanAll = async (redis: RedisLike, keys: Keys): Promise<Array<string>> => {
+  const out = new Set<string>()
+  let cursor = "0"
+  do {
+    const [next, batch] = await redis.scan(cursor, "MATCH", keys.scanPattern(), "COUNT", 1000)
+    for (const k of batch) out.add(k)
+    cursor = String(next)
+  } while (cursor !== "0")
+  return [...out].sort()
+}
+
+const scanOwn = async (redis: RedisLike, keys: Keys): Promise<Array<string>> => (await scanAll(redis, keys)).filter((k) => keys.isOwn(k))
+
+const removeOwn = async (redis: RedisLike, keys: Keys): Promise<number> => {
+  const marker = keys.marker()
+  const data = (await scanOwn(redis, keys)).filter((k) => k !== marker)
+  for (let i = 0; i < data.length; i += 500) await redis.unlink(...data.slice(i, i + 500))
+  return data.length + (await redis.del(marker))
+}
+
+/**
+ * Remove a kept run's keys (`huntbench cleanup`): only when the namespace carries a
+ * huntbench run's marker, and then only keys of the shapes a run writes. Resolves to the
+ * number removed, or throws when there is no such run. Example:
+ * `await removeRun(redis, runNamespace("foo", "r1"))`.
+ */
+export const removeRun = async (redis: RedisLike, namespace: string): Promise<number> => {
+  const keys = new Keys(namespace)
+  const marker = await redis.get(keys.marker())
+  let tool: unknown
+  try {
+    tool = marker === null ? undefined : (JSON.parse(marker) as { tool?: unknown }).tool
+  } catch {
+    tool = undefined
+  }
+  if (tool !== "huntbench") throw new NoSuchRun(namespace)
+  return removeOwn(redis, keys)
+}
+
+/** No huntbench run's marker in a namespace: nothing there is huntbench's to delete. */
+export class NoSuchRun extends Error {
+  constructor(namespace: string) {
+    super(`no huntbench run under ${namespace} (its marker ${namespace}run is missing): nothing removed`)
   }
 }

@@ -3,7 +3,6 @@
  * text, and the dashboard's chart code (with d3) bundled inline. No network, no server.
  */
 import { fileURLToPath } from "node:url"
-import { build } from "vite"
 import type { Report } from "../../src/report.ts"
 
 const bundles = new Map<string, Promise<string>>()
@@ -12,7 +11,7 @@ const bundles = new Map<string, Promise<string>>()
 const pageScript = (entry: string): Promise<string> => {
   let b = bundles.get(entry)
   if (b === undefined) {
-    b = build({
+    b = import("vite").then(({ build }) => build({
       configFile: false,
       logLevel: "silent",
       build: {
@@ -20,7 +19,7 @@ const pageScript = (entry: string): Promise<string> => {
         minify: true,
         lib: { entry: fileURLToPath(new URL(`../../dashboards/${entry}`, import.meta.url)), formats: ["iife"], name: "HuntbenchReport" }
       }
-    }).then((out) => {
+    })).then((out) => {
       const outputs = Array.isArray(out) ? out : [out]
       const chunk = (outputs[0] as { output: Array<{ type: string; code?: string }> }).output.find((o) => o.type === "chunk")
       if (!chunk?.code) throw new Error(`building ${entry} produced no code`)

@@ -196,14 +196,23 @@ describe("usage errors", () => {
     })
   }
 
-  it("--json to an unwritable path → exit 2 naming --json, after the run", () => {
+  it("an unwritable output path → exit 2 naming the flag, before the run (nothing else printed)", () => {
     const blocker = join(dir, "not-a-dir")
     writeFileSync(blocker, "x")
     const small = writeTemp(json(base()))
-    const r = cli(["run", small, "--quiet", "--json", join(blocker, "out.json")])
-    expect(r.status).toBe(2)
-    expect(r.stderr).toMatch(/^huntbench: --json: cannot write .*\n$/)
-    expect(r.stderr).not.toContain("    at ")
+    // Not --quiet: a run that had started would have announced itself on stderr.
+    for (const [flag, file] of [["--json", join(blocker, "out.json")], ["--json", "/nonexistent/x.json"], ["--html", join(dir, "no-such-folder", "r.html")], ["--json", dir]]) {
+      expectRejected(cli(["run", small, flag, file]), `huntbench: ${flag}: cannot write ${file}: `)
+    }
+    for (const flag of ["--csv", "--json", "--html"])
+      expectRejected(cli(["sweep", small, "--set", "topology.buckets=2,4", flag, "/nonexistent/out"]), `huntbench: ${flag}: cannot write /nonexistent/out: `)
+    expectRejected(cli(["compare", small, small, "--json", "/nonexistent/c.json"]), "huntbench: --json: cannot write /nonexistent/c.json: ")
+  })
+
+  it("sweep --set seed=… → exit 2 pointing to --seeds (a seed is not a design axis)", () => {
+    const small = writeTemp(json(base()))
+    expectRejected(cli(["sweep", small, "--set", "seed=5,9"]), "huntbench: --set seed: ")
+    expect(cli(["sweep", small, "--set", "seed=5,9"]).stderr).toContain("--seeds")
   })
 })
 

@@ -2,7 +2,7 @@
 // cleanup, URL redaction.
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Redis } from "ioredis"
-import { defaultPrefix, prefixProblem, redactUrl } from "../../../adapters/redis/keys.ts"
+import { prefixProblem, redactUrl, runNamespace } from "../../../adapters/redis/keys.ts"
 import { startRedisServer } from "../../../adapters/redis/server.ts"
 import { claimSha, RedisClaimStore } from "../../../adapters/redis/store.ts"
 import { Reply } from "../../../src/engine/protocol.ts"
@@ -56,8 +56,8 @@ describe("RedisClaimStore on real Redis", () => {
     const outside = `${uniquePrefix("user")}precious`
     await redis.set(outside, "user data")
     await redis.hset(`${outside}:h`, "f", "v")
-    const a = new RedisClaimStore("redis", redis, defaultPrefix(`runA-${process.pid}`), config(), true)
-    const b = new RedisClaimStore("redis", redis, defaultPrefix(`runB-${process.pid}`), config(), true)
+    const a = new RedisClaimStore("redis", redis, runNamespace(undefined, `runA-${process.pid}`), config(), true)
+    const b = new RedisClaimStore("redis", redis, runNamespace(undefined, `runB-${process.pid}`), config(), true)
     await a.setup()
     await b.setup()
     expect(await a.claim(0, 0, 7, 1, 10)).toBe(Reply.WON)

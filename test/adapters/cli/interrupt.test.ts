@@ -1,0 +1,60 @@
+// Ctrl-C at any moment the CLI announces — start-up (its handlers just installed), the
+// rehearsal, the run, a sweep — exits 130 with the one line "huntbench: interrupted", never
+// "internal error" or a stack, and a run prints what it had simulated so far, marked
+// PARTIAL. Each test waits for a state the CLI announces, never for a fixed delay.
+import { describe, expect, it } from "vitest"
+import { startCli, type CliChild } from "../../support/cli.ts"
+
+const interruptedCleanly = async (c: CliChild) => {
+  const sent = Date.now()
+  c.child.kill("SIGINT")
+  const { code, signal } = await c.exited
+  expect({ code, signal }, `stderr: ${c.stderr()}`).toEqual({ code: 130, signal: null })
+  // Loose on purpose (this machine may be slow): a swallowed signal would run the hour to
+  // its end (exit 0) or hang until the test's timeout.
+  expect(Date.now() - sent).toBeLessThan(15_000)
+  expect(c.stderr().split("\n").filter((l) => l === "huntbench: interrupted")).toHaveLength(1)
+  expect(c.stderr()).not.toMatch(/internal error|Error:|\n\s+at /)
+}
+
+describe("Ctrl-C", () => {
+  it("as soon as the handlers are installed, while the CLI loads: exit 130, one line", async () => {
+    const c = startCli(["run", "reference"], { HUNTBENCH_TRACE: "1" })
+    await c.waitFor(/^huntbench: trace: signal handlers installed/)
+    await interruptedCleanly(c)
+    expect(c.stderr()).not.toContain("running")
+  })
+
+  it("during the rehearsal: exit 130", async () => {
+    const c = startCli(["run", "reference"])
+    await c.waitFor(/^huntbench: rehearsing/)
+    await interruptedCleanly(c)
+  })
+
+  it("during the run: exit 130 and a summary of what was simulated, marked PARTIAL", async () => {
+    const c = startCli(["run", "reference"])
+    await c.waitFor(/^huntbench: running reference/)
+    await c.waitFor(/% done/) // progress: the hunt is under way
+    await interruptedCleanly(c)
+    expect(c.stdout()).toMatch(/^huntbench — reference/)
+    expect(c.stdout()).toMatch(/PARTIAL — interrupted at [\d,.]+ s of 3,600 s/)
+    expect(c.stdout()).toContain("NOT JUDGED (partial run)")
+  })
+
+  it("during a sweep: exit 130, worker threads stopped", async () => {
+    const c = startCli(["sweep", "reference", "--set", "topology.buckets=24,48", "--seeds", "2"])
+    await c.waitFor(/^huntbench: sweeping/)
+    await interruptedCleanly(c)
+    expect(c.stdout()).toBe("")
+  })
+
+  it("a second Ctrl-C exits at once", async () => {
+    const c = startCli(["run", "reference"])
+    await c.waitFor(/^huntbench: running reference/)
+    c.child.kill("SIGINT")
+    c.child.kill("SIGINT")
+    const { code } = await c.exited
+    expect(code).toBe(130)
+    expect(c.stderr()).not.toMatch(/internal error|\n\s+at /)
+  })
+})
