@@ -232,6 +232,8 @@ const showSummary = (r: Report) => {
     item("p99 ms", String(r.latencyMs.p99), "sum-p99"),
     item("max ms", String(r.latencyMs.max), "sum-max"),
     item("error rate", String(r.errors.rate), "sum-error-rate"),
+    // Reports written before unfinished requests were counted apart have no such section.
+    item("unfinished", r.unfinished ? String(r.unfinished.total) : "—", "sum-unfinished"),
     item("claims won", String(r.claims.won), "sum-won"),
     item("lost after ack", String(r.claims.lostAcknowledged), "sum-lost"),
     item("double-awarded", String(r.claims.doubleAwarded), "sum-double"),

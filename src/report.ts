@@ -11,7 +11,8 @@ import { cellBounds } from "./geo.ts"
 import type { RawRun, TimelineRow, Unfinished } from "../sim/driver.ts"
 import type { Pipeline } from "../sim/pipeline.ts"
 
-export const REPORT_VERSION = 1
+// 2: errors.total is the sum of errors.byKind; requests unfinished at the end are counted apart (`unfinished`).
+export const REPORT_VERSION = 2
 
 export interface BucketReport {
   readonly bucket: number

@@ -240,6 +240,7 @@ const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
     }
     if (a.html) {
       const file = a.html
+      progress.phase(`writing the HTML report to ${file}`)
       const html = yield* Effect.tryPromise({ try: () => reportHtml(report), catch: (e) => new UsageError({ message: `--html: ${(e as Error).message}` }) })
       yield* Effect.try({
         try: () => writeFileSync(file, html),

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
-import { simulate } from "../../sim/driver.ts"
+import { Simulator } from "../../sim/driver.ts"
 import { pointOf, type PointResult } from "../../sim/sweep.ts"
 import { buildReport } from "../../src/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
@@ -34,8 +34,13 @@ export const runPoints = async (jobs: ReadonlyArray<SweepJob>, opts: PoolOptions
     for (let i = 0; i < jobs.length; i++) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted")
       const t0 = performance.now()
-      const raw = simulate(decodeScenarioSync(jobs[i].input))
-      out[i] = pointOf(buildReport(raw, "sweep", performance.now() - t0), jobs[i].cell)
+      // In chunks, yielding between them, so Ctrl-C is answered within a long point too.
+      const sim = new Simulator(decodeScenarioSync(jobs[i].input))
+      while (!sim.step(1 << 20)) {
+        await new Promise((r) => setImmediate(r))
+        if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted")
+      }
+      out[i] = pointOf(buildReport(sim.raw(), "sweep", performance.now() - t0), jobs[i].cell)
       done++
       opts.onProgress?.(done, jobs.length)
       await new Promise((r) => setImmediate(r)) // let an abort or a progress draw in

@@ -74,6 +74,7 @@ describe("dashboard in Chromium", () => {
       expect(Number(await text("sum-p99"))).toBe(r.latencyMs.p99)
       expect(Number(await text("sum-max"))).toBe(r.latencyMs.max)
       expect(Number(await text("sum-error-rate"))).toBe(r.errors.rate)
+      expect(Number(await text("sum-unfinished"))).toBe(r.unfinished.total)
       expect(Number(await text("sum-won"))).toBe(r.claims.won)
       expect(Number(await text("sum-lost"))).toBe(r.claims.lostAcknowledged)
       expect(Number(await text("sum-trips"))).toBe(r.breakers.trips)

@@ -2,6 +2,9 @@
 // rehearsal, the run, a sweep — exits 130 with the one line "huntbench: interrupted", never
 // "internal error" or a stack, and a run prints what it had simulated so far, marked
 // PARTIAL. Each test waits for a state the CLI announces, never for a fixed delay.
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { startCli, type CliChild } from "../../support/cli.ts"
 
@@ -15,6 +18,7 @@ const interruptedCleanly = async (c: CliChild) => {
   expect(Date.now() - sent).toBeLessThan(15_000)
   expect(c.stderr().split("\n").filter((l) => l === "huntbench: interrupted")).toHaveLength(1)
   expect(c.stderr()).not.toMatch(/internal error|Error:|\n\s+at /)
+  return Date.now() - sent
 }
 
 describe("Ctrl-C", () => {
@@ -46,6 +50,34 @@ describe("Ctrl-C", () => {
     await c.waitFor(/^huntbench: sweeping/)
     await interruptedCleanly(c)
     expect(c.stdout()).toBe("")
+  })
+
+  it("during a sweep run in this thread (--workers 0), inside one long point: exit 130", async () => {
+    const c = startCli(["sweep", "reference", "--set", "topology.buckets=24,48", "--seeds", "1", "--workers", "0"])
+    await c.waitFor(/^huntbench: sweeping/)
+    // One reference point takes ~10 s here (far longer on a slower machine); answered
+    // between chunks of a tenth of that, Ctrl-C takes well under a second.
+    expect(await interruptedCleanly(c)).toBeLessThan(5000)
+  })
+
+  it("while the HTML report is written: exit 130, the summary already printed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "huntbench-int-"))
+    try {
+      const c = startCli(["run", "small", "--html", join(dir, "r.html")])
+      await c.waitFor(/^huntbench: writing the HTML report/)
+      await interruptedCleanly(c)
+      expect(c.stdout()).toMatch(/^huntbench — small/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("during a live run on the wall clock: exit 130 and a PARTIAL summary", async () => {
+    const c = startCli(["run", "small", "--target", "mock", "--live", "--no-faults"])
+    await c.waitFor(/% done/)
+    await interruptedCleanly(c)
+    expect(c.stdout()).toContain("PARTIAL — interrupted at")
+    expect(c.stdout()).toContain("Live (wall clock)")
   })
 
   it("a second Ctrl-C exits at once", async () => {

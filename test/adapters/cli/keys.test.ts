@@ -105,6 +105,14 @@ describe("a run's keys on real Redis", () => {
     expect(await foreignState()).toEqual(before)
   })
 
+  it("a bad output path is refused before the run touches Redis", async () => {
+    const r = cli("run", join(dir, "small.json"), "--target", server.url, "--prefix", "foo", "--run-id", "r5", "--keep-keys", "--json", "/nonexistent/x.json")
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^huntbench: --json: cannot write \/nonexistent\/x\.json: [^\n]*\n$/)
+    expect(await redis.keys("foo:r5*")).toEqual([])
+    expect(await foreignState()).toEqual(before)
+  })
+
   it("refuses a namespace that already holds keys, touching none of them", async () => {
     await redis.set("foo:r4:{b0}:artifact:0", "not huntbench's")
     const r = cli("run", join(dir, "small.json"), "--target", server.url, "--prefix", "foo", "--run-id", "r4", "--quiet")
