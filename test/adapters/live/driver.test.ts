@@ -25,8 +25,8 @@ const scenario = (over: Record<string, unknown>) =>
     ...over
   })
 
-const run = (s: ReturnType<typeof scenario>, runId: string) =>
-  Effect.runPromise(liveRun(s).pipe(Effect.scoped, Effect.provide(layerRedisTarget({ url: redisUrl(), runId }))))
+const run = (s: ReturnType<typeof scenario>, runId: string, onProgress?: (virtualMs: number) => void) =>
+  Effect.runPromise(liveRun(s, { onProgress }).pipe(Effect.scoped, Effect.provide(layerRedisTarget({ url: redisUrl(), runId }))))
 
 describe("live driver on real Redis", () => {
   it("a 20-second run: invariants hold, requests match the schedule within 1 %, keys cleaned", async () => {
@@ -55,10 +55,17 @@ describe("live driver on real Redis", () => {
     const s = scenario({ durationMs: 6000 })
     const schedule = simulate(s, { openLoop: true }).requests
     const admin = await connect()
-    // CLIENT PAUSE stalls every client's commands for 600 ms, two seconds in.
-    const pause = setTimeout(() => void admin.call("CLIENT", "PAUSE", "600", "ALL"), 2000)
+    // CLIENT PAUSE stalls every client's commands for 600 ms, once the run has reached its
+    // second second (by its own progress, however long setting up took).
+    let paused = false
+    const onProgress = (virtualMs: number) => {
+      if (paused || virtualMs < 2000) return
+      paused = true
+      void admin.call("CLIENT", "PAUSE", "600", "ALL")
+    }
     try {
-      const report = await run(s, `livepause-${process.pid}`)
+      const report = await run(s, `livepause-${process.pid}`, onProgress)
+      expect(paused).toBe(true)
       expect(Math.abs(report.requests / schedule - 1)).toBeLessThan(0.01) // open loop: no thinning
       expect(report.latencyMs.max).toBeGreaterThan(450)
       // Requests sent during the stall waited for it: a visible share of slow ones.
@@ -66,7 +73,6 @@ describe("live driver on real Redis", () => {
       expect(slowSeconds.length).toBeGreaterThanOrEqual(1)
       for (const inv of report.invariants) expect(inv.ok).toBe(true)
     } finally {
-      clearTimeout(pause)
       await admin.quit()
     }
   }, 60_000)
