@@ -9,7 +9,7 @@ import { chromium } from "playwright-core"
 import { freePort } from "../adapters/redis/server.ts"
 import { simulate } from "../sim/driver.ts"
 import { presets } from "../src/presets.ts"
-import { buildReport } from "../src/report.ts"
+import { buildReport } from "../sim/report.ts"
 import { decodeScenarioSync } from "../src/scenario.ts"
 
 export const CHROMIUM = "/usr/bin/chromium"

@@ -9,7 +9,7 @@ import { presetNames, presets } from "../src/presets.ts"
 import type { Report } from "../src/report.ts"
 import { compareReports, formatDelta, formatFigure, formatRelative } from "../src/compare.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../src/scenario.ts"
-import type { TimelineRow } from "../sim/driver.ts"
+import type { TimelineRow } from "../src/report.ts"
 import { bucketMap, bucketRunLine, errorSeries, faultBands, heatmap, lineChart, type Band, type BucketCell, type TimeAxis } from "./charts.ts"
 import type { FromWorker } from "./worker.ts"
 

@@ -2,7 +2,7 @@
 // progress (new timeline rows, virtual time) streams to the page several times a second.
 import { Effect, Exit, Cause } from "effect"
 import { Simulator } from "../sim/driver.ts"
-import { buildReport } from "../src/report.ts"
+import { buildReport } from "../sim/report.ts"
 import { decodeScenario, ScenarioError } from "../src/scenario.ts"
 import { cellBounds } from "../src/geo.ts"
 import type { BucketCell } from "./charts.ts"

@@ -7,7 +7,7 @@
  * Events (payload = id << 4 | kind): a hunter's next task, the next open-model arrival, a
  * request's completion (reply or client timeout), a retry, fault start/end, state loss, the
  * viral moment, a split's end, and a request handed on by the load generator or app tier.
- * A request is timed when sent (see adapters/model/timing.ts), so one request costs two
+ * A request is timed when sent (see sim/model/timing.ts), so one request costs two
  * events — its send (a task, arrival or retry) and its completion — plus one per stage that
  * delayed it on the way (load generator, app tier).
  */
@@ -21,16 +21,17 @@ import { FastHistogram } from "../src/metrics/histogram.ts"
 import type { Scenario } from "../src/scenario.ts"
 import type { StoreConfig, SyncClaimStore, WriteEntry } from "../src/ports/ClaimStore.ts"
 import type { SyncTiming, TimingConfig } from "../src/ports/Timing.ts"
-import { ModelStore } from "../adapters/model/store.ts"
-import { ModelTiming, Outcome } from "../adapters/model/timing.ts"
-import { AppTier } from "../adapters/model/app.ts"
-import { Sink } from "../adapters/model/sink.ts"
-import { LoadGen } from "../adapters/model/loadgen.ts"
+import { ModelStore } from "./model/store.ts"
+import { ModelTiming, Outcome } from "./model/timing.ts"
+import { AppTier } from "./model/app.ts"
+import { Sink } from "./model/sink.ts"
+import { LoadGen } from "./model/loadgen.ts"
 import { WorkerRing } from "./ring.ts"
 import { Prng } from "./prng.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "./queue.ts"
 import { Pipeline } from "./pipeline.ts"
 import { Workload } from "./workload.ts"
+import type { TimelineRow, Unfinished } from "../src/report.ts"
 import { F64 } from "../src/typed.ts"
 
 const K_TASK = 0
@@ -116,17 +117,6 @@ export interface RawRun {
   readonly loadgen: LoadGen | undefined
 }
 
-/** Requests still under way when a run ends, by where each one waits. */
-export interface Unfinished {
-  /** Sent to Redis (or a refusing worker) and not yet answered or timed out. */
-  readonly inFlight: number
-  /** Between attempts: failed once, its retry not yet sent. */
-  readonly retryWait: number
-  /** Queued for an app worker (a first attempt's parse). */
-  readonly appQueue: number
-  /** Not yet sent by its busy load-generator process. */
-  readonly loadgen: number
-}
 
 /**
  * Per-bucket figures over time, for heat maps: one column per `everySec` seconds (at most
@@ -145,26 +135,6 @@ export interface BucketTimeline {
   readonly breakerOpen: Array<Int32Array>
 }
 
-export interface TimelineRow {
-  readonly second: number
-  readonly requests: number
-  readonly ok: number
-  readonly errors: number
-  /** This second's errors by kind (timeout, connection, breakerOpen, poolTimeout). */
-  readonly errorsByKind: Readonly<Record<string, number>>
-  readonly retries: number
-  readonly p50: number
-  readonly p99: number
-  readonly max: number
-  readonly backlog: number
-  readonly breakersOpen: number
-  readonly faults: ReadonlyArray<number>
-  /** With a pipeline: unread diffs in all streams at the second's end, and buckets that began splitting. */
-  readonly streamBacklog?: number
-  readonly splits?: ReadonlyArray<number>
-  /** With a log sink: how far the materialized totals lag behind at the second's end. */
-  readonly consumerLagMs?: number
-}
 
 export interface DriverOptions {
   /** "wheel" (default, ~3× faster here) or "heap". */

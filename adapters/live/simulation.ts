@@ -5,7 +5,8 @@
 import { Effect } from "effect"
 import { summarize } from "../../src/metrics/histogram.ts"
 import { StoreError, StoreTarget } from "../../src/ports/ClaimStore.ts"
-import { buildReport, type Report } from "../../src/report.ts"
+import { type Report } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { LiveRunner, type LiveRun } from "./driver.ts"
 

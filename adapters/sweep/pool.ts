@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
 import { Simulator } from "../../sim/driver.ts"
 import { pointOf, type PointResult } from "../../sim/sweep.ts"
-import { buildReport } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
 
 export interface SweepJob {

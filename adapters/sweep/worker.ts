@@ -3,7 +3,7 @@
 import { parentPort } from "node:worker_threads"
 import { simulate } from "../../sim/driver.ts"
 import { pointOf } from "../../sim/sweep.ts"
-import { buildReport } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
 
 parentPort?.on("message", (job: { id: number; cell: number; input: unknown }) => {

@@ -1,6 +1,6 @@
 /**
  * Port: the store that executes the claim protocol's commands. The model adapter
- * (adapters/model) implements it synchronously for the discrete-event driver; the Lua
+ * (sim/model) implements it synchronously for the discrete-event driver; the Lua
  * scripts on Redis and on ioredis-mock are the other implementations (see DESIGN.md).
  */
 import { Context, Data, type Effect, type Scope } from "effect"

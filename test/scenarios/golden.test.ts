@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { afterAll, describe, expect, it } from "vitest"
 import { simulate } from "../../sim/driver.ts"
 import { presetNames, presets } from "../../src/presets.ts"
-import { buildReport, deterministicPart } from "../../src/report.ts"
+import { deterministicPart } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
 
 const FILE = new URL("./golden.json", import.meta.url)

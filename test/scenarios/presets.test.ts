@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest"
 import { simulate } from "../../sim/driver.ts"
 import { compareReports } from "../../src/compare.ts"
 import { presetNames, presets } from "../../src/presets.ts"
-import { buildReport, type Report } from "../../src/report.ts"
+import { type Report } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
 
 type Story = {

@@ -1,10 +1,10 @@
 // Collisions: claims that find their artifact taken within artifacts.collisionWindowMs of
 // the win. Checked against an independent count from every claim the store executed.
 import { describe, expect, it } from "vitest"
-import { ModelStore } from "../../adapters/model/store.ts"
+import { ModelStore } from "../../sim/model/store.ts"
 import { simulate } from "../../sim/driver.ts"
 import { Reply } from "../../src/engine/protocol.ts"
-import { buildReport } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
 
 const run = (collisionWindowMs: number) => {

@@ -8,7 +8,8 @@ import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { simulate, type RawRun } from "../../sim/driver.ts"
-import { buildReport, deterministicPart, type Report } from "../../src/report.ts"
+import { deterministicPart, type Report } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync, type ScenarioInput } from "../../src/scenario.ts"
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..")

@@ -6,7 +6,7 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { simulate } from "../../sim/driver.ts"
-import { buildReport } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync, type ScenarioInput } from "../../src/scenario.ts"
 import { checkProperty } from "../support/property.ts"
 

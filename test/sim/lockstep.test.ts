@@ -3,13 +3,14 @@
 // balances, stream contents, replies, latencies (timing comes from the model in all four).
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Redis } from "ioredis"
-import { AsyncModelStore } from "../../adapters/model/async.ts"
-import { ModelStore } from "../../adapters/model/store.ts"
+import { AsyncModelStore } from "../../sim/model/async.ts"
+import { ModelStore } from "../../sim/model/store.ts"
 import { makeMockStore } from "../../adapters/mock/store.ts"
 import { RedisClaimStore } from "../../adapters/redis/store.ts"
 import { Simulator, simulate } from "../../sim/driver.ts"
 import { runLockstep } from "../../sim/lockstep.ts"
-import { buildReport, deterministicPart } from "../../src/report.ts"
+import { deterministicPart } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
 import { connect, uniquePrefix } from "../support/redis.ts"
 

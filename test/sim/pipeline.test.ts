@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest"
 import { Simulator, simulate } from "../../sim/driver.ts"
 import { Pipeline } from "../../sim/pipeline.ts"
 import { Prng } from "../../sim/prng.ts"
-import { buildReport } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync, type ScenarioInput } from "../../src/scenario.ts"
 import { checkProperty } from "../support/property.ts"
 

@@ -2,13 +2,13 @@
 // failed worker's hunters (after detection; before it, their requests are refused).
 import { describe, expect, it } from "vitest"
 import { WorkerRing } from "../../sim/ring.ts"
-import { Sink } from "../../adapters/model/sink.ts"
-import { LoadGen } from "../../adapters/model/loadgen.ts"
+import { Sink } from "../../sim/model/sink.ts"
+import { LoadGen } from "../../sim/model/loadgen.ts"
 import { Prng } from "../../sim/prng.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
 import { readFileSync } from "node:fs"
 import { simulate } from "../../sim/driver.ts"
-import { buildReport } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 
 describe("WorkerRing", () => {
   const cfg = { count: 8, vnodes: 64, detectMs: 1000, failures: [{ worker: 3, atMs: 10_000, durationMs: 5000 }] }

@@ -3,11 +3,12 @@
 // The CLI's answer to Ctrl-C is tested in test/adapters/cli/interrupt.test.ts.
 import { Cause, Effect, Exit, Fiber } from "effect"
 import { describe, expect, it } from "vitest"
-import { layerModel } from "../../adapters/model/layers.ts"
+import { layerModel } from "../../sim/model/layers.ts"
 import { simulate } from "../../sim/driver.ts"
-import { buildReport, deterministicPart } from "../../src/report.ts"
+import { deterministicPart } from "../../src/report.ts"
+import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
-import { Simulation } from "../../src/simulation.ts"
+import { Simulation } from "../../sim/simulation.ts"
 
 const input = { seed: 5, durationMs: 20_000, hunters: { count: 500 }, faults: [{ kind: "pause", atMs: 5000, durationMs: 500, target: 0 }] }
 

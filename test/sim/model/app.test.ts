@@ -2,10 +2,10 @@
 // dropped by the proxy), and — end to end — the interactive response-time law R = N/X − Z
 // for a closed population whose app is saturated.
 import { describe, expect, it } from "vitest"
-import { AppTier } from "../../../adapters/model/app.ts"
+import { AppTier } from "../../../sim/model/app.ts"
 import { simulate } from "../../../sim/driver.ts"
 import { Prng } from "../../../sim/prng.ts"
-import { buildReport } from "../../../src/report.ts"
+import { buildReport } from "../../../sim/report.ts"
 import { decodeScenarioSync } from "../../../src/scenario.ts"
 
 const tier = (app: Record<string, unknown>, hunters = 1) => new AppTier(decodeScenarioSync({ hunters: { count: hunters }, app }))

@@ -2,7 +2,7 @@
 // reply time follows from the rules (pool FIFO, node FIFO, pause, crash, spike, shrink).
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { ModelTiming, Outcome, Pool } from "../../../adapters/model/timing.ts"
+import { ModelTiming, Outcome, Pool } from "../../../sim/model/timing.ts"
 import { compile, normalQuantile } from "../../../src/distributions.ts"
 import { Command } from "../../../src/engine/protocol.ts"
 import { compileFaults } from "../../../src/faults.ts"
@@ -10,7 +10,7 @@ import { decodeScenarioSync, type ScenarioInput } from "../../../src/scenario.ts
 import { Prng } from "../../../sim/prng.ts"
 import { checkProperty } from "../../support/property.ts"
 
-const FILE = "test/adapters/model/timing.test.ts"
+const FILE = "test/sim/model/timing.test.ts"
 const rng = new Prng(1)
 
 const make = (over: Partial<ScenarioInput> = {}, poolSize = 1) => {
@@ -104,7 +104,7 @@ describe("the fault span shortcut", () => {
   it("times every request exactly as the full scan does", () => {
     checkProperty(
       "fault span = full scan",
-      "test/adapters/model/timing.test.ts",
+      "test/sim/model/timing.test.ts",
       fc.property(fc.array(fault, { maxLength: 4 }), fc.array(fc.integer({ min: 0, max: 1200 }), { minLength: 1, maxLength: 60 }), fc.boolean(), (faults, sends, exp) => {
         const s = decodeScenarioSync({
           durationMs: 2000,

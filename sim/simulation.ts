@@ -4,14 +4,15 @@
  * (Ctrl-C), then shaped into a Report. Wall time comes from Effect's Clock, not from here.
  */
 import { Clock, Effect } from "effect"
-import { Simulator } from "../sim/driver.ts"
-import { runLockstep, SnapshotStore } from "../sim/lockstep.ts"
-import { ClaimStore, StoreError, StoreTarget } from "./ports/ClaimStore.ts"
-import { Faults } from "./ports/Faults.ts"
-import { Timing } from "./ports/Timing.ts"
-import { Topology } from "./ports/Topology.ts"
-import { buildReport, type Report } from "./report.ts"
-import { decodeScenario, ScenarioError, type Scenario } from "./scenario.ts"
+import { Simulator } from "./driver.ts"
+import { runLockstep, SnapshotStore } from "./lockstep.ts"
+import { ClaimStore, StoreError, StoreTarget } from "../src/ports/ClaimStore.ts"
+import { Faults } from "../src/ports/Faults.ts"
+import { Timing } from "../src/ports/Timing.ts"
+import { Topology } from "../src/ports/Topology.ts"
+import { type Report } from "../src/report.ts"
+import { buildReport } from "./report.ts"
+import { decodeScenario, ScenarioError, type Scenario } from "../src/scenario.ts"
 
 export interface RunOptions {
   /** Preset name or file the scenario came from, for the replay command. */
