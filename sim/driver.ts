@@ -139,11 +139,8 @@ export interface BucketTimeline {
 export interface DriverOptions {
   /** "wheel" (default, ~3× faster here) or "heap". */
   readonly queue?: "heap" | "wheel"
-  /** Adapters, as the ports' layers provide them; the model's by default. */
-  readonly makeStore?: (config: StoreConfig) => SyncClaimStore
+  /** The Timing port's implementation (sim/model/layers.ts); the model's by default. */
   readonly makeTiming?: (config: TimingConfig) => SyncTiming
-  readonly bucketToNode?: (topology: Scenario["topology"]) => Int32Array
-  readonly compileFaults?: (scenario: Scenario) => FaultPlan
   /** Stop at each store call so an asynchronous store can answer it (see sim/lockstep.ts). */
   readonly lockstep?: boolean
   /**
@@ -265,8 +262,8 @@ export class Simulator {
     this.rng = new Prng(s.seed)
     this.workload = new Workload(s, this.rng)
     const B = s.topology.buckets, H = s.hunters.count
-    this.bucketNode = (opts.bucketToNode ?? bucketToNode)(s.topology)
-    this.plan = (opts.compileFaults ?? compileFaults)(s)
+    this.bucketNode = bucketToNode(s.topology)
+    this.plan = compileFaults(s)
     this.storeConfig = {
       artifactBucket: this.workload.artifactBucket,
       artifactRevealAt: this.workload.artifactRevealAt,
@@ -279,7 +276,7 @@ export class Simulator {
       streamCap: s.topology.streamCap,
       idempotency: s.engine.idempotency
     }
-    this.store = (opts.makeStore ?? ((c) => new ModelStore(c)))(this.storeConfig)
+    this.store = new ModelStore(this.storeConfig)
     this.timing = (opts.makeTiming ?? ((c) => new ModelTiming(c)))({
       nodes: s.topology.nodes,
       poolSize: s.topology.poolSize,

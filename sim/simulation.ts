@@ -6,10 +6,8 @@
 import { Clock, Effect } from "effect"
 import { Simulator } from "./driver.ts"
 import { runLockstep, SnapshotStore } from "./lockstep.ts"
-import { ClaimStore, StoreError, StoreTarget } from "../src/ports/ClaimStore.ts"
-import { Faults } from "../src/ports/Faults.ts"
+import { StoreError, StoreTarget } from "../src/ports/ClaimStore.ts"
 import { Timing } from "../src/ports/Timing.ts"
-import { Topology } from "../src/ports/Topology.ts"
 import { type Report } from "../src/report.ts"
 import { buildReport } from "./report.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../src/scenario.ts"
@@ -34,24 +32,14 @@ export interface RunOptions {
 export const Simulation = {
   /**
    * Decode a scenario (JSON value or an already decoded `Scenario`) and run it on the
-   * provided adapters: an `Effect<Report, ScenarioError, ClaimStore | Timing | Topology |
-   * Faults>`. Example:
+   * provided timing: an `Effect<Report, ScenarioError, Timing>`. Example:
    * `Simulation.run(json, { source: "default" }).pipe(Effect.provide(layerModel), Effect.runPromise)`.
    */
   run: Effect.fn("Simulation.run")(function* (input: unknown, options: RunOptions = {}) {
     const scenario: Scenario = yield* decodeScenario(input)
-    const store = yield* ClaimStore
     const timing = yield* Timing
-    const topology = yield* Topology
-    const faults = yield* Faults
     const started = yield* Clock.currentTimeMillis
-    const sim = new Simulator(scenario, {
-      queue: options.queue,
-      makeStore: store.make,
-      makeTiming: timing.make,
-      bucketToNode: topology.bucketToNode,
-      compileFaults: faults.compile
-    })
+    const sim = new Simulator(scenario, { queue: options.queue, makeTiming: timing.make })
     const chunk = options.chunkEvents ?? 1 << 20
     const source = options.source ?? scenario.name
     const info = { replayFlags: options.replayFlags }

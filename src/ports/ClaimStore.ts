@@ -1,7 +1,8 @@
 /**
- * Port: the store that executes the claim protocol's commands. The model adapter
- * (sim/model) implements it synchronously for the discrete-event driver; the Lua
- * scripts on Redis and on ioredis-mock are the other implementations (see DESIGN.md).
+ * Port: the store that executes the claim protocol's commands — `StoreTarget`, with three
+ * implementations of one meaning: the model (sim/model/store.ts, also behind the
+ * synchronous interface the discrete-event driver calls on its hot path), the Lua script on
+ * ioredis-mock and on real Redis (adapters/). Differential tests prove them equal.
  */
 import { Context, Data, type Effect, type Scope } from "effect"
 
@@ -83,11 +84,6 @@ export interface AsyncClaimStore {
   balance(bucket: number, hunter: number): Promise<number>
   snapshot(): Promise<StoreSnapshot>
 }
-
-export class ClaimStore extends Context.Service<ClaimStore, {
-  readonly name: string
-  readonly make: (config: StoreConfig) => SyncClaimStore
-}>()("huntbench/ClaimStore") {}
 
 /** A store that could not be reached or set up (connection refused, script error…). */
 export class StoreError extends Data.TaggedError("StoreError")<{ readonly message: string }> {}

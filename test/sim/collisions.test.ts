@@ -1,13 +1,16 @@
 // Collisions: claims that find their artifact taken within artifacts.collisionWindowMs of
 // the win. Checked against an independent count from every claim the store executed.
 import { describe, expect, it } from "vitest"
+import { AsyncModelStore } from "../../sim/model/async.ts"
 import { ModelStore } from "../../sim/model/store.ts"
-import { simulate } from "../../sim/driver.ts"
+import { Simulator } from "../../sim/driver.ts"
+import { runLockstep } from "../../sim/lockstep.ts"
+import type { AsyncClaimStore } from "../../src/ports/ClaimStore.ts"
 import { Reply } from "../../src/engine/protocol.ts"
 import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
 
-const run = (collisionWindowMs: number) => {
+const run = async (collisionWindowMs: number) => {
   const s = decodeScenarioSync({
     seed: 5,
     durationMs: 20_000,
@@ -16,18 +19,20 @@ const run = (collisionWindowMs: number) => {
     topology: { buckets: 2, nodes: 1 }
   })
   const log: Array<{ artifact: number; reply: number; at: number }> = []
-  const raw = simulate(s, {
-    makeStore: (cfg) => {
-      const store = new ModelStore(cfg)
-      const claim = store.claim.bind(store)
-      store.claim = (artifact, hunter, key, now, lag, retry) => {
-        const reply = claim(artifact, hunter, key, now, lag, retry)
-        log.push({ artifact, reply, at: now })
-        return reply
-      }
-      return store
-    }
-  })
+  // Every claim the store executes, seen through lockstep (proven equal to the plain run).
+  const sim = new Simulator(s, { lockstep: true })
+  const model = new AsyncModelStore(new ModelStore(sim.storeConfig))
+  const store: AsyncClaimStore = {
+    name: "logged model",
+    claim: async (bucket, artifact, hunter, key, now) => {
+      const reply = await model.claim(bucket, artifact, hunter, key, now)
+      log.push({ artifact, reply, at: now })
+      return reply
+    },
+    balance: (bucket, hunter) => model.balance(bucket, hunter),
+    snapshot: () => model.snapshot()
+  }
+  const raw = await runLockstep(sim, store)
   const wonAt = new Map<number, number>()
   let expected = 0
   for (const e of log) {
@@ -38,18 +43,18 @@ const run = (collisionWindowMs: number) => {
 }
 
 describe("collisions", () => {
-  it("count the claims that lost a race, per bucket and in total", () => {
-    const { report, expected, taken } = run(100)
+  it("count the claims that lost a race, per bucket and in total", async () => {
+    const { report, expected, taken } = await run(100)
     expect(expected).toBeGreaterThan(0)
     expect(report.claims.collisions).toBe(expected)
     expect(report.buckets.reduce((n, b) => n + b.collisions, 0)).toBe(expected)
     expect(expected).toBeLessThan(taken) // most TAKEN replies come long after the win
   })
 
-  it("grow with the window and vanish at a zero window", () => {
-    const narrow = run(20).report.claims.collisions
-    const wide = run(1000).report.claims.collisions
+  it("grow with the window and vanish at a zero window", async () => {
+    const narrow = (await run(20)).report.claims.collisions
+    const wide = (await run(1000)).report.claims.collisions
     expect(wide).toBeGreaterThan(narrow)
-    expect(run(0).report.claims.collisions).toBe(0)
+    expect((await run(0)).report.claims.collisions).toBe(0)
   })
 })
