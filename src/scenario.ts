@@ -3,7 +3,7 @@
  * field validated and defaulted. The decoded value is plain data (browser-safe) and is
  * echoed verbatim into the report, so a report always says exactly what was simulated.
  */
-import { Cause, Data, Effect, Exit, Schema } from "effect"
+import { Cause, Data, Effect, Exit, Schema, SchemaIssue } from "effect"
 import { bucketPrefixProblem, cellsCovering } from "./geo.ts"
 
 const withDefault = <S extends Schema.Constraint>(schema: S, value: S["Encoded"]) =>
@@ -351,7 +351,7 @@ export const geographyCells = (s: Scenario, input?: unknown): { cells: Array<str
     cells = cellsCovering(a, g.precision)
     if (cells.length > MAX_BUCKETS) return fail("precision", `${g.precision} cuts the area into ${cells.length} cells, more than ${MAX_BUCKETS} buckets`)
   }
-  const given = valueAt(input, `["topology"]["buckets"]`)
+  const given = valueAt(input, ["topology", "buckets"])
   if (given !== undefined && given !== cells.length)
     problems.push({ field: "topology.buckets", message: `is ${JSON.stringify(given)} but geography makes one bucket per cell, ${cells.length} in all; leave it out` })
   for (const key of ["hunters", "artifacts"] as const)
@@ -407,17 +407,24 @@ const crossFieldProblems = (s: Scenario): Array<Problem> => {
   return out
 }
 
-const valueAt = (input: unknown, path: string): unknown => {
+type Path = ReadonlyArray<PropertyKey>
+
+const valueAt = (input: unknown, path: Path): unknown => {
   let cur: unknown = input
-  for (const k of path.matchAll(/\[(?:"([^"]+)"|(\d+))\]/g)) {
+  for (const k of path) {
     if (cur === null || typeof cur !== "object") return undefined
-    cur = (cur as Record<string, unknown>)[k[1] ?? k[2]]
+    cur = (cur as Record<PropertyKey, unknown>)[k]
   }
   return cur
 }
 
-const pathToField = (path: string): string =>
-  path.replace(/\["([^"]+)"\]/g, ".$1").replace(/^\./, "")
+/** A path as a field name: `["faults", 2, "kind"]` → `faults[2].kind`. */
+const fieldOf = (path: Path): string =>
+  path.length === 0 ? "(root)" : path.map((k, i) => (typeof k === "number" ? `[${k}]` : `${i === 0 ? "" : "."}${String(k)}`)).join("")
+
+// The Schema's issues as { path, message } records (Standard Schema's shape): the path comes
+// from the issue tree itself, not from parsing formatted text.
+const issuesOf = SchemaIssue.makeFormatterStandardSchemaV1()
 
 /**
  * Decode unknown JSON into a `Scenario`, or fail with the first problem found, naming its
@@ -431,16 +438,15 @@ export const decodeScenario = (input: unknown): Effect.Effect<Scenario, Scenario
     const exit = Schema.decodeUnknownExit(ScenarioStruct)(input, { onExcessProperty: "error" })
     if (Exit.isFailure(exit)) {
       const err = Cause.squash(exit.cause)
-      const text = err instanceof Error ? err.message : String(err)
-      // The formatter prints "message\n  at ["a"]["b"][0]"; turn the path into a field name.
-      const m = /^([\s\S]*?)\n\s*at (\S+)\s*$/.exec(text)
-      let field = m ? pathToField(m[2]) : "(root)"
-      let message = (m ? m[1] : text).trim().replace(/^Expected no excess property$/, "is not a known field")
+      const first = Schema.isSchemaError(err) ? issuesOf(err.issue).issues[0] : undefined
+      const path: Path = (first?.path ?? []).map((k) => (typeof k === "object" && k !== null ? k.key : k))
+      let field = fieldOf(path)
+      let message = (first?.message ?? (err instanceof Error ? err.message : String(err))).trim().replace(/^Expected no excess property$/, "is not a known field")
       // A union of { kind: ... } variants reports the whole union; name the discriminant instead.
       const kinds = [...message.matchAll(/"(?:kind|model)": "(\w+)"/g)].map((k) => k[1])
       if (message.startsWith("Expected {") && kinds.length > 0) {
         const tag = message.includes('"model":') ? "model" : "kind"
-        const got = valueAt(input, m ? m[2] : "")
+        const got = valueAt(input, path)
         const value = got !== null && typeof got === "object" ? (got as Record<string, unknown>)[tag] : undefined
         if (got === null || typeof got !== "object") {
           message = `expected an object with ${tag} one of ${kinds.join(", ")}, got ${JSON.stringify(got)}`
@@ -449,9 +455,9 @@ export const decodeScenario = (input: unknown): Effect.Effect<Scenario, Scenario
           message = `${value === undefined ? "is missing" : `unknown ${tag} ${JSON.stringify(value)}`}; expected one of ${kinds.join(", ")}`
         }
       }
-      if (/^Expected (number|string|boolean|an integer)/.test(message) && m) {
-        const got = valueAt(input, m[2])
-        if (got !== undefined) message = `${message}, got ${JSON.stringify(got)}`
+      if (/^Expected (number|string|boolean|an integer)/.test(message) && first !== undefined) {
+        const got = valueAt(input, path)
+        if (got !== undefined && !message.includes(", got ")) message = `${message}, got ${JSON.stringify(got)}`
       }
       return Effect.fail(new ScenarioError({ field, message }))
     }
