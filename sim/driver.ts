@@ -13,8 +13,7 @@
  */
 import { compile } from "../src/distributions.ts"
 import { ClaimClient, Next, ROW_DOUBLES } from "../src/engine/client.ts"
-import { OPEN } from "../src/engine/breaker.ts"
-import { Command, ErrorKind, Reply, errorNames, isWinAck } from "../src/engine/protocol.ts"
+import { Command, ErrorKind, Reply, isWinAck } from "../src/engine/protocol.ts"
 import { bucketToNode } from "../src/engine/routing.ts"
 import { compileFaults, type FaultPlan } from "../src/faults.ts"
 import { FastHistogram } from "../src/metrics/histogram.ts"
@@ -32,6 +31,7 @@ import { EventHeap, TimingWheel, type EventQueue } from "./queue.ts"
 import { Pipeline } from "./pipeline.ts"
 import { Workload } from "./workload.ts"
 import type { TimelineRow, Unfinished } from "../src/report.ts"
+import { Recorder, type BucketTimeline } from "./recorder.ts"
 import { F64 } from "../src/typed.ts"
 
 const K_TASK = 0
@@ -48,7 +48,6 @@ const K_TO_REDIS = 10
 const KIND_BITS = 4
 const KIND_MASK = 15
 
-const WINDOW_MS = 1000
 /** How soon a connection to a dead worker is refused. */
 const REFUSED_MS = 0.5
 
@@ -118,24 +117,6 @@ export interface RawRun {
 }
 
 
-/**
- * Per-bucket figures over time, for heat maps: one column per `everySec` seconds (at most
- * about 600 columns), each with one value per bucket.
- */
-export interface BucketTimeline {
-  readonly everySec: number
-  readonly requests: Array<Float64Array>
-  readonly errors: Array<Float64Array>
-  readonly maxBacklog: Array<Int32Array>
-  /** With geography only (hunters per bucket at the column's end); empty otherwise. */
-  readonly hunters: Array<Int32Array>
-  /** With a pipeline only: the most unread diffs in each bucket's stream; empty otherwise. */
-  readonly streamBacklog: Array<Int32Array>
-  /** Seconds of the column each bucket's breaker was open (rejecting) at the second's end. */
-  readonly breakerOpen: Array<Int32Array>
-}
-
-
 export interface DriverOptions {
   /** "wheel" (default, ~3× faster here) or "heap". */
   readonly queue?: "heap" | "wheel"
@@ -157,8 +138,6 @@ export interface LiveSender {
   send(slot: number, t: number, deadline: number): void
 }
 
-const r3 = (x: number) => Math.round(x * 1000) / 1000
-
 export class Simulator {
   readonly s: Scenario
   readonly rng: Prng
@@ -176,40 +155,22 @@ export class Simulator {
   private readonly jitter: number
   private readonly meanArrivalMs: number
   private readonly rampPerMs: number
-  // Metrics
-  /** The whole run's latencies: each second's window is added in when it closes. */
-  readonly latency = new FastHistogram(3)
-  readonly window = new FastHistogram(3)
-  readonly bucketLatency: Array<FastHistogram>
-  readonly bucketRequests: Float64Array
-  readonly bucketErrors: Float64Array
-  readonly inflight: Int32Array
-  readonly bucketMaxBacklog: Int32Array
-  readonly errorsByKind = new Float64Array(8)
-  private readonly prevErrorsByKind = new Float64Array(8)
+  /** What the run measures, second by second and bucket by bucket. */
+  readonly rec: Recorder
   readonly bucketCollisions: Float64Array
   private readonly wonAt: Float64Array
   private readonly collisionWindowMs: number
-  readonly repliesByCode = new Float64Array(8)
   requests = 0
-  ok = 0
   attempts = 0
   retries = 0
   claimsAttempted = 0
   appliedUnacknowledged = 0
-  totalInflight = 0
   // Requests between stages (see Unfinished): a request that ends must have left them all.
   private waitingRetry = 0
   private inAppQueue = 0
   private inLoadgen = 0
   readonly acks: Array<Ack> = []
   readonly losses: Array<LossRecord> = []
-  readonly timeline: Array<TimelineRow> = []
-  private wReq = 0
-  private wOk = 0
-  private wErr = 0
-  private wRetries = 0
-  private windowEnd = WINDOW_MS
   events = 0
   now = F64
   done = false
@@ -224,15 +185,6 @@ export class Simulator {
   readonly lockWrites: Array<WriteEntry> = []
   private readonly live: LiveSender | undefined
   private readonly openLoop: boolean
-  // Per-bucket columns (see BucketTimeline).
-  readonly bucketTimeline: BucketTimeline
-  private readonly winBacklog: Int32Array
-  private readonly colRequests: Float64Array
-  private readonly colErrors: Float64Array
-  private readonly colBacklog: Int32Array
-  private readonly prevRequests: Float64Array
-  private readonly prevErrors: Float64Array
-  private colSeconds = 0
   // Geography: hunters per bucket (subscribers of its stream).
   readonly bucketHunters: Int32Array
   readonly bucketMaxHunters: Int32Array
@@ -244,14 +196,22 @@ export class Simulator {
   readonly sink: Sink | undefined
   readonly ring: WorkerRing | undefined
   readonly loadgen: LoadGen | undefined
-  private lastSinkEventAt = -1
+  /** When the last win reached a log sink (the recorder reads it for the consumer lag). */
+  lastSinkEventAt = -1
   /** Closed model, one slot per hunter: a task event's id is both. */
   private readonly ownSlots: boolean
   /** A worker ring, load generator or app tier sits between the hunter and Redis. */
   private readonly staged: boolean
-  private readonly colStream: Int32Array
-  private readonly colBreaker: Int32Array
-  private wSplits: Array<number> = []
+
+  /** The timeline rows closed so far (the dashboard streams them while a run goes on). */
+  get timeline(): ReadonlyArray<TimelineRow> {
+    return this.rec.timeline
+  }
+
+  /** The per-bucket columns closed so far. */
+  get bucketTimeline(): BucketTimeline {
+    return this.rec.bucketTimeline
+  }
 
   /** Example: `const sim = new Simulator(scenario); while (!sim.step(1e6)); const raw = sim.raw()`. */
   constructor(s: Scenario, opts: DriverOptions = {}) {
@@ -285,27 +245,14 @@ export class Simulator {
       baseLagMs: s.topology.replicationLagMs,
       plan: this.plan
     })
-    this.bucketLatency = Array.from({ length: B }, () => new FastHistogram(2))
-    this.bucketRequests = new Float64Array(B)
+    this.rec = new Recorder(s, B)
     this.bucketCollisions = new Float64Array(B)
     this.wonAt = new Float64Array(this.workload.artifactBucket.length).fill(-Infinity)
     this.collisionWindowMs = s.artifacts.collisionWindowMs
-    this.bucketErrors = new Float64Array(B)
-    this.inflight = new Int32Array(B)
-    this.bucketMaxBacklog = new Int32Array(B)
-    this.winBacklog = new Int32Array(B)
-    this.colRequests = new Float64Array(B)
-    this.colErrors = new Float64Array(B)
-    this.colBacklog = new Int32Array(B)
-    this.prevRequests = new Float64Array(B)
-    this.prevErrors = new Float64Array(B)
-    this.bucketTimeline = { everySec: Math.max(1, Math.ceil(Math.ceil(s.durationMs / WINDOW_MS) / 600)), requests: [], errors: [], maxBacklog: [], hunters: [], streamBacklog: [], breakerOpen: [] }
     this.bucketHunters = new Int32Array(B)
     this.bucketMaxHunters = new Int32Array(B)
     for (let h = 0; h < H; h++) this.bucketHunters[this.workload.hunterBucket[h]]++
     this.bucketMaxHunters.set(this.bucketHunters)
-    this.colStream = new Int32Array(B)
-    this.colBreaker = new Int32Array(B)
     this.pipeline = s.pipeline ? new Pipeline(s, this.bucketHunters, this.workload.cells, this.workload.artifactLat, this.workload.artifactLon) : undefined
     this.edgeCache = s.pipeline?.edgeCache !== undefined
     this.app = s.app && !opts.live ? new AppTier(s) : undefined
@@ -359,7 +306,7 @@ export class Simulator {
     map.trackBucket(b, t) // positions up to date before the hunters are counted per child cell
     const done = pl.maybeSplit(b, t, map.lat, map.lon, this.workload.hunterBucket, this.rng)
     if (done < 0) return
-    this.wSplits.push(b)
+    this.rec.splits.push(b)
     this.q.push(done, (b << KIND_BITS) | K_SPLIT_DONE)
   }
 
@@ -390,7 +337,7 @@ export class Simulator {
       }
       n++
       this.now = t
-      if (t >= this.windowEnd) this.rollWindows(t)
+      if (t >= this.rec.windowEnd) this.rec.roll(t, this)
       // The two kinds nearly every event is, without the dispatch switch's call.
       const kind = p & KIND_MASK
       if (kind === K_COMPLETE) this.complete(p >>> KIND_BITS, t)
@@ -561,7 +508,7 @@ export class Simulator {
     const cmd = c.command(slot)
     const deadline = sendAt + c.timeoutMs
     if (this.live !== undefined) {
-      this.countInflight(bucket)
+      this.rec.sent(bucket)
       this.live.send(slot, sendAt, deadline)
       return
     }
@@ -600,17 +547,8 @@ export class Simulator {
       at = this.sink.record(at, this.rng)
     }
     this.client.setResult(slot, outcome)
-    this.countInflight(this.client.bucket(slot))
+    this.rec.sent(this.client.bucket(slot))
     this.q.pushKeyed(slot, at, (slot << KIND_BITS) | K_COMPLETE)
-  }
-
-  private countInflight(bucket: number): void {
-    const inf = ++this.inflight[bucket]
-    if (inf > this.winBacklog[bucket]) {
-      this.winBacklog[bucket] = inf
-      if (inf > this.bucketMaxBacklog[bucket]) this.bucketMaxBacklog[bucket] = inf
-    }
-    this.totalInflight++
   }
 
   /**
@@ -674,11 +612,10 @@ export class Simulator {
 
   private complete(slot: number, t: number): void {
     const c = this.client
-    this.inflight[c.bucket(slot)]--
-    this.totalInflight--
+    this.rec.returned(c.bucket(slot))
     if (c.settle(slot, t, c.result(slot), this.rng) === Next.RETRY) {
       this.retries++
-      this.wRetries++
+      this.rec.retried()
       this.waitingRetry++
       this.q.pushKeyed(slot, c.retryAt, (slot << KIND_BITS) | K_RETRY)
       return
@@ -691,20 +628,11 @@ export class Simulator {
     const c = this.client
     const bucket = c.bucket(slot)
     const result = c.result(slot)
-    this.wReq++
-    this.bucketRequests[bucket]++
     if (result > 0) {
-      const ms = t - c.intended(slot)
-      this.window.recordMs(ms)
-      this.bucketLatency[bucket].recordMs(ms)
-      this.ok++
-      this.wOk++
-      this.repliesByCode[result]++
+      this.rec.succeeded(bucket, t - c.intended(slot), result)
       if (isWinAck(result)) this.acknowledged(slot, t)
     } else {
-      this.errorsByKind[-result]++
-      this.wErr++
-      this.bucketErrors[bucket]++
+      this.rec.failed(bucket, -result)
       if (c.write(slot) >= 0) this.appliedUnacknowledged++
     }
     if (this.ownSlots) this.q.pushKeyed(slot, t + this.nextWait(), (slot << KIND_BITS) | K_TASK)
@@ -734,96 +662,9 @@ export class Simulator {
     }
   }
 
-  private rollWindows(t: number): void {
-    while (t >= this.windowEnd) this.flushWindow()
-  }
-
-  private flushWindow(): void {
-    {
-      const second = this.windowEnd / WINDOW_MS - 1
-      const from = this.windowEnd - WINDOW_MS
-      const faults: Array<number> = []
-      this.s.faults.forEach((f, i) => {
-        if (f.atMs < this.windowEnd && f.atMs + f.durationMs > from) faults.push(i)
-      })
-      this.timeline.push({
-        second,
-        requests: this.wReq,
-        ok: this.wOk,
-        errors: this.wErr,
-        errorsByKind: this.windowErrorsByKind(),
-        retries: this.wRetries,
-        p50: r3(this.window.percentileMs(50)),
-        p99: r3(this.window.percentileMs(99)),
-        max: r3(this.window.maxUs / 1000),
-        backlog: this.totalInflight,
-        breakersOpen: this.client.breakers.openAt(this.windowEnd),
-        faults,
-        ...(this.pipeline ? { streamBacklog: this.streamBacklogAt(this.windowEnd), splits: this.wSplits } : {}),
-        ...(this.sink?.cfg.mode === "log" ? { consumerLagMs: r3(this.sink.lagAt(this.windowEnd, this.lastSinkEventAt)) } : {})
-      })
-      this.wSplits = []
-      this.latency.add(this.window)
-      this.window.reset()
-      this.flushBucketColumn()
-      this.wReq = this.wOk = this.wErr = this.wRetries = 0
-      this.windowEnd += WINDOW_MS
-    }
-  }
-
-  private windowErrorsByKind(): Record<string, number> {
-    const out: Record<string, number> = {}
-    for (let k = 1; k < errorNames.length; k++) out[errorNames[k]] = this.errorsByKind[k] - this.prevErrorsByKind[k]
-    this.prevErrorsByKind.set(this.errorsByKind)
-    return out
-  }
-
-  /** Unread diffs in every stream at `t` (each worker brought up to `t` first). */
-  private streamBacklogAt(t: number): number {
-    const pl = this.pipeline!
-    let n = 0
-    for (let b = 0; b < this.inflight.length; b++) {
-      pl.advance(b, t, this.rng)
-      n += pl.backlog(b)
-    }
-    return n
-  }
-
-  private flushBucketColumn(): void {
-    const B = this.inflight.length
-    for (let b = 0; b < B; b++) {
-      this.colRequests[b] += this.bucketRequests[b] - this.prevRequests[b]
-      this.colErrors[b] += this.bucketErrors[b] - this.prevErrors[b]
-      if (this.winBacklog[b] > this.colBacklog[b]) this.colBacklog[b] = this.winBacklog[b]
-      this.winBacklog[b] = this.inflight[b] // what is still in flight opens the next window
-    }
-    const br = this.client.breakers
-    for (let b = 0; b < B; b++) if (br.state[b] === OPEN && this.windowEnd < br.openUntil[b]) this.colBreaker[b]++
-    this.prevRequests.set(this.bucketRequests)
-    this.prevErrors.set(this.bucketErrors)
-    const bt = this.bucketTimeline
-    if (++this.colSeconds < bt.everySec && this.windowEnd < this.s.durationMs) return
-    bt.requests.push(this.colRequests.slice())
-    bt.errors.push(this.colErrors.slice())
-    bt.maxBacklog.push(this.colBacklog.slice())
-    bt.breakerOpen.push(this.colBreaker.slice())
-    this.colBreaker.fill(0)
-    if (this.workload.map) bt.hunters.push(this.bucketHunters.slice())
-    if (this.pipeline) {
-      this.pipeline.takeWindowBacklog(this.colStream)
-      bt.streamBacklog.push(this.colStream.slice())
-      this.colStream.fill(0)
-    }
-    this.colRequests.fill(0)
-    this.colErrors.fill(0)
-    this.colBacklog.fill(0)
-    this.colSeconds = 0
-  }
-
   private finish(end: number): void {
     if (this.done) return
-    this.rollWindows(end)
-    if (this.windowEnd - WINDOW_MS < end) this.flushWindow() // the last, partial second
+    this.rec.finish(end, this)
     this.pipeline?.finish(end, this.rng)
     this.app?.finish(end)
     this.now = end
@@ -844,24 +685,24 @@ export class Simulator {
       scenario: this.s,
       events: this.events,
       endMs: this.now,
-      latency: this.latency,
-      bucketLatency: this.bucketLatency,
+      latency: this.rec.latency,
+      bucketLatency: this.rec.bucketLatency,
       requests: this.requests,
-      ok: this.ok,
+      ok: this.rec.ok,
       attempts: this.attempts,
       retries: this.retries,
-      errorsByKind: this.errorsByKind,
-      repliesByCode: this.repliesByCode,
+      errorsByKind: this.rec.errorsByKind,
+      repliesByCode: this.rec.repliesByCode,
       claimsAttempted: this.claimsAttempted,
       appliedUnacknowledged: this.appliedUnacknowledged,
-      bucketRequests: this.bucketRequests,
-      bucketErrors: this.bucketErrors,
+      bucketRequests: this.rec.bucketRequests,
+      bucketErrors: this.rec.bucketErrors,
       bucketCollisions: this.bucketCollisions,
-      bucketMaxBacklog: this.bucketMaxBacklog,
+      bucketMaxBacklog: this.rec.bucketMaxBacklog,
       bucketNode: this.bucketNode,
       breakerTrips: this.client.breakers.trips,
       totalTrips: this.client.breakers.totalTrips,
-      timeline: this.timeline,
+      timeline: this.rec.timeline,
       acks: this.acks,
       losses: this.losses,
       store,
@@ -870,15 +711,15 @@ export class Simulator {
       nodeQueueWaitMs: this.timing.queueWait,
       nodeServed: this.timing.served,
       queueWait: this.timing.waitHistogram,
-      inFlightAtEnd: this.totalInflight,
+      inFlightAtEnd: this.rec.totalInflight,
       unfinished: {
         // A lockstep call the store has not answered yet is in flight too.
-        inFlight: this.totalInflight + (this.pending >= 0 ? 1 : 0),
+        inFlight: this.rec.totalInflight + (this.pending >= 0 ? 1 : 0),
         retryWait: this.waitingRetry,
         appQueue: this.inAppQueue,
         loadgen: this.inLoadgen
       },
-      bucketTimeline: this.bucketTimeline,
+      bucketTimeline: this.rec.bucketTimeline,
       bucketHunters: this.bucketHunters,
       bucketMaxHunters: this.bucketMaxHunters,
       crossings: this.crossings,
