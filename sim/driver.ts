@@ -4,10 +4,7 @@
  * adapters. `step(n)` runs up to n events so callers can report progress, yield to other
  * work or stop; `raw()` hands the collected figures to the report builder.
  *
- * Events (payload = id << 4 | kind): a hunter's next task, the next open-model arrival, a
- * request's completion (reply or client timeout), a retry, fault start/end, state loss, the
- * viral moment, a split's end, and a request handed on by the load generator or app tier.
- * A request is timed when sent (see sim/model/timing.ts), so one request costs two
+ * Events are encoded as sim/events.ts says. A request is timed when sent (see sim/model/timing.ts), so one request costs two
  * events — its send (a task, arrival or retry) and its completion — plus one per stage that
  * delayed it on the way (load generator, app tier).
  */
@@ -32,21 +29,10 @@ import { Pipeline } from "./pipeline.ts"
 import { Workload } from "./workload.ts"
 import type { TimelineRow, Unfinished } from "../src/report.ts"
 import { Recorder, type BucketTimeline } from "./recorder.ts"
+import { Movement } from "./movement.ts"
+import { K_ARRIVAL, K_COMPLETE, K_FAULT_END, K_FAULT_START, K_LOSS, K_RETRY, K_SPLIT_DONE, K_TASK, K_TO_APP, K_TO_REDIS, K_VIRAL, KIND_BITS, KIND_MASK } from "./events.ts"
 import { F64 } from "../src/typed.ts"
 
-const K_TASK = 0
-const K_ARRIVAL = 1
-const K_COMPLETE = 2
-const K_RETRY = 3
-const K_FAULT_START = 4
-const K_FAULT_END = 5
-const K_LOSS = 6
-const K_VIRAL = 7
-const K_SPLIT_DONE = 8
-const K_TO_APP = 9
-const K_TO_REDIS = 10
-const KIND_BITS = 4
-const KIND_MASK = 15
 
 /** How soon a connection to a dead worker is refused. */
 const REFUSED_MS = 0.5
@@ -186,10 +172,7 @@ export class Simulator {
   private readonly live: LiveSender | undefined
   private readonly openLoop: boolean
   // Geography: hunters per bucket (subscribers of its stream).
-  readonly bucketHunters: Int32Array
-  readonly bucketMaxHunters: Int32Array
-  crossings = 0
-  viralJoined = 0
+  readonly movement: Movement
   readonly pipeline: Pipeline | undefined
   private readonly edgeCache: boolean
   readonly app: AppTier | undefined
@@ -249,11 +232,13 @@ export class Simulator {
     this.bucketCollisions = new Float64Array(B)
     this.wonAt = new Float64Array(this.workload.artifactBucket.length).fill(-Infinity)
     this.collisionWindowMs = s.artifacts.collisionWindowMs
-    this.bucketHunters = new Int32Array(B)
-    this.bucketMaxHunters = new Int32Array(B)
-    for (let h = 0; h < H; h++) this.bucketHunters[this.workload.hunterBucket[h]]++
-    this.bucketMaxHunters.set(this.bucketHunters)
-    this.pipeline = s.pipeline ? new Pipeline(s, this.bucketHunters, this.workload.cells, this.workload.artifactLat, this.workload.artifactLon) : undefined
+    const bucketHunters = new Int32Array(B)
+    for (let h = 0; h < H; h++) bucketHunters[this.workload.hunterBucket[h]]++
+    this.pipeline = s.pipeline ? new Pipeline(s, bucketHunters, this.workload.cells, this.workload.artifactLat, this.workload.artifactLon) : undefined
+    this.movement = new Movement(this.workload, bucketHunters, this.pipeline, this.rng, (b, doneAt) => {
+      this.rec.splits.push(b)
+      this.q.push(doneAt, (b << KIND_BITS) | K_SPLIT_DONE)
+    })
     this.edgeCache = s.pipeline?.edgeCache !== undefined
     this.app = s.app && !opts.live ? new AppTier(s) : undefined
     this.sink = s.sink && !opts.live ? new Sink(s) : undefined
@@ -296,18 +281,12 @@ export class Simulator {
     })
     this.plan.losses.forEach((l, i) => this.q.push(l.at, (i << KIND_BITS) | K_LOSS))
     if (s.geography?.viral) this.q.push(s.geography.viral.atMs, K_VIRAL)
-    if (this.pipeline) for (let bk = 0; bk < B; bk++) this.checkSplit(bk, 0)
+    this.movement.start()
   }
 
-  /** A bucket past the pipeline's subscriber cap starts splitting; its end is an event. */
-  private checkSplit(b: number, t: number): void {
-    const pl = this.pipeline, map = this.workload.map
-    if (!pl || !map || !pl.wouldSplit(b)) return
-    map.trackBucket(b, t) // positions up to date before the hunters are counted per child cell
-    const done = pl.maybeSplit(b, t, map.lat, map.lon, this.workload.hunterBucket, this.rng)
-    if (done < 0) return
-    this.rec.splits.push(b)
-    this.q.push(done, (b << KIND_BITS) | K_SPLIT_DONE)
+  /** Hunters in each bucket now: the recorder's heat map reads it. */
+  get bucketHunters(): Int32Array {
+    return this.movement.bucketHunters
   }
 
   private nextArrivalGap(): number {
@@ -378,7 +357,7 @@ export class Simulator {
         this.loss(id, t)
         break
       case K_VIRAL:
-        this.goViral(t)
+        this.movement.goViral(t)
         break
       case K_SPLIT_DONE:
         this.pipeline!.finishSplit(id, t)
@@ -405,57 +384,13 @@ export class Simulator {
   private startTask(slot: number, hunter: number, t: number): void {
     const w = this.workload
     const cmd = w.onlyCommand >= 0 ? w.onlyCommand : w.taskCommand[w.pickTask(this.rng)]
-    const bucket = w.map === undefined ? w.hunterBucket[hunter] : this.moveHunter(hunter, t)
+    const bucket = w.map === undefined ? w.hunterBucket[hunter] : this.movement.moveHunter(hunter, t)
     if (this.edgeCache) this.pipeline!.read(bucket, t, this.rng)
     const artifact = cmd === Command.CLAIM ? w.pickArtifact(bucket, t, this.rng) : -1
     if (cmd === Command.CLAIM) this.claimsAttempted++
     this.client.begin(slot, hunter, bucket, artifact, cmd, t)
     this.requests++
     this.attempt(slot, t)
-  }
-
-  /** Bring a hunter's position up to `t`; a new bucket re-routes it (and its subscription). */
-  private moveHunter(hunter: number, t: number): number {
-    const w = this.workload, map = w.map!, pl = this.pipeline
-    const lat = map.lat[hunter], lon = map.lon[hunter]
-    const b = map.moveTo(hunter, t, this.rng)
-    const was = w.hunterBucket[hunter]
-    // A split bucket keeps subscriber counts per child cell, which a move within it changes too.
-    if (pl !== undefined && (pl.isSplit(was) || pl.isSplit(b))) pl.onMove(was, b, lat, lon, map.lat[hunter], map.lon[hunter])
-    if (b !== was) {
-      this.crossings++
-      this.rebucket(hunter, b)
-      this.checkSplit(b, t)
-    }
-    return b
-  }
-
-  private rebucket(hunter: number, b: number): void {
-    const hb = this.workload.hunterBucket
-    this.bucketHunters[hb[hunter]]--
-    hb[hunter] = b
-    if (++this.bucketHunters[b] > this.bucketMaxHunters[b]) this.bucketMaxHunters[b] = this.bucketHunters[b]
-  }
-
-  private goViral(t: number): void {
-    const w = this.workload, map = w.map!
-    const pl = this.pipeline
-    const before = pl ? { lat: map.lat.slice(), lon: map.lon.slice() } : undefined
-    this.viralJoined = map.goViral(t, this.rng)
-    if (pl && before) {
-      for (let h = 0; h < w.hunterBucket.length; h++) {
-        if (map.drawn[h] !== 1) continue
-        const was = w.hunterBucket[h], b = map.bucketOf(h)
-        if (b >= 0 && (pl.isSplit(was) || pl.isSplit(b))) pl.onMove(was, b, before.lat[h], before.lon[h], map.lat[h], map.lon[h])
-      }
-    }
-    // Hunters that do not walk are there at once; walkers re-route as they go.
-    for (let h = 0; h < w.hunterBucket.length; h++) {
-      if (map.drawn[h] !== 1) continue
-      const b = map.bucketOf(h)
-      if (b >= 0 && b !== w.hunterBucket[h]) this.rebucket(h, b) // (a walker in a gap between prefixes keeps its bucket)
-    }
-    if (pl) for (let b = 0; b < w.cells.length; b++) this.checkSplit(b, t)
   }
 
   /** Send one attempt of the request in `slot` at `t`. */
@@ -720,10 +655,10 @@ export class Simulator {
         loadgen: this.inLoadgen
       },
       bucketTimeline: this.rec.bucketTimeline,
-      bucketHunters: this.bucketHunters,
-      bucketMaxHunters: this.bucketMaxHunters,
-      crossings: this.crossings,
-      viralJoined: this.viralJoined,
+      bucketHunters: this.movement.bucketHunters,
+      bucketMaxHunters: this.movement.bucketMaxHunters,
+      crossings: this.movement.crossings,
+      viralJoined: this.movement.viralJoined,
       pipeline: this.pipeline,
       app: this.app,
       sink: this.sink,
