@@ -6,7 +6,7 @@
 // HTML.
 import { Cause, Effect, Exit } from "effect"
 import { presetNames, presets } from "../src/presets.ts"
-import type { Report } from "../src/report.ts"
+import { decodeReport, type Report, type ReportError } from "../src/report.ts"
 import { compareReports, formatDelta, formatFigure, formatRelative } from "../src/compare.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../src/scenario.ts"
 import type { TimelineRow } from "../src/report.ts"
@@ -485,17 +485,17 @@ const showReport = (r: Report) => {
   settle(r)
 }
 
-const isReport = (x: unknown): x is Report => {
-  const r = x as Partial<Report> | null
-  return !!r && typeof r === "object" && Array.isArray(r.timeline) && !!r.scenario && !!r.latencyMs && !!r.claims && Array.isArray(r.scenario.faults) && Array.isArray(r.buckets)
-}
-
 const loadFile = async (file: File) => {
   loadError.textContent = ""
   try {
     const data: unknown = JSON.parse(await file.text())
-    if (!isReport(data)) throw new Error("not a huntbench report (expected timeline, scenario, latencyMs, claims, buckets)")
-    showReport(data)
+    // Through the Report Schema: another version or a field out of shape is named, not drawn.
+    const exit = Effect.runSyncExit(decodeReport(data))
+    if (Exit.isFailure(exit)) {
+      const e = Cause.squash(exit.cause) as ReportError
+      throw new Error(e.field === "version" || e.field === "(root)" ? e.message : `${e.field}: ${e.message}`)
+    }
+    showReport(exit.value)
   } catch (e) {
     loadError.textContent = `${file.name}: ${(e as Error).message}`
   }

@@ -3,197 +3,257 @@
  * `sim.wallMs` and `sim.eventsPerSec` is a function of the scenario and seed, so two runs
  * of the same scenario give byte-identical reports once those two fields are removed.
  */
-import type { InvariantResult } from "./invariants.ts"
-import type { LatencySummary } from "./metrics/histogram.ts"
-import type { Scenario } from "./scenario.ts"
+import { Data, Effect, Exit, Schema } from "effect"
+import { fieldOf, firstIssue } from "./issues.ts"
+import { ScenarioSchema } from "./scenario.ts"
 
 // 2: errors.total is the sum of errors.byKind; requests unfinished at the end are counted apart (`unfinished`).
 export const REPORT_VERSION = 2
 
-export interface TimelineRow {
-  readonly second: number
-  readonly requests: number
-  readonly ok: number
-  readonly errors: number
+const N = Schema.Number
+const NumArray = Schema.Array(N)
+const Counts = Schema.Record(Schema.String, N)
+
+/** Latency percentiles from an HDR histogram (ms). */
+const Latency = Schema.Struct({ p50: N, p95: N, p99: N, p999: N, max: N, mean: N, count: N })
+
+/** One second of a run. */
+export const TimelineRowSchema = Schema.Struct({
+  second: N,
+  requests: N,
+  ok: N,
+  errors: N,
   /** This second's errors by kind (timeout, connection, breakerOpen, poolTimeout). */
-  readonly errorsByKind: Readonly<Record<string, number>>
-  readonly retries: number
-  readonly p50: number
-  readonly p99: number
-  readonly max: number
-  readonly backlog: number
-  readonly breakersOpen: number
-  readonly faults: ReadonlyArray<number>
+  errorsByKind: Counts,
+  retries: N,
+  p50: N,
+  p99: N,
+  max: N,
+  backlog: N,
+  breakersOpen: N,
+  faults: NumArray,
   /** With a pipeline: unread diffs in all streams at the second's end, and buckets that began splitting. */
-  readonly streamBacklog?: number
-  readonly splits?: ReadonlyArray<number>
+  streamBacklog: Schema.optionalKey(N),
+  splits: Schema.optionalKey(NumArray),
   /** With a log sink: how far the materialized totals lag behind at the second's end. */
-  readonly consumerLagMs?: number
-}
+  consumerLagMs: Schema.optionalKey(N)
+})
+export type TimelineRow = typeof TimelineRowSchema.Type
 
 /** Requests still under way when a run ends, by where each one waits. */
-export interface Unfinished {
+const UnfinishedFields = {
   /** Sent to Redis (or a refusing worker) and not yet answered or timed out. */
-  readonly inFlight: number
+  inFlight: N,
   /** Between attempts: failed once, its retry not yet sent. */
-  readonly retryWait: number
+  retryWait: N,
   /** Queued for an app worker (a first attempt's parse). */
-  readonly appQueue: number
+  appQueue: N,
   /** Not yet sent by its busy load-generator process. */
-  readonly loadgen: number
+  loadgen: N
 }
+export type Unfinished = typeof UnfinishedSchema.Type
+const UnfinishedSchema = Schema.Struct(UnfinishedFields)
 
-
-export interface BucketReport {
-  readonly bucket: number
-  readonly node: number
-  readonly requests: number
-  readonly errors: number
-  readonly collisions: number
-  readonly p99: number
-  readonly maxBacklog: number
-  readonly streamLength: number
-  readonly streamTrimmed: number
-  readonly breakerTrips: number
+const BucketReportSchema = Schema.Struct({
+  bucket: N,
+  node: N,
+  requests: N,
+  errors: N,
+  collisions: N,
+  p99: N,
+  maxBacklog: N,
+  streamLength: N,
+  streamTrimmed: N,
+  breakerTrips: N,
   /** With geography: the bucket's geohash prefix and bounds, hunters in it at the end and at most. */
-  readonly name?: string
-  readonly bounds?: { readonly south: number; readonly west: number; readonly north: number; readonly east: number }
-  readonly hunters?: number
-  readonly maxHunters?: number
+  name: Schema.optionalKey(Schema.String),
+  bounds: Schema.optionalKey(Schema.Struct({ south: N, west: N, north: N, east: N })),
+  hunters: Schema.optionalKey(N),
+  maxHunters: Schema.optionalKey(N),
   /** With a pipeline: the bucket's stream and worker. */
-  readonly stream?: {
-    readonly diffs: number
-    readonly delivered: number
-    readonly trimmed: number
-    readonly maxBacklog: number
-    readonly maxLagMs: number
-    readonly split: boolean
-    readonly cacheHits?: number
-    readonly cacheMisses?: number
-  }
-}
+  stream: Schema.optionalKey(
+    Schema.Struct({
+      diffs: N,
+      delivered: N,
+      trimmed: N,
+      maxBacklog: N,
+      maxLagMs: N,
+      split: Schema.Boolean,
+      cacheHits: Schema.optionalKey(N),
+      cacheMisses: Schema.optionalKey(N)
+    })
+  )
+})
+export type BucketReport = typeof BucketReportSchema.Type
 
 /** Per-bucket figures over time: `requests[column][bucket]`, one column per `everySec` seconds. */
-export interface BucketTimelineReport {
-  readonly everySec: number
-  readonly requests: ReadonlyArray<ReadonlyArray<number>>
-  readonly errors: ReadonlyArray<ReadonlyArray<number>>
-  readonly maxBacklog: ReadonlyArray<ReadonlyArray<number>>
-  readonly hunters: ReadonlyArray<ReadonlyArray<number>>
-  readonly streamBacklog?: ReadonlyArray<ReadonlyArray<number>>
+const BucketTimelineReportSchema = Schema.Struct({
+  everySec: N,
+  requests: Schema.Array(NumArray),
+  errors: Schema.Array(NumArray),
+  maxBacklog: Schema.Array(NumArray),
+  hunters: Schema.Array(NumArray),
+  streamBacklog: Schema.optionalKey(Schema.Array(NumArray)),
   /** Seconds in the column the bucket's breaker was open at a second's end. */
-  readonly breakerOpen: ReadonlyArray<ReadonlyArray<number>>
-}
+  breakerOpen: Schema.Array(NumArray)
+})
+export type BucketTimelineReport = typeof BucketTimelineReportSchema.Type
 
 /** The per-bucket pipeline's figures (scenario `pipeline`). */
-export interface PipelineReport {
-  readonly diffs: number
-  readonly delivered: number
+const PipelineReportSchema = Schema.Struct({
+  diffs: N,
+  delivered: N,
   /** Diffs trimmed from a stream past its cap before the worker read them (never delivered). */
-  readonly trimmed: number
-  readonly backlogAtEnd: number
-  readonly maxBacklog: number
+  trimmed: N,
+  backlogAtEnd: N,
+  maxBacklog: N,
   /** Diff delivery: entering the stream → fanned out to every subscriber. */
-  readonly lagMs: LatencySummary
-  readonly edgeCache?: { readonly hits: number; readonly misses: number; readonly hitRate: number; readonly staleHits: number; readonly stalenessMs: LatencySummary }
-  readonly splits: ReadonlyArray<{ readonly bucket: number; readonly name: string; readonly atMs: number; readonly doneAtMs: number; readonly subscribers: number; readonly children: number }>
-}
+  lagMs: Latency,
+  edgeCache: Schema.optionalKey(Schema.Struct({ hits: N, misses: N, hitRate: N, staleHits: N, stalenessMs: Latency })),
+  splits: Schema.Array(Schema.Struct({ bucket: N, name: Schema.String, atMs: N, doneAtMs: N, subscribers: N, children: N }))
+})
+export type PipelineReport = typeof PipelineReportSchema.Type
 
-export interface Report {
-  readonly version: number
+/**
+ * A run's report, as the JSON `huntbench run --json` writes and the dashboard and `compare`
+ * read back (decodeReport). Every figure but `sim.wallMs` and `sim.eventsPerSec` is a
+ * function of the scenario and seed.
+ */
+export const ReportSchema = Schema.Struct({
+  version: N,
   /** Set when the run was stopped early (Ctrl-C): the figures cover `atMs` of the scenario's time. */
-  readonly partial?: { readonly atMs: number; readonly reason: "interrupted" }
+  partial: Schema.optionalKey(Schema.Struct({ atMs: N, reason: Schema.Literal("interrupted") })),
   /** "sim": virtual time (model store, or lockstep on another store); "live": wall clock. */
-  readonly mode: "sim" | "live"
+  mode: Schema.Literals(["sim", "live"]),
   /** Where the claims ran: "model", "mock", or a Redis URL (password redacted). */
-  readonly target: string
-  readonly seed: number
-  readonly replay: string
-  readonly scenario: Scenario
-  readonly latencyMs: LatencySummary
+  target: Schema.String,
+  seed: N,
+  replay: Schema.String,
+  scenario: ScenarioSchema,
+  latencyMs: Latency,
   /** Time requests spent queued on a node before their script ran. */
-  readonly queueWaitMs: LatencySummary
-  readonly throughputPerSec: number
-  readonly requests: number
-  readonly attempts: number
-  readonly retries: number
-  readonly inFlightAtEnd: number
+  queueWaitMs: Latency,
+  throughputPerSec: N,
+  requests: N,
+  attempts: N,
+  retries: N,
+  inFlightAtEnd: N,
   /**
    * Requests not finished when the run ended, by where they waited: neither successes nor
    * errors, and left out of the error rate and the latency figures (the SLO says so).
    */
-  readonly unfinished: { readonly total: number; readonly rate: number } & Unfinished
+  unfinished: Schema.Struct({ total: N, rate: N, ...UnfinishedFields }),
   /** `total` is always the sum of `byKind`; `rate` is over finished requests (ok + errors). */
-  readonly errors: { readonly total: number; readonly rate: number; readonly byKind: Record<string, number> }
-  readonly replies: Record<string, number>
-  readonly claims: {
-    readonly attempted: number
-    readonly won: number
-    readonly lostAcknowledged: number
-    readonly doubleAwarded: number
-    readonly appliedUnacknowledged: number
+  errors: Schema.Struct({ total: N, rate: N, byKind: Counts }),
+  replies: Counts,
+  claims: Schema.Struct({
+    attempted: N,
+    won: N,
+    lostAcknowledged: N,
+    doubleAwarded: N,
+    appliedUnacknowledged: N,
     /** Claims that found the artifact taken within artifacts.collisionWindowMs of the win. */
-    readonly collisions: number
-  }
-  readonly breakers: { readonly trips: number }
-  readonly invariants: ReadonlyArray<InvariantResult>
-  readonly faults: ReadonlyArray<{
-    readonly index: number
-    readonly kind: string
-    readonly target: number
-    readonly atMs: number
-    readonly durationMs: number
-    readonly lostWrites: number
-    readonly lostAcknowledged: number
-    readonly replicatedUpToMs: number | null
-  }>
-  readonly slo: { readonly pass: boolean; readonly breaches: ReadonlyArray<string> }
-  readonly timeline: ReadonlyArray<TimelineRow>
-  readonly buckets: ReadonlyArray<BucketReport>
-  readonly bucketTimeline: BucketTimelineReport
+    collisions: N
+  }),
+  breakers: Schema.Struct({ trips: N }),
+  invariants: Schema.Array(
+    Schema.Struct({
+      name: Schema.String,
+      ok: Schema.Boolean,
+      violations: N,
+      examples: Schema.Array(Schema.Struct({ detail: Schema.String, faults: NumArray })),
+      attributed: N
+    })
+  ),
+  faults: Schema.Array(
+    Schema.Struct({
+      index: N,
+      kind: Schema.String,
+      target: N,
+      atMs: N,
+      durationMs: N,
+      lostWrites: N,
+      lostAcknowledged: N,
+      replicatedUpToMs: Schema.NullOr(N)
+    })
+  ),
+  slo: Schema.Struct({ pass: Schema.Boolean, breaches: Schema.Array(Schema.String) }),
+  timeline: Schema.Array(TimelineRowSchema),
+  buckets: Schema.Array(BucketReportSchema),
+  bucketTimeline: BucketTimelineReportSchema,
   /** With geography: hunters that changed bucket while walking, and those the viral artifact drew. */
-  readonly geography?: { readonly crossings: number; readonly viralJoined: number }
-  readonly pipeline?: PipelineReport
+  geography: Schema.optionalKey(Schema.Struct({ crossings: N, viralJoined: N })),
+  pipeline: Schema.optionalKey(PipelineReportSchema),
   /** With an app tier: its queue, load and heartbeats. */
-  readonly app?: {
-    readonly workers: number
-    readonly requests: number
-    /** Hunter requests' wait for a free worker. */
-    readonly queueWaitMs: LatencySummary
-    readonly heartbeatsParsed: number
-    readonly heartbeatsDropped: number
-    /** Heartbeat bytes per second reaching the app (0 when the proxy drops them). */
-    readonly heartbeatBytesPerSec: number
-    /** Busy share of the workers' time over the run. */
-    readonly utilisation: number
-  }
+  app: Schema.optionalKey(
+    Schema.Struct({
+      workers: N,
+      requests: N,
+      /** Hunter requests' wait for a free worker. */
+      queueWaitMs: Latency,
+      heartbeatsParsed: N,
+      heartbeatsDropped: N,
+      /** Heartbeat bytes per second reaching the app (0 when the proxy drops them). */
+      heartbeatBytesPerSec: N,
+      /** Busy share of the workers' time over the run. */
+      utilisation: N
+    })
+  ),
   /** With a sink: loot rows (sync) or events and the aggregator's consumer lag (log). */
-  readonly sink?: {
-    readonly mode: "sync" | "log"
-    readonly rows: number
-    readonly stalledInserts: number
-    readonly insertMs: LatencySummary
-    readonly events: number
-    readonly consumerLagMs: LatencySummary
-    readonly unaggregatedAtEnd: number
-  }
+  sink: Schema.optionalKey(
+    Schema.Struct({
+      mode: Schema.Literals(["sync", "log"]),
+      rows: N,
+      stalledInserts: N,
+      insertMs: Latency,
+      events: N,
+      consumerLagMs: Latency,
+      unaggregatedAtEnd: N
+    })
+  ),
   /** With a modelled load generator: its processes' load and how late requests left. */
-  readonly loadgen?: { readonly processes: number; readonly sent: ReadonlyArray<number>; readonly busiest: number; readonly sendDelayMs: LatencySummary }
+  loadgen: Schema.optionalKey(Schema.Struct({ processes: N, sent: NumArray, busiest: N, sendDelayMs: Latency })),
   /** With consistent-hash workers: requests per worker, refused by a dead one, re-routed. */
-  readonly workers?: { readonly count: number; readonly routed: ReadonlyArray<number>; readonly failedFast: number; readonly rerouted: number }
-  readonly nodes: ReadonlyArray<{ readonly node: number; readonly served: number; readonly meanQueueWaitMs: number }>
-  readonly histogram: { readonly unit: "us"; readonly hdrBase64: string }
+  workers: Schema.optionalKey(Schema.Struct({ count: N, routed: NumArray, failedFast: N, rerouted: N })),
+  nodes: Schema.Array(Schema.Struct({ node: N, served: N, meanQueueWaitMs: N })),
+  histogram: Schema.Struct({ unit: Schema.Literal("us"), hdrBase64: Schema.String }),
   /** Live runs only: the wall-clock side of the measurement. */
-  readonly live?: {
-    readonly timeScale: number
-    /** Latency from when each request actually left (coordinated omission not corrected). */
-    readonly uncorrectedLatencyMs: LatencySummary
-    /** Requests that left more than 1 ms after their scheduled time, and the worst delay. */
-    readonly lateSends: number
-    readonly maxSendDelayMs: number
-  }
-  readonly sim: { readonly events: number; readonly wallMs: number; readonly eventsPerSec: number }
-}
+  live: Schema.optionalKey(
+    Schema.Struct({
+      timeScale: N,
+      /** Latency from when each request actually left (coordinated omission not corrected). */
+      uncorrectedLatencyMs: Latency,
+      /** Requests that left more than 1 ms after their scheduled time, and the worst delay. */
+      lateSends: N,
+      maxSendDelayMs: N
+    })
+  ),
+  sim: Schema.Struct({ events: N, wallMs: N, eventsPerSec: N })
+})
+export type Report = typeof ReportSchema.Type
+
+/** A report file that cannot be read: not JSON, another version, or a field out of shape. */
+export class ReportError extends Data.TaggedError("ReportError")<{ readonly field: string; readonly message: string }> {}
+
+/**
+ * Decode a report read from a file (already parsed JSON). A report of another `version` is
+ * refused with a message saying which version this huntbench reads; otherwise the first
+ * problem names its field. Example: `decodeReport(JSON.parse(text))` → `Effect<Report, ReportError>`.
+ */
+export const decodeReport = (input: unknown): Effect.Effect<Report, ReportError> =>
+  Effect.suspend(() => {
+    if (input === null || typeof input !== "object" || Array.isArray(input))
+      return Effect.fail(new ReportError({ field: "(root)", message: "a huntbench report is a JSON object" }))
+    const version = (input as { version?: unknown }).version
+    if (typeof version !== "number" || !("latencyMs" in input) || !("timeline" in input))
+      return Effect.fail(new ReportError({ field: "version", message: "not a huntbench report (written by huntbench run --json)" }))
+    if (version !== REPORT_VERSION)
+      return Effect.fail(new ReportError({ field: "version", message: `report version ${version}; this huntbench reads version ${REPORT_VERSION} — run the scenario again (its replay line) to get one` }))
+    const exit = Schema.decodeUnknownExit(ReportSchema)(input)
+    if (Exit.isSuccess(exit)) return Effect.succeed(exit.value)
+    const { path, message } = firstIssue(exit.cause)
+    return Effect.fail(new ReportError({ field: fieldOf(path), message }))
+  })
 
 const shellWord = (w: string) => (/^[\w./:@=,+-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)
 

@@ -3,7 +3,8 @@
  * field validated and defaulted. The decoded value is plain data (browser-safe) and is
  * echoed verbatim into the report, so a report always says exactly what was simulated.
  */
-import { Cause, Data, Effect, Exit, Schema, SchemaIssue } from "effect"
+import { Data, Effect, Exit, Schema } from "effect"
+import { fieldOf, firstIssue, type Path } from "./issues.ts"
 import { bucketPrefixProblem, cellsCovering } from "./geo.ts"
 
 const withDefault = <S extends Schema.Constraint>(schema: S, value: S["Encoded"]) =>
@@ -312,6 +313,9 @@ const ScenarioStruct = Schema.Struct({
 })
 
 export type Scenario = typeof ScenarioStruct.Type
+
+/** The scenario as a Schema, for documents that embed one (a report). */
+export const ScenarioSchema = ScenarioStruct
 export type ScenarioInput = typeof ScenarioStruct.Encoded
 
 /** A scenario that cannot be used, naming the offending field (`hunters.count`, `faults[2].kind`). */
@@ -407,8 +411,6 @@ const crossFieldProblems = (s: Scenario): Array<Problem> => {
   return out
 }
 
-type Path = ReadonlyArray<PropertyKey>
-
 const valueAt = (input: unknown, path: Path): unknown => {
   let cur: unknown = input
   for (const k of path) {
@@ -418,13 +420,6 @@ const valueAt = (input: unknown, path: Path): unknown => {
   return cur
 }
 
-/** A path as a field name: `["faults", 2, "kind"]` → `faults[2].kind`. */
-const fieldOf = (path: Path): string =>
-  path.length === 0 ? "(root)" : path.map((k, i) => (typeof k === "number" ? `[${k}]` : `${i === 0 ? "" : "."}${String(k)}`)).join("")
-
-// The Schema's issues as { path, message } records (Standard Schema's shape): the path comes
-// from the issue tree itself, not from parsing formatted text.
-const issuesOf = SchemaIssue.makeFormatterStandardSchemaV1()
 
 /**
  * Decode unknown JSON into a `Scenario`, or fail with the first problem found, naming its
@@ -437,11 +432,10 @@ export const decodeScenario = (input: unknown): Effect.Effect<Scenario, Scenario
       return Effect.fail(new ScenarioError({ field: "(root)", message: "a scenario must be a JSON object" }))
     const exit = Schema.decodeUnknownExit(ScenarioStruct)(input, { onExcessProperty: "error" })
     if (Exit.isFailure(exit)) {
-      const err = Cause.squash(exit.cause)
-      const first = Schema.isSchemaError(err) ? issuesOf(err.issue).issues[0] : undefined
-      const path: Path = (first?.path ?? []).map((k) => (typeof k === "object" && k !== null ? k.key : k))
+      const first = firstIssue(exit.cause)
+      const path = first.path
       let field = fieldOf(path)
-      let message = (first?.message ?? (err instanceof Error ? err.message : String(err))).trim().replace(/^Expected no excess property$/, "is not a known field")
+      let message = first.message.trim().replace(/^Expected no excess property$/, "is not a known field")
       // A union of { kind: ... } variants reports the whole union; name the discriminant instead.
       const kinds = [...message.matchAll(/"(?:kind|model)": "(\w+)"/g)].map((k) => k[1])
       if (message.startsWith("Expected {") && kinds.length > 0) {
@@ -455,7 +449,7 @@ export const decodeScenario = (input: unknown): Effect.Effect<Scenario, Scenario
           message = `${value === undefined ? "is missing" : `unknown ${tag} ${JSON.stringify(value)}`}; expected one of ${kinds.join(", ")}`
         }
       }
-      if (/^Expected (number|string|boolean|an integer)/.test(message) && first !== undefined) {
+      if (/^Expected (number|string|boolean|an integer)/.test(message)) {
         const got = valueAt(input, path)
         if (got !== undefined && !message.includes(", got ")) message = `${message}, got ${JSON.stringify(got)}`
       }

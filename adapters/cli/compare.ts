@@ -2,10 +2,10 @@
  * `huntbench compare A B`: run two scenarios (a design before and after a change, same
  * seed) on the model and print which figures moved, which way and by how much.
  */
-import { writeFileSync } from "node:fs"
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { Effect } from "effect"
 import { compareReports, formatDelta, formatFigure, formatRelative, type Change } from "../../src/compare.ts"
-import type { Report } from "../../src/report.ts"
+import { decodeReport, type Report } from "../../src/report.ts"
 import { decodeScenario, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../sim/simulation.ts"
 import { layerModel } from "../../sim/model/layers.ts"
@@ -30,6 +30,26 @@ export const formatComparison = (a: Report, b: Report, changes: ReadonlyArray<Ch
   ].join("\n")
 }
 
+/**
+ * A report written by `huntbench run --json`, if `source` is such a file (a JSON object with
+ * a `version` and a `timeline`); undefined for presets and scenario files. A report file of
+ * another version or out of shape is a usage error naming the file and the field.
+ */
+const readReport = (source: string): Effect.Effect<Report | undefined, UsageError> =>
+  Effect.gen(function* () {
+    if (!source.endsWith(".json") || !existsSync(source) || !statSync(source).isFile()) return undefined
+    let data: unknown
+    try {
+      data = JSON.parse(readFileSync(source, "utf8"))
+    } catch {
+      return undefined // not JSON: the scenario reader says so
+    }
+    if (data === null || typeof data !== "object" || !("version" in data) || !("timeline" in data)) return undefined
+    return yield* decodeReport(data).pipe(
+      Effect.mapError((e) => new UsageError({ message: `${source}: ${e.field === "version" ? "" : `${e.field}: `}${e.message}` }))
+    )
+  })
+
 export const compareCommand = (args: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const sources: Array<string> = []
@@ -52,15 +72,26 @@ export const compareCommand = (args: ReadonlyArray<string>) =>
     }
     if (sources.length !== 2) return yield* new UsageError({ message: `compare: expected two scenarios (A and B), got ${sources.length}` })
     if (json) yield* checkWritable("--json", json)
-    // Both scenarios are read and checked before either runs.
-    const scenarios: Array<Scenario> = []
+    // Both sides are read and checked before either runs: a report file (run --json) is
+    // compared as it is; a preset or scenario file is run first (same seed).
+    const sides: Array<Report | Scenario> = []
     for (const source of sources) {
+      const saved = yield* readReport(source)
+      if (saved !== undefined) {
+        sides.push(saved)
+        continue
+      }
       const input = yield* loadInput(source)
       if (seed !== undefined) input.seed = seed
-      scenarios.push(yield* decodeScenario(input))
+      sides.push(yield* decodeScenario(input))
     }
     const reports: Array<Report> = []
-    for (const [i, scenario] of scenarios.entries()) {
+    for (const [i, side] of sides.entries()) {
+      if ("latencyMs" in side) {
+        reports.push(side)
+        continue
+      }
+      const scenario = side
       tuneJitFor([scenario])
       yield* rehearse(scenario)
       const progress = new Progress(quiet ? null : process.stderr)

@@ -35,7 +35,8 @@ Usage:
                                                a grid over scenario fields × seeds, in
                                                parallel, with a recommendation
   huntbench compare A B [--seed N] [--json F]  run two designs (presets or files; same seed)
-                                               and print which figures moved, and how much
+                                               and print which figures moved, and how much;
+                                               A or B may be a report saved by run --json
   huntbench dashboard [--port N]               serve the browser dashboard on 127.0.0.1
                                                (--port 0: any free port, printed)
   huntbench cleanup --target redis://… --run-id ID [--prefix P]

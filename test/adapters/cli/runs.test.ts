@@ -62,6 +62,23 @@ describe("the replay line", () => {
   })
 })
 
+describe("compare with a saved report", () => {
+  it("a report written by run --json is compared as it is; one of another version is refused", () => {
+    const saved = join(dir, "saved-small.json")
+    const r = run(["run", "small", "--quiet", "--json", saved])
+    expect([0, 1], r.stderr).toContain(r.status)
+    const c = run(["compare", saved, "small", "--quiet"])
+    expect(c.status, c.stderr).toBe(0)
+    expect(c.stdout).toContain("A: small, B: small")
+    expect(c.stdout).toMatch(/0 figure\(s\) better, 0 worse/) // the same run, replayed: nothing moved
+    const old = join(dir, "old-report.json")
+    writeFileSync(old, JSON.stringify({ ...report(saved), version: 1 }))
+    const bad = run(["compare", old, "small", "--quiet"])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toBe(`huntbench: ${old}: report version 1; this huntbench reads version 2 — run the scenario again (its replay line) to get one\n`)
+  })
+})
+
 describe("targets", () => {
   it("--target mock --check-determinism: each run gets a fresh keyspace, so the two agree", () => {
     const file = join(dir, "mock.json")
