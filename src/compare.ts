@@ -4,6 +4,7 @@
  * dashboard's A/B view, so both speak of the same figures in the same words.
  */
 import type { Report } from "./report.ts"
+import { tiers } from "./tiers/index.ts"
 
 export interface Figure {
   readonly key: string
@@ -40,19 +41,8 @@ export const figures: ReadonlyArray<Figure> = [
   { key: "trips", label: "breaker trips", get: (r) => r.breakers.trips, better: "lower" },
   { key: "maxBacklog", label: "max bucket backlog", get: (r) => maxOf(r.buckets.map((b) => b.maxBacklog)), better: "lower" },
   { key: "faultBacklog", label: "max bucket backlog in faults", get: faultBacklog, better: "lower" },
-  { key: "deliveryP99", label: "diff delivery p99 ms", get: (r) => r.pipeline?.lagMs.p99, better: "lower" },
-  { key: "streamBacklog", label: "max stream backlog", get: (r) => r.pipeline?.maxBacklog, better: "lower" },
-  { key: "trimmed", label: "diffs trimmed unread", get: (r) => r.pipeline?.trimmed, better: "lower" },
-  { key: "edgeHitRate", label: "edge cache hit rate", get: (r) => r.pipeline?.edgeCache?.hitRate, better: "higher" },
-  { key: "stalenessP99", label: "edge staleness p99 ms", get: (r) => r.pipeline?.edgeCache?.stalenessMs.p99, better: "lower" },
-  { key: "appWaitP99", label: "app queue wait p99 ms", get: (r) => r.app?.queueWaitMs.p99, better: "lower" },
-  { key: "appUtilisation", label: "app workers busy", get: (r) => r.app?.utilisation, better: "lower" },
-  { key: "sendDelayP99", label: "load generator send delay p99 ms", get: (r) => r.loadgen?.sendDelayMs.p99, better: "lower" },
-  { key: "loadgenBusiest", label: "busiest generator process", get: (r) => r.loadgen?.busiest, better: "lower" },
-  { key: "sinkInsertP99", label: "loot insert p99 ms", get: (r) => (r.sink?.mode === "sync" ? r.sink.insertMs.p99 : r.sink ? 0 : undefined), better: "lower" },
-  { key: "consumerLagMax", label: "totals lag max ms", get: (r) => (r.sink?.mode === "log" ? r.sink.consumerLagMs.max : r.sink ? 0 : undefined), better: "lower" },
-  { key: "workerRefused", label: "refused by dead workers", get: (r) => r.workers?.failedFast ?? (r.sink ? 0 : undefined), better: "lower" },
-  { key: "splits", label: "shard splits", get: (r) => r.pipeline?.splits.length, better: "lower" }
+  // Then each tier's own (src/tiers/).
+  ...tiers.flatMap((t) => t.figures)
 ]
 
 export interface Change {

@@ -3,11 +3,12 @@
  * fixed layout, ending with the SLO verdict and the replay command.
  */
 import type { Report } from "../../src/report.ts"
+import { tiers } from "../../src/tiers/index.ts"
+import { bucketLabel as label, num } from "../../src/tiers/tier.ts"
 
-const num = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 3 })
 const pct = (x: number) => `${(x * 100).toFixed(3)} %`
 
-const table = (rows: Array<[string, string]>): string => {
+const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
   const w = Math.max(...rows.map((r) => r[0].length))
   return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join("\n")
 }
@@ -51,64 +52,18 @@ export const formatSummary = (r: Report): string => {
   ]))
   const worst = [...r.buckets].sort((a, b) => b.p99 - a.p99 || a.bucket - b.bucket).slice(0, 3)
   const deepest = [...r.buckets].sort((a, b) => b.maxBacklog - a.maxBacklog || a.bucket - b.bucket)[0]
-  const label = (b: Report["buckets"][number]) => `${b.name ?? `b${b.bucket}`}@n${b.node}`
-  const crowded = [...r.buckets].sort((a, b) => (b.maxHunters ?? 0) - (a.maxHunters ?? 0) || a.bucket - b.bucket)[0]
   out.push("")
   out.push("Buckets")
   out.push(table([
     ["worst p99", worst.map((b) => `${label(b)} ${num(b.p99)} ms`).join(", ")],
-    ["max backlog", deepest ? `${label(deepest)} ${num(deepest.maxBacklog)} in flight` : "-"],
-    ...(r.geography && crowded
-      ? ([
-          ["most hunters", `${label(crowded)} ${num(crowded.maxHunters ?? 0)} at most`],
-          ["crossings", `${num(r.geography.crossings)} bucket changes while walking`],
-          ...(s.geography?.viral ? [["viral", `${num(r.geography.viralJoined)} hunters drawn at ${num(s.geography.viral.atMs / 1000)} s`]] : [])
-        ] as Array<[string, string]>)
-      : [])
+    ["max backlog", deepest ? `${label(deepest)} ${num(deepest.maxBacklog)} in flight` : "-"]
   ]))
-  if (r.app) {
+  for (const tier of tiers) {
+    const section = tier.summary(r)
+    if (!section) continue
     out.push("")
-    out.push("App tier")
-    out.push(table([
-      ["workers", `${num(r.app.workers)}, ${(r.app.utilisation * 100).toFixed(1)} % busy`],
-      ["queue wait p50 / p99 / max", `${num(r.app.queueWaitMs.p50)} / ${num(r.app.queueWaitMs.p99)} / ${num(r.app.queueWaitMs.max)} ms`],
-      ["heartbeats", `${num(r.app.heartbeatsParsed)} parsed (${num(r.app.heartbeatBytesPerSec)} B/s), ${num(r.app.heartbeatsDropped)} dropped by the proxy`]
-    ]))
-  }
-  if (r.loadgen) {
-    out.push("")
-    out.push("Load generator")
-    const lg = r.loadgen
-    out.push(table([
-      ["processes", `${num(lg.processes)}; the busiest ${(lg.busiest * 100).toFixed(1)} % busy${lg.busiest > 0.9 ? " — saturated: latency above includes the generator's own queueing" : ""}`],
-      ["send delay p50 / p99 / max", `${num(lg.sendDelayMs.p50)} / ${num(lg.sendDelayMs.p99)} / ${num(lg.sendDelayMs.max)} ms`]
-    ]))
-  }
-  if (r.sink || r.workers) {
-    out.push("")
-    out.push("Sink and workers")
-    const rows: Array<[string, string]> = []
-    if (r.sink?.mode === "sync")
-      rows.push(["loot rows", `${num(r.sink.rows)} inserted, ${num(r.sink.stalledInserts)} met a stall; insert p50 / p99 / max ${num(r.sink.insertMs.p50)} / ${num(r.sink.insertMs.p99)} / ${num(r.sink.insertMs.max)} ms`])
-    if (r.sink?.mode === "log")
-      rows.push(["event log", `${num(r.sink.events)} events; totals lag p50 / max ${num(r.sink.consumerLagMs.p50)} / ${num(r.sink.consumerLagMs.max)} ms; ${num(r.sink.unaggregatedAtEnd)} not yet aggregated at the end`])
-    if (r.workers) rows.push(["workers", `${num(r.workers.count)} on a consistent-hash ring; ${num(r.workers.failedFast)} requests refused by a dead worker, ${num(r.workers.rerouted)} re-routed`])
-    out.push(table(rows))
-  }
-  const pl = r.pipeline
-  if (pl) {
-    const deepestStream = [...r.buckets].sort((a, b) => (b.stream?.maxBacklog ?? 0) - (a.stream?.maxBacklog ?? 0) || a.bucket - b.bucket)[0]
-    out.push("")
-    out.push("Pipeline (bucket streams, workers, fan-out)")
-    out.push(table([
-      ["diffs", `${num(pl.diffs)} in, ${num(pl.delivered)} delivered, ${num(pl.trimmed)} trimmed unread, ${num(pl.backlogAtEnd)} unread at the end`],
-      ["delivery p50 / p99 / max", `${num(pl.lagMs.p50)} / ${num(pl.lagMs.p99)} / ${num(pl.lagMs.max)} ms`],
-      ["max stream backlog", deepestStream ? `${label(deepestStream)} ${num(deepestStream.stream?.maxBacklog ?? 0)} unread` : "-"],
-      ...(pl.edgeCache
-        ? ([["edge cache", `${(pl.edgeCache.hitRate * 100).toFixed(1)} % hits (${num(pl.edgeCache.hits)} / ${num(pl.edgeCache.hits + pl.edgeCache.misses)}), ${num(pl.edgeCache.staleHits)} stale, staleness p99 ${num(pl.edgeCache.stalenessMs.p99)} ms`]] as Array<[string, string]>)
-        : []),
-      ["shard splits", pl.splits.length === 0 ? "none" : pl.splits.map((x) => `${x.name} at ${num(x.atMs / 1000)} s (${num(x.subscribers)} subscribers → ${x.children} cells)`).join(", ")]
-    ]))
+    out.push(section.title)
+    out.push(table(section.rows))
   }
   if (r.live) {
     const l = r.live

@@ -1,0 +1,30 @@
+/**
+ * A tier — a layer of the modelled system beyond the core claim path: the hunters' map, the
+ * app tier, the load generator, the sink, the worker ring, the bucket pipeline — as the texts
+ * see it: the figures `huntbench compare` and the dashboard's A/B table show for it, and its
+ * section of the terminal summary. The list is src/tiers/index.ts; the compare and summary
+ * code iterate it, so a tier's figures and lines live in its own module.
+ */
+import type { Figure } from "../compare.ts"
+import type { Report } from "../report.ts"
+
+/** A section of the terminal summary: a title and label/value rows. */
+export interface SummarySection {
+  readonly title: string
+  readonly rows: ReadonlyArray<readonly [string, string]>
+}
+
+export interface Tier {
+  /** The scenario (and report) field the tier lives under. */
+  readonly key: "geography" | "app" | "loadgen" | "sink" | "workers" | "pipeline"
+  /** Figures compared between two runs (a figure absent from a report is left out). */
+  readonly figures: ReadonlyArray<Figure>
+  /** The tier's summary section, when the report has the tier. */
+  readonly summary: (r: Report) => SummarySection | undefined
+}
+
+/** A number for a summary: thousands separated, at most three decimals. Example: `num(1234.5) === "1,234.5"`. */
+export const num = (x: number): string => x.toLocaleString("en-US", { maximumFractionDigits: 3 })
+
+/** A bucket as the summary names it. Example: `bucketLabel({ bucket: 3, node: 1 }) === "b3@n1"`. */
+export const bucketLabel = (b: { readonly bucket: number; readonly node: number; readonly name?: string }): string => `${b.name ?? `b${b.bucket}`}@n${b.node}`
