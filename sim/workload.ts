@@ -5,7 +5,8 @@
  */
 import type { Uniform } from "../src/distributions.ts"
 import { Command } from "../src/engine/protocol.ts"
-import { geographyCells, type Scenario } from "../src/scenario.ts"
+import type { Scenario } from "../src/scenario.ts"
+import { geographyCells } from "../src/tiers/geography.ts"
 import { HunterMap } from "./geography.ts"
 
 type Placement = Scenario["artifacts"]["placement"]

@@ -26,3 +26,13 @@ export const firstIssue = (cause: Cause.Cause<unknown>): { readonly path: Path; 
     message: first?.message ?? (err instanceof Error ? err.message : String(err))
   }
 }
+
+/** The value at `path` in a JSON document, or undefined. Example: `valueAt({ a: [5] }, ["a", 0]) === 5`. */
+export const valueAt = (input: unknown, path: Path): unknown => {
+  let cur: unknown = input
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object") return undefined
+    cur = (cur as Record<PropertyKey, unknown>)[k]
+  }
+  return cur
+}

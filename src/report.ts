@@ -6,6 +6,8 @@
 import { Data, Effect, Exit, Schema } from "effect"
 import { fieldOf, firstIssue } from "./issues.ts"
 import { ScenarioSchema } from "./scenario.ts"
+import { Latency } from "./schema-parts.ts"
+import { tierReportFields } from "./tiers/index.ts"
 
 // 2: errors.total is the sum of errors.byKind; requests unfinished at the end are counted apart (`unfinished`).
 export const REPORT_VERSION = 2
@@ -14,8 +16,6 @@ const N = Schema.Number
 const NumArray = Schema.Array(N)
 const Counts = Schema.Record(Schema.String, N)
 
-/** Latency percentiles from an HDR histogram (ms). */
-const Latency = Schema.Struct({ p50: N, p95: N, p99: N, p999: N, max: N, mean: N, count: N })
 
 /** One second of a run. */
 export const TimelineRowSchema = Schema.Struct({
@@ -99,20 +99,7 @@ const BucketTimelineReportSchema = Schema.Struct({
 })
 export type BucketTimelineReport = typeof BucketTimelineReportSchema.Type
 
-/** The per-bucket pipeline's figures (scenario `pipeline`). */
-const PipelineReportSchema = Schema.Struct({
-  diffs: N,
-  delivered: N,
-  /** Diffs trimmed from a stream past its cap before the worker read them (never delivered). */
-  trimmed: N,
-  backlogAtEnd: N,
-  maxBacklog: N,
-  /** Diff delivery: entering the stream → fanned out to every subscriber. */
-  lagMs: Latency,
-  edgeCache: Schema.optionalKey(Schema.Struct({ hits: N, misses: N, hitRate: N, staleHits: N, stalenessMs: Latency })),
-  splits: Schema.Array(Schema.Struct({ bucket: N, name: Schema.String, atMs: N, doneAtMs: N, subscribers: N, children: N }))
-})
-export type PipelineReport = typeof PipelineReportSchema.Type
+export type { PipelineReport } from "./tiers/pipeline.ts"
 
 /**
  * A run's report, as the JSON `huntbench run --json` writes and the dashboard and `compare`
@@ -181,40 +168,10 @@ export const ReportSchema = Schema.Struct({
   timeline: Schema.Array(TimelineRowSchema),
   buckets: Schema.Array(BucketReportSchema),
   bucketTimeline: BucketTimelineReportSchema,
-  /** With geography: hunters that changed bucket while walking, and those the viral artifact drew. */
-  geography: Schema.optionalKey(Schema.Struct({ crossings: N, viralJoined: N })),
-  pipeline: Schema.optionalKey(PipelineReportSchema),
-  /** With an app tier: its queue, load and heartbeats. */
-  app: Schema.optionalKey(
-    Schema.Struct({
-      workers: N,
-      requests: N,
-      /** Hunter requests' wait for a free worker. */
-      queueWaitMs: Latency,
-      heartbeatsParsed: N,
-      heartbeatsDropped: N,
-      /** Heartbeat bytes per second reaching the app (0 when the proxy drops them). */
-      heartbeatBytesPerSec: N,
-      /** Busy share of the workers' time over the run. */
-      utilisation: N
-    })
-  ),
-  /** With a sink: loot rows (sync) or events and the aggregator's consumer lag (log). */
-  sink: Schema.optionalKey(
-    Schema.Struct({
-      mode: Schema.Literals(["sync", "log"]),
-      rows: N,
-      stalledInserts: N,
-      insertMs: Latency,
-      events: N,
-      consumerLagMs: Latency,
-      unaggregatedAtEnd: N
-    })
-  ),
-  /** With a modelled load generator: its processes' load and how late requests left. */
-  loadgen: Schema.optionalKey(Schema.Struct({ processes: N, sent: NumArray, busiest: N, sendDelayMs: Latency })),
-  /** With consistent-hash workers: requests per worker, refused by a dead one, re-routed. */
-  workers: Schema.optionalKey(Schema.Struct({ count: N, routed: NumArray, failedFast: N, rerouted: N })),
+  // Each tier's section, when the scenario has the tier (src/tiers/).
+  ...tierReportFields,
+
+
   nodes: Schema.Array(Schema.Struct({ node: N, served: N, meanQueueWaitMs: N })),
   histogram: Schema.Struct({ unit: Schema.Literal("us"), hdrBase64: Schema.String }),
   /** Live runs only: the wall-clock side of the measurement. */

@@ -1,5 +1,37 @@
 /** The app tier in front of Redis: workers parsing requests and heartbeats (scenario `app`). */
 import { num, type Tier } from "./tier.ts"
+import { Schema } from "effect"
+import { Distribution, Latency, NonNegative, Positive, PositiveInt, withDefault } from "../schema-parts.ts"
+
+/**
+ * The app tier in front of Redis (reference system 1): worker processes with one queue;
+ * each hunter request takes a worker for parseMs before its Redis call. The load generator
+ * may also send heartbeats (bytes every intervalMs per hunter) that workers must parse too,
+ * unless a proxy drops them before the app.
+ */
+export const AppSchema = Schema.Struct({
+  workers: PositiveInt.check(Schema.isLessThanOrEqualTo(100_000)),
+  parseMs: withDefault(Distribution, { kind: "constant", ms: 0.1 }),
+  heartbeat: Schema.optionalKey(Schema.Struct({ bytes: withDefault(PositiveInt, 96), intervalMs: Positive, parseMs: withDefault(NonNegative, 0.05) })),
+  proxy: withDefault(Schema.Struct({ dropHeartbeats: withDefault(Schema.Boolean, false) }), {})
+})
+
+const N = Schema.Number
+
+/** With an app tier: its queue, load and heartbeats. */
+export const AppReportSchema = Schema.Struct({
+  workers: N,
+  requests: N,
+  /** Hunter requests' wait for a free worker. */
+  queueWaitMs: Latency,
+  heartbeatsParsed: N,
+  heartbeatsDropped: N,
+  /** Heartbeat bytes per second reaching the app (0 when the proxy drops them). */
+  heartbeatBytesPerSec: N,
+  /** Busy share of the workers' time over the run. */
+  utilisation: N
+})
+
 
 export const appTier: Tier = {
   key: "app",

@@ -1,13 +1,36 @@
 /**
- * Every tier, in the order the summary prints them and compare lists their figures. Adding a
- * tier: its module here (src/tiers/<tier>.ts) and one line in this list (ARCHITECTURE.md).
+ * Every tier, listed once. The scenario Schema spreads `tierScenarioFields`, the report
+ * Schema `tierReportFields`; compare, the summary and the cross-field checks iterate
+ * `tiers` (in the order the summary prints them). Adding a tier: its module
+ * (src/tiers/<tier>.ts), its model (sim/model/<tier>.ts), and a line in each list below.
  */
-import { appTier } from "./app.ts"
-import { geographyTier } from "./geography.ts"
-import { loadgenTier } from "./loadgen.ts"
-import { pipelineTier } from "./pipeline.ts"
-import { sinkTier } from "./sink.ts"
+import { Schema } from "effect"
+import { AppReportSchema, AppSchema, appTier } from "./app.ts"
+import { GeographyReportSchema, GeographySchema, geographyTier } from "./geography.ts"
+import { LoadgenReportSchema, LoadGenSchema, loadgenTier } from "./loadgen.ts"
+import { PipelineReportSchema, PipelineSchema, pipelineTier } from "./pipeline.ts"
+import { SinkReportSchema, SinkSchema, sinkTier } from "./sink.ts"
 import type { Tier } from "./tier.ts"
-import { workersTier } from "./workers.ts"
+import { WorkersReportSchema, WorkersSchema, workersTier } from "./workers.ts"
 
 export const tiers: ReadonlyArray<Tier> = [geographyTier, appTier, loadgenTier, sinkTier, workersTier, pipelineTier]
+
+/** The tiers' scenario fields, each optional (a scenario without it has no such tier). */
+export const tierScenarioFields = {
+  geography: Schema.optionalKey(GeographySchema),
+  pipeline: Schema.optionalKey(PipelineSchema),
+  app: Schema.optionalKey(AppSchema),
+  sink: Schema.optionalKey(SinkSchema),
+  workers: Schema.optionalKey(WorkersSchema),
+  loadgen: Schema.optionalKey(LoadGenSchema)
+}
+
+/** The tiers' report sections, present when the scenario had the tier. */
+export const tierReportFields = {
+  geography: Schema.optionalKey(GeographyReportSchema),
+  pipeline: Schema.optionalKey(PipelineReportSchema),
+  app: Schema.optionalKey(AppReportSchema),
+  sink: Schema.optionalKey(SinkReportSchema),
+  loadgen: Schema.optionalKey(LoadgenReportSchema),
+  workers: Schema.optionalKey(WorkersReportSchema)
+}

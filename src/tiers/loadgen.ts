@@ -1,5 +1,26 @@
 /** The load generator's own processes (scenario `loadgen`): a saturated one sends late. */
 import { num, type Tier } from "./tier.ts"
+import { Schema } from "effect"
+import { Distribution, Latency, PositiveInt, withDefault } from "../schema-parts.ts"
+
+/**
+ * The load generator itself (reference system 3): hunters are spread over `processes`
+ * worker processes (hunter h on process h mod processes), each a single-threaded event loop
+ * spending cpuMsPerRequest to send a request and handle its reply. A saturated process
+ * sends late — and since latency is measured from the intended time, the report shows the
+ * generator's own queueing (and its processes' load, so it is not mistaken for the server's).
+ */
+export const LoadGenSchema = Schema.Struct({
+  processes: PositiveInt.check(Schema.isLessThanOrEqualTo(10_000)),
+  cpuMsPerRequest: withDefault(Distribution, { kind: "constant", ms: 0.05 })
+})
+
+const N = Schema.Number
+const NumArray = Schema.Array(N)
+
+/** With a modelled load generator: its processes' load and how late requests left. */
+export const LoadgenReportSchema = Schema.Struct({ processes: N, sent: NumArray, busiest: N, sendDelayMs: Latency })
+
 
 export const loadgenTier: Tier = {
   key: "loadgen",

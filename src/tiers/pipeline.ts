@@ -1,5 +1,45 @@
 /** Per-bucket streams, workers and fan-out, shard splits and the edge cache (scenario `pipeline`). */
 import { bucketLabel, num, type Tier } from "./tier.ts"
+import { Schema } from "effect"
+import { Distribution, Latency, NonNegative, Positive, PositiveInt, withDefault } from "../schema-parts.ts"
+
+/**
+ * The per-bucket pipeline behind the claim script (reference system 4): each claim's diff
+ * goes to its bucket's stream; the bucket's worker consumes it (workerServiceMs) and fans it
+ * out to the bucket's subscribers — its hunters — at fanoutPerSubscriberMs each. Past
+ * backlogCap unread entries the stream trims the oldest (counted, never delivered). Past
+ * subscriberCap hunters a bucket splits (geography only): its prefix's 32 child cells get a
+ * worker each after split.durationMs, each child's hunters re-subscribe there, and a diff
+ * then fans out to its artifact's child cell only. An edge cache keeps each bucket's latest
+ * diff for ttlMs: a hunter's read is a hit or a miss, and a hit may be stale.
+ */
+export const PipelineSchema = Schema.Struct({
+  diffs: withDefault(Schema.Literals(["claims", "wins"]), "claims"),
+  workerServiceMs: withDefault(Distribution, { kind: "constant", ms: 0.05 }),
+  fanoutPerSubscriberMs: withDefault(NonNegative, 0.002),
+  backlogCap: withDefault(PositiveInt, 5000),
+  subscriberCap: Schema.optionalKey(PositiveInt),
+  split: withDefault(Schema.Struct({ durationMs: withDefault(NonNegative, 2000) }), {}),
+  edgeCache: Schema.optionalKey(Schema.Struct({ ttlMs: withDefault(Positive, 1000) }))
+})
+
+const N = Schema.Number
+
+/** The per-bucket pipeline's figures (scenario `pipeline`). */
+export const PipelineReportSchema = Schema.Struct({
+  diffs: N,
+  delivered: N,
+  /** Diffs trimmed from a stream past its cap before the worker read them (never delivered). */
+  trimmed: N,
+  backlogAtEnd: N,
+  maxBacklog: N,
+  /** Diff delivery: entering the stream → fanned out to every subscriber. */
+  lagMs: Latency,
+  edgeCache: Schema.optionalKey(Schema.Struct({ hits: N, misses: N, hitRate: N, staleHits: N, stalenessMs: Latency })),
+  splits: Schema.Array(Schema.Struct({ bucket: N, name: Schema.String, atMs: N, doneAtMs: N, subscribers: N, children: N }))
+})
+export type PipelineReport = typeof PipelineReportSchema.Type
+
 
 export const pipelineTier: Tier = {
   key: "pipeline",
@@ -11,6 +51,10 @@ export const pipelineTier: Tier = {
     { key: "stalenessP99", label: "edge staleness p99 ms", get: (r) => r.pipeline?.edgeCache?.stalenessMs.p99, better: "lower" },
     { key: "splits", label: "shard splits", get: (r) => r.pipeline?.splits.length, better: "lower" }
   ],
+  problems: (s) =>
+    s.pipeline?.subscriberCap !== undefined && s.geography === undefined
+      ? [{ field: "pipeline.subscriberCap", message: "shard splits need geography (a bucket splits into its geohash prefix's child cells)" }]
+      : [],
   summary: (r) => {
     const pl = r.pipeline
     if (!pl) return undefined

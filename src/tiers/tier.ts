@@ -1,12 +1,21 @@
 /**
  * A tier — a layer of the modelled system beyond the core claim path: the hunters' map, the
- * app tier, the load generator, the sink, the worker ring, the bucket pipeline — as the texts
- * see it: the figures `huntbench compare` and the dashboard's A/B table show for it, and its
- * section of the terminal summary. The list is src/tiers/index.ts; the compare and summary
- * code iterate it, so a tier's figures and lines live in its own module.
+ * app tier, the load generator, the sink, the worker ring, the bucket pipeline. Its module
+ * (src/tiers/<tier>.ts) holds its scenario Schema fragment and cross-field rules, its report
+ * section's Schema, the figures `huntbench compare` and the dashboard's A/B table show for
+ * it, and its section of the terminal summary; its model is sim/model/<tier>.ts (or
+ * sim/<tier>.ts). The list is src/tiers/index.ts: the scenario, report, compare and summary
+ * code iterate it.
  */
 import type { Figure } from "../compare.ts"
 import type { Report } from "../report.ts"
+import type { Scenario } from "../scenario.ts"
+
+/** A problem with a decoded scenario, naming its field. */
+export interface Problem {
+  readonly field: string
+  readonly message: string
+}
 
 /** A section of the terminal summary: a title and label/value rows. */
 export interface SummarySection {
@@ -21,6 +30,8 @@ export interface Tier {
   readonly figures: ReadonlyArray<Figure>
   /** The tier's summary section, when the report has the tier. */
   readonly summary: (r: Report) => SummarySection | undefined
+  /** Rules spanning its fields and others', checked after the Schema (each field alone is the Schema's). */
+  readonly problems?: (s: Scenario) => ReadonlyArray<Problem>
 }
 
 /** A number for a summary: thousands separated, at most three decimals. Example: `num(1234.5) === "1,234.5"`. */

@@ -1,0 +1,41 @@
+/**
+ * The building blocks the scenario's and the report's Schemas share — number ranges, a
+ * field with a default, the latency distribution — so a tier's module (src/tiers/) can
+ * declare its own fragment without importing the whole scenario.
+ */
+import { Effect, Schema } from "effect"
+
+export const withDefault = <S extends Schema.Constraint>(schema: S, value: S["Encoded"]) =>
+  Schema.withDecodingDefaultKey<S>(Effect.succeed(value))(schema)
+
+export const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
+export const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
+export const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+export const PositiveInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
+export const Fraction = Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 }))
+
+/** A latency or service-time distribution, in milliseconds. */
+export const Distribution = Schema.Union([
+  Schema.Struct({ kind: Schema.Literal("constant"), ms: NonNegative }),
+  Schema.Struct({ kind: Schema.Literal("exponential"), meanMs: Positive }),
+  Schema.Struct({
+    kind: Schema.Literal("lognormal"),
+    meanMs: Positive,
+    p99Ms: Positive
+  }).check(
+    Schema.makeFilter((d) => {
+      const r = d.p99Ms / d.meanMs
+      if (r <= 1) return { path: ["p99Ms"], issue: "must be greater than meanMs" }
+      // ln(p99/mean) = 2.326 s - s^2/2 has a real solution only up to this ratio
+      if (r > 14.9) return { path: ["p99Ms"], issue: "must be at most 14.9 × meanMs for a lognormal" }
+      return undefined
+    })
+  )
+])
+export type Distribution = typeof Distribution.Type
+
+export const Lat = Schema.Finite.check(Schema.isBetween({ minimum: -90, maximum: 90 }))
+export const Lon = Schema.Finite.check(Schema.isBetween({ minimum: -180, maximum: 180 }))
+
+/** Latency percentiles from an HDR histogram (ms), as reports carry them. */
+export const Latency = Schema.Struct({ p50: Schema.Number, p95: Schema.Number, p99: Schema.Number, p999: Schema.Number, max: Schema.Number, mean: Schema.Number, count: Schema.Number })
