@@ -14,9 +14,17 @@
  */
 import ngeohash from "ngeohash"
 import { compile, type Sampler, type Uniform } from "../src/distributions.ts"
-import { FastHistogram } from "../src/metrics/histogram.ts"
+import { FastHistogram, summarize } from "../src/metrics/histogram.ts"
 import type { Scenario } from "../src/scenario.ts"
 import { F64 } from "../src/typed.ts"
+import type { PipelineReport } from "../src/tiers/pipeline.ts"
+
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6
+const sum = (xs: ArrayLike<number>) => {
+  let n = 0
+  for (let i = 0; i < xs.length; i++) n += xs[i]
+  return n
+}
 
 type PipelineConfig = NonNullable<Scenario["pipeline"]>
 
@@ -307,5 +315,24 @@ export class Pipeline {
   /** Bring every worker to the end of the run. */
   finish(t: number, rng: Uniform): void {
     for (let b = 0; b < this.workers.length; b++) this.advance(b, t, rng)
+  }
+
+  /** The report's `pipeline` section, after `finish`. */
+  report(): PipelineReport {
+    let backlogAtEnd = 0
+    for (let b = 0; b < this.diffs.length; b++) backlogAtEnd += this.backlog(b)
+    const hits = sum(this.hits), misses = sum(this.misses)
+    return {
+      diffs: sum(this.diffs),
+      delivered: sum(this.delivered),
+      trimmed: sum(this.trimmed),
+      backlogAtEnd,
+      maxBacklog: Math.max(0, ...this.maxBacklog),
+      lagMs: summarize(this.lag),
+      ...(this.cfg.edgeCache
+        ? { edgeCache: { hits, misses, hitRate: r6(hits + misses > 0 ? hits / (hits + misses) : 0), staleHits: sum(this.staleHits), stalenessMs: summarize(this.staleness) } }
+        : {}),
+      splits: this.splits
+    }
   }
 }

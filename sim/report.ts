@@ -7,12 +7,16 @@ import { checkInvariants } from "../src/invariants.ts"
 import { encodeHdr, summarize } from "../src/metrics/histogram.ts"
 import { errorNames, replyNames } from "../src/engine/protocol.ts"
 import { cellBounds } from "../src/geo.ts"
-import { REPORT_VERSION, replayCommand, type BucketReport, type PipelineReport, type Report, type RunInfo } from "../src/report.ts"
+import { REPORT_VERSION, replayCommand, type BucketReport, type Report, type RunInfo } from "../src/report.ts"
 import type { RawRun } from "./driver.ts"
-import type { Pipeline } from "./pipeline.ts"
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6
+const sum = (xs: ArrayLike<number>) => {
+  let n = 0
+  for (let i = 0; i < xs.length; i++) n += xs[i]
+  return n
+}
 
 /**
  * Shape a finished run into a Report. `source` is the preset name or file the scenario came
@@ -140,72 +144,20 @@ export const buildReport = (
       breakerOpen: raw.bucketTimeline.breakerOpen.map((c) => Array.from(c)),
       ...(pl ? { streamBacklog: raw.bucketTimeline.streamBacklog.map((c) => Array.from(c)) } : {})
     },
-    ...(pl ? { pipeline: pipelineReport(pl) } : {}),
-    ...(raw.sink
-      ? {
-          sink: {
-            mode: raw.sink.cfg.mode,
-            rows: raw.sink.rows,
-            stalledInserts: raw.sink.stalledInserts,
-            insertMs: summarize(raw.sink.insertTime),
-            events: raw.sink.events,
-            consumerLagMs: summarize(raw.sink.consumerLag),
-            unaggregatedAtEnd: raw.sink.unaggregatedAtEnd
-          }
-        }
-      : {}),
-    ...(raw.loadgen
-      ? {
-          loadgen: {
-            processes: raw.loadgen.cfg.processes,
-            sent: Array.from(raw.loadgen.sent),
-            busiest: r6(Math.max(...raw.loadgen.busyMs) / raw.endMs),
-            sendDelayMs: summarize(raw.loadgen.sendDelay)
-          }
-        }
-      : {}),
-    ...(raw.ring ? { workers: { count: raw.ring.count, routed: Array.from(raw.ring.routed), failedFast: raw.ring.failedFast, rerouted: raw.ring.rerouted } } : {}),
-    ...(raw.app
-      ? {
-          app: {
-            workers: raw.app.cfg.workers,
-            requests: raw.app.requests,
-            queueWaitMs: summarize(raw.app.wait),
-            heartbeatsParsed: raw.app.heartbeatsParsed,
-            heartbeatsDropped: raw.app.heartbeatsDropped,
-            heartbeatBytesPerSec: r3((raw.app.heartbeatsParsed * (raw.app.cfg.heartbeat?.bytes ?? 0)) / (raw.endMs / 1000)),
-            utilisation: r6(raw.app.busyMs / (raw.app.cfg.workers * raw.endMs))
-          }
-        }
-      : {}),
-    ...(s.geography ? { geography: { crossings: raw.crossings, viralJoined: raw.viralJoined } } : {}),
+    // Each tier's section (its Schema is in src/tiers/), in the report's key order.
+    ...tierSections(raw),
     nodes,
     histogram: { unit: "us", hdrBase64: encodeHdr(raw.latency) },
     sim: { events: raw.events, wallMs: Math.round(wallMs), eventsPerSec: wallMs > 0 ? Math.round((raw.events / wallMs) * 1000) : 0 }
   }
 }
 
-const sum = (xs: ArrayLike<number>) => {
-  let n = 0
-  for (let i = 0; i < xs.length; i++) n += xs[i]
-  return n
-}
-
-const pipelineReport = (pl: Pipeline): PipelineReport => {
-  let backlogAtEnd = 0
-  for (let b = 0; b < pl.diffs.length; b++) backlogAtEnd += pl.backlog(b)
-  const hits = sum(pl.hits), misses = sum(pl.misses)
-  return {
-    diffs: sum(pl.diffs),
-    delivered: sum(pl.delivered),
-    trimmed: sum(pl.trimmed),
-    backlogAtEnd,
-    maxBacklog: Math.max(0, ...pl.maxBacklog),
-    lagMs: summarize(pl.lag),
-    ...(pl.cfg.edgeCache
-      ? { edgeCache: { hits, misses, hitRate: r6(hits + misses > 0 ? hits / (hits + misses) : 0), staleHits: sum(pl.staleHits), stalenessMs: summarize(pl.staleness) } }
-      : {}),
-    splits: pl.splits
-  }
-}
-
+/** Each tier's report section from a finished run, or nothing for a tier the scenario lacks. */
+const tierSections = (raw: RawRun) => ({
+  ...(raw.pipeline ? { pipeline: raw.pipeline.report() } : {}),
+  ...(raw.sink ? { sink: raw.sink.report() } : {}),
+  ...(raw.loadgen ? { loadgen: raw.loadgen.report(raw.endMs) } : {}),
+  ...(raw.ring ? { workers: raw.ring.report() } : {}),
+  ...(raw.app ? { app: raw.app.report(raw.endMs) } : {}),
+  ...(raw.scenario.geography ? { geography: { crossings: raw.crossings, viralJoined: raw.viralJoined } } : {})
+})

@@ -6,6 +6,7 @@
  * of consistent hashing; tested).
  */
 import type { Scenario } from "../src/scenario.ts"
+import type { WorkersReportSchema } from "../src/tiers/workers.ts"
 
 /** A 32-bit integer hash (murmur3's finalizer). Example: `mix32(7) !== mix32(8)`. */
 export const mix32 = (x: number): number => {
@@ -84,5 +85,10 @@ export class WorkerRing {
     }
     this.failedFast++
     return -1 // every worker is down
+  }
+
+  /** The report's `workers` section. */
+  report(): typeof WorkersReportSchema.Type {
+    return { count: this.count, routed: Array.from(this.routed), failedFast: this.failedFast, rerouted: this.rerouted }
   }
 }

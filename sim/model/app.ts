@@ -7,10 +7,14 @@
  * no events of their own.
  */
 import { compile, type Sampler, type Uniform } from "../../src/distributions.ts"
-import { FastHistogram } from "../../src/metrics/histogram.ts"
+import { FastHistogram, summarize } from "../../src/metrics/histogram.ts"
 import type { Scenario } from "../../src/scenario.ts"
 import { Pool } from "./timing.ts"
 import { F64 } from "../../src/typed.ts"
+import type { AppReportSchema } from "../../src/tiers/app.ts"
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6
 
 export class AppTier {
   private readonly pool: Pool
@@ -84,5 +88,18 @@ export class AppTier {
   /** Feed the rest of the heartbeats at the end of the run. */
   finish(t: number): void {
     this.heartbeatsUpTo(t)
+  }
+
+  /** The report's `app` section for a run that ended at `endMs`. */
+  report(endMs: number): typeof AppReportSchema.Type {
+    return {
+      workers: this.cfg.workers,
+      requests: this.requests,
+      queueWaitMs: summarize(this.wait),
+      heartbeatsParsed: this.heartbeatsParsed,
+      heartbeatsDropped: this.heartbeatsDropped,
+      heartbeatBytesPerSec: r3((this.heartbeatsParsed * (this.cfg.heartbeat?.bytes ?? 0)) / (endMs / 1000)),
+      utilisation: r6(this.busyMs / (this.cfg.workers * endMs))
+    }
   }
 }

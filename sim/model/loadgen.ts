@@ -7,8 +7,11 @@
  * coordinator's aggregate is the per-process figures summed (what the report shows).
  */
 import { compile, type Sampler, type Uniform } from "../../src/distributions.ts"
-import { FastHistogram } from "../../src/metrics/histogram.ts"
+import { FastHistogram, summarize } from "../../src/metrics/histogram.ts"
 import type { Scenario } from "../../src/scenario.ts"
+import type { LoadgenReportSchema } from "../../src/tiers/loadgen.ts"
+
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6
 
 export class LoadGen {
   readonly cfg: NonNullable<Scenario["loadgen"]>
@@ -39,5 +42,15 @@ export class LoadGen {
     this.sent[p]++
     this.sendDelay.recordMs(done - t)
     return done
+  }
+
+  /** The report's `loadgen` section for a run that ended at `endMs`. */
+  report(endMs: number): typeof LoadgenReportSchema.Type {
+    return {
+      processes: this.cfg.processes,
+      sent: Array.from(this.sent),
+      busiest: r6(Math.max(...this.busyMs) / endMs),
+      sendDelayMs: summarize(this.sendDelay)
+    }
   }
 }

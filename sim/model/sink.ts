@@ -9,8 +9,9 @@
  *   lag is the time to the next run (or to the end of the hunt, if none comes).
  */
 import { compile, type Sampler, type Uniform } from "../../src/distributions.ts"
-import { FastHistogram } from "../../src/metrics/histogram.ts"
+import { FastHistogram, summarize } from "../../src/metrics/histogram.ts"
 import type { Scenario } from "../../src/scenario.ts"
+import type { SinkReportSchema } from "../../src/tiers/sink.ts"
 
 export class Sink {
   readonly cfg: NonNullable<Scenario["sink"]>
@@ -69,5 +70,18 @@ export class Sink {
     if (this.cfg.mode !== "log" || lastEventAt < 0) return 0
     const lastRun = Math.floor(t / this.cfg.aggregateEveryMs) * this.cfg.aggregateEveryMs
     return lastEventAt > lastRun ? t - lastRun : 0
+  }
+
+  /** The report's `sink` section. */
+  report(): typeof SinkReportSchema.Type {
+    return {
+      mode: this.cfg.mode,
+      rows: this.rows,
+      stalledInserts: this.stalledInserts,
+      insertMs: summarize(this.insertTime),
+      events: this.events,
+      consumerLagMs: summarize(this.consumerLag),
+      unaggregatedAtEnd: this.unaggregatedAtEnd
+    }
   }
 }
