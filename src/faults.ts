@@ -18,6 +18,10 @@ export interface SpikeWindow extends Window {
 export interface LagWindow extends Window {
   readonly lagMs: number
 }
+export interface LinkWindow extends Window {
+  readonly extraMs: number
+  readonly jitterMs: number
+}
 /** A moment where a node's state is lost: `failover` keeps what the replica had, `wipe` keeps nothing. */
 export interface LossPoint {
   readonly at: number
@@ -34,6 +38,11 @@ export interface NodeFaults {
   /** Windows when the node has no replica (after a failover until the old primary rejoins). */
   readonly noReplica: Array<Window>
   readonly shrinks: Array<Window & { readonly poolSize: number }>
+  /** Slow links to the node: the extra one-way delay, checked when a request leaves and when its reply does. */
+  readonly links: Array<LinkWindow>
+  /** The span [linkFirst, linkLast) of the link windows (Infinity / -Infinity: none). */
+  readonly linkFirst: number
+  readonly linkLast: number
   readonly any: boolean
   /**
    * The span [first, last) outside which none of the windows above that change a request's
@@ -63,6 +72,9 @@ export const compileFaults = (s: Scenario): FaultPlan => {
     lags: [] as Array<LagWindow>,
     noReplica: [] as Array<Window>,
     shrinks: [] as Array<Window & { poolSize: number }>,
+    links: [] as Array<LinkWindow>,
+    linkFirst: Infinity,
+    linkLast: -Infinity,
     any: false,
     first: Infinity,
     last: -Infinity
@@ -87,6 +99,11 @@ export const compileFaults = (s: Scenario): FaultPlan => {
         break
       case "poolShrink":
         n.shrinks.push({ from, to, fault: i, poolSize: f.poolSize })
+        break
+      case "linkLatency":
+        n.links.push({ from, to, fault: i, extraMs: f.extraMs, jitterMs: f.jitterMs })
+        n.linkFirst = Math.min(n.linkFirst, from)
+        n.linkLast = Math.max(n.linkLast, to)
         break
       case "crash": {
         const hasReplica = !n.noReplica.some((w) => w.from <= from && from < w.to)

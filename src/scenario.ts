@@ -92,10 +92,20 @@ const Fault = Schema.Union([
     durationMs: Positive,
     target: Target,
     poolSize: PositiveInt
+  }),
+  // The client↔node link, not the server: each way takes extraMs ± jitterMs longer, so a
+  // request holds its pool connection longer (pool size matters) while the node is idle.
+  Schema.Struct({
+    kind: Schema.Literal("linkLatency"),
+    atMs: NonNegative,
+    durationMs: Positive,
+    target: Target,
+    extraMs: Positive,
+    jitterMs: withDefault(NonNegative, 0)
   })
 ])
 export type Fault = typeof Fault.Type
-export const faultKinds = ["latencySpike", "pause", "crash", "replicationLag", "poolShrink"] as const
+export const faultKinds = ["latencySpike", "pause", "crash", "replicationLag", "poolShrink", "linkLatency"] as const
 
 const ScenarioStruct = Schema.Struct({
   name: withDefault(Schema.NonEmptyString, "custom"),

@@ -158,8 +158,10 @@ export class ModelTiming implements SyncTiming {
       return
     }
     const half = this.rtt.sample(rng) / 2
-    const arrive = sendAt + half
     const nf = this.nodeFaults[node]
+    // A slow link delays the request on its way out (and, below, the reply on its way back).
+    const out = sendAt < nf.linkLast && sendAt >= nf.linkFirst ? half + linkAt(nf, sendAt, rng) : half
+    const arrive = sendAt + out
     let start = Math.max(arrive, this.nodeFree[node])
     let service = this.service[cmd].sample(rng)
     // Only a request whose [arrival, finish] meets the node's fault span needs the scans
@@ -196,7 +198,7 @@ export class ModelTiming implements SyncTiming {
       }
     }
     this.outcome = Outcome.REPLY
-    this.replyAt = finish + half
+    this.replyAt = finish + (finish < nf.linkLast && finish >= nf.linkFirst ? half + linkAt(nf, finish, rng) : half)
     pool.occupy(this.replyAt)
   }
 
@@ -231,6 +233,15 @@ const spikeAt = (nf: NodeFaults, t: number, cmd: number): number => {
   let extra = 0
   for (const w of nf.spikes) {
     if (w.from <= t && t < w.to && (!w.scriptOnly || cmd === Command.CLAIM)) extra += w.extraMs
+  }
+  return extra
+}
+
+/** Extra one-way delay on the link at `t`: each active window's extraMs ± up to its jitterMs. */
+const linkAt = (nf: NodeFaults, t: number, rng: Uniform): number => {
+  let extra = 0
+  for (const w of nf.links) {
+    if (w.from <= t && t < w.to) extra += Math.max(0, w.extraMs + (w.jitterMs > 0 ? (2 * rng.next() - 1) * w.jitterMs : 0))
   }
   return extra
 }

@@ -44,7 +44,7 @@ const scenarioArb = fc
     lagBeforeCrash: fc.boolean(),
     faults: fc.array(
       fc.record({
-        kind: fc.constantFrom("latencySpike", "pause", "crash", "replicationLag", "poolShrink"),
+        kind: fc.constantFrom("latencySpike", "pause", "crash", "replicationLag", "poolShrink", "linkLatency"),
         at: fc.integer({ min: 0, max: 900 }).map((x) => x / 1000),
         len: fc.integer({ min: 10, max: 500 }).map((x) => x / 1000),
         target: fc.nat(),
@@ -97,6 +97,8 @@ const scenarioArb = fc
             return { ...base, kind: "replicationLag", lagMs: f.amount }
           case "poolShrink":
             return { ...base, kind: "poolShrink", poolSize: 1 + (f.amount % 5) }
+          case "linkLatency":
+            return { ...base, kind: "linkLatency", extraMs: f.amount / 100, jitterMs: (f.amount % 7) / 10 }
           case "crash":
             // A replica frozen just before the primary dies: the case that loses acknowledged claims.
             return r.lagBeforeCrash && at >= 1

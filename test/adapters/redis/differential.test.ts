@@ -178,7 +178,13 @@ describe("model ≡ Lua on real Redis ≡ Lua on ioredis-mock", () => {
     await redis.unlink(`${p}s`)
   })
 
-  it("the generated sequences reached every reply of the script and trimmed a stream", () => {
+  it("the generator reaches every reply of the script and trims a stream", async () => {
+    // On a fixed sample, played on the model (the properties above use fresh seeds each run
+    // and may be cut short by their time limit, so what they happened to reach varies).
+    for (const [w, ops] of fc.sample(caseArb, { seed: 20_261_130, numRuns: 24 })) {
+      const cfg = configOf(w)
+      await play(w, ops, new AsyncModelStore(new ModelStore(cfg)), new AsyncModelStore(new ModelStore(cfg)))
+    }
     expect([...seenReplies].sort()).toEqual([1, 2, 3, 4, 5, 6])
     expect(trimmedSomewhere).toBe(true)
   })

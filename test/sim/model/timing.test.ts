@@ -49,6 +49,33 @@ describe("ModelTiming", () => {
     expect(t.queueWait[0]).toBe(0 + 10 + 20)
   })
 
+  it("a slow link delays both ways and holds the connection, while the node stays idle", () => {
+    const t = make({ faults: [{ kind: "linkLatency", atMs: 100, durationMs: 50, target: 0, extraMs: 7 }] })
+    // Before the window: 1 + 10 + 1.
+    t.send(0, Command.CLAIM, 0, 1000, rng)
+    expect([t.startAt, t.replyAt]).toEqual([1, 12])
+    // Leaves at 100 (in the window): out 1 + 7, service 10, back 1 + 7 (the reply leaves at 118, still in it).
+    t.send(0, Command.CLAIM, 100, 1000, rng)
+    expect([t.startAt, t.replyAt]).toEqual([108, 126])
+    // The one connection was held until 126: the next request waits for it and leaves at 126,
+    // still in the window — slow both ways: 126 + 8, + 10, + 8.
+    t.send(0, Command.CLAIM, 120, 1000, rng)
+    expect([t.startAt, t.replyAt]).toEqual([134, 152])
+    // Held until 152, after the window: the next one leaves then at the normal pace.
+    t.send(0, Command.CLAIM, 140, 1000, rng)
+    expect([t.startAt, t.replyAt]).toEqual([153, 164])
+    // The node itself was not slowed: every service took 10 ms.
+    expect(t.served[0]).toBe(4)
+    // With jitter, the extra delay stays within extraMs ± jitterMs each way.
+    const j = make({ faults: [{ kind: "linkLatency", atMs: 0, durationMs: 100_000, target: 0, extraMs: 5, jitterMs: 2 }] }, 100)
+    for (let i = 0; i < 200; i++) {
+      j.send(0, Command.BALANCE, i * 100, 100_000, rng)
+      const total = j.replyAt - i * 100 - 2 - 1 // minus the normal RTT and the service
+      expect(total).toBeGreaterThanOrEqual(6 - 1e-9)
+      expect(total).toBeLessThanOrEqual(14 + 1e-9)
+    }
+  })
+
   it("a pause holds requests until it ends; a script spike slows claims only", () => {
     const t = make({
       faults: [
