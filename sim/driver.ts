@@ -4,7 +4,8 @@
  * adapters. `step(n)` runs up to n events so callers can report progress, yield to other
  * work or stop; `raw()` hands the collected figures to the report builder.
  *
- * Events are encoded as sim/events.ts says. A request is timed when sent (see sim/model/timing.ts), so one request costs two
+ * Events are encoded as sim/events.ts says. A request is timed when sent (see
+ * sim/model/timing.ts), so one request costs two
  * events — its send (a task, arrival or retry) and its completion — plus one per stage that
  * delayed it on the way (load generator, app tier).
  */

@@ -96,18 +96,14 @@ export const Simulation = {
     }).pipe(
       // Before the scope closes (and the run's keys go): the store's state so far.
       Effect.onInterrupt(() =>
-        options.onPartial === undefined
-          ? Effect.void
-          : Effect.promise(() => store.snapshot().then((snap) => ({ snap }), () => undefined)).pipe(
-              Effect.flatMap((got) =>
-                Effect.gen(function* () {
-                  if (got === undefined) return
-                  sim.stop()
-                  const wallMs = (yield* Clock.currentTimeMillis) - started
-                  options.onPartial?.(buildReport(sim.raw(new SnapshotStore(got.snap, sim.lockWrites)), source, wallMs, { ...info, partial: true }))
-                })
-              )
-            )
+        Effect.gen(function* () {
+          if (options.onPartial === undefined) return
+          const snap = yield* Effect.promise(() => store.snapshot().catch(() => undefined))
+          if (snap === undefined) return // the store is gone: no figures to show
+          sim.stop()
+          const wallMs = (yield* Clock.currentTimeMillis) - started
+          options.onPartial(buildReport(sim.raw(new SnapshotStore(snap, sim.lockWrites)), source, wallMs, { ...info, partial: true }))
+        })
       )
     )
     options.onProgress?.(scenario.durationMs, scenario.durationMs, sim.events)

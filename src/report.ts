@@ -6,16 +6,13 @@
 import { Data, Effect, Exit, Schema } from "effect"
 import { fieldOf, firstIssue } from "./issues.ts"
 import { ScenarioSchema } from "./scenario.ts"
-import { Latency } from "./schema-parts.ts"
+import { Latency, N, NumArray } from "./schema-parts.ts"
 import { tierReportFields } from "./tiers/index.ts"
 
 // 2: errors.total is the sum of errors.byKind; requests unfinished at the end are counted apart (`unfinished`).
 export const REPORT_VERSION = 2
 
-const N = Schema.Number
-const NumArray = Schema.Array(N)
 const Counts = Schema.Record(Schema.String, N)
-
 
 /** One second of a run. */
 export const TimelineRowSchema = Schema.Struct({
@@ -170,7 +167,6 @@ export const ReportSchema = Schema.Struct({
   bucketTimeline: BucketTimelineReportSchema,
   // Each tier's section, when the scenario has the tier (src/tiers/).
   ...tierReportFields,
-
 
   nodes: Schema.Array(Schema.Struct({ node: N, served: N, meanQueueWaitMs: N })),
   histogram: Schema.Struct({ unit: Schema.Literal("us"), hdrBase64: Schema.String }),

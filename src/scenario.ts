@@ -8,9 +8,9 @@ import { fieldOf, firstIssue, valueAt } from "./issues.ts"
 import { Distribution, Fraction, NonNegative, NonNegativeInt, Positive, PositiveInt, withDefault } from "./schema-parts.ts"
 import { geographyCells } from "./tiers/geography.ts"
 import { tiers, tierScenarioFields } from "./tiers/index.ts"
+import type { Problem } from "./tiers/tier.ts"
 
 export { Distribution } from "./schema-parts.ts"
-
 
 const Task = Schema.Struct({
   name: Schema.NonEmptyString,
@@ -57,14 +57,6 @@ const Reveal = Schema.Union([
   /** Artifacts revealed in equal waves every everyMs, starting at 0. */
   Schema.Struct({ kind: Schema.Literal("waves"), everyMs: Positive, waves: PositiveInt })
 ])
-
-
-
-
-
-
-
-
 
 const Target = NonNegativeInt.annotate({ description: "a node index" })
 
@@ -213,9 +205,6 @@ export class ScenarioError extends Data.TaggedError("ScenarioError")<{
   readonly message: string
 }> {}
 
-type Problem = { readonly field: string; readonly message: string }
-
-
 // Rules that span several fields; the schema alone checks each field in isolation.
 const crossFieldProblems = (s: Scenario): Array<Problem> => {
   const out: Array<Problem> = []
@@ -247,8 +236,6 @@ const crossFieldProblems = (s: Scenario): Array<Problem> => {
   })
   return out
 }
-
-
 
 /**
  * Decode unknown JSON into a `Scenario`, or fail with the first problem found, naming its

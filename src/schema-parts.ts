@@ -37,5 +37,9 @@ export type Distribution = typeof Distribution.Type
 export const Lat = Schema.Finite.check(Schema.isBetween({ minimum: -90, maximum: 90 }))
 export const Lon = Schema.Finite.check(Schema.isBetween({ minimum: -180, maximum: 180 }))
 
+/** A report's plain numbers, and lists of them. */
+export const N = Schema.Number
+export const NumArray = Schema.Array(N)
+
 /** Latency percentiles from an HDR histogram (ms), as reports carry them. */
-export const Latency = Schema.Struct({ p50: Schema.Number, p95: Schema.Number, p99: Schema.Number, p999: Schema.Number, max: Schema.Number, mean: Schema.Number, count: Schema.Number })
+export const Latency = Schema.Struct({ p50: N, p95: N, p99: N, p999: N, max: N, mean: N, count: N })

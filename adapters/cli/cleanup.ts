@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import { StoreError } from "../../src/ports/ClaimStore.ts"
-import { prefixProblem, redactUrl, RUN_ID, runNamespace } from "../redis/keys.ts"
+import { prefixProblem, redactUrl, runIdProblem, runNamespace } from "../redis/keys.ts"
 import { redisConnection } from "../redis/layers.ts"
 import { NoSuchRun, removeRun } from "../redis/store.ts"
 import { UsageError } from "./input.ts"
@@ -28,7 +28,8 @@ const parseArgs = (args: ReadonlyArray<string>) =>
         if (v === undefined || !/^rediss?:\/\/./.test(v)) return yield* new UsageError({ message: `--target: expected a redis:// URL, got ${JSON.stringify(v ?? "")}` })
         out.target = v
       } else if (a === "--run-id") {
-        if (v === undefined || !RUN_ID.test(v)) return yield* new UsageError({ message: `--run-id: expected 1–64 letters, digits, . _ or -, got ${JSON.stringify(v ?? "")}` })
+        const problem = runIdProblem(v)
+        if (problem) return yield* new UsageError({ message: `--run-id: ${problem}` })
         out.runId = v
       } else if (a === "--prefix") {
         const problem = v === undefined ? "is missing" : prefixProblem(v)

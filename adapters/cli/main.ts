@@ -11,7 +11,7 @@ import { deterministicPart, type Report } from "../../src/report.ts"
 import { StoreError } from "../../src/ports/ClaimStore.ts"
 import { liveRun } from "../live/simulation.ts"
 import { layerMockTarget } from "../mock/layers.ts"
-import { normalizePrefix, prefixProblem, redactUrl, RUN_ID } from "../redis/keys.ts"
+import { normalizePrefix, prefixProblem, redactUrl, runIdProblem } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../sim/simulation.ts"
@@ -138,8 +138,8 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
         out.prefix = v
       } else if (a === "--run-id") {
         const v = value()
-        if (v === undefined || !RUN_ID.test(v))
-          return yield* new UsageError({ message: `--run-id: expected 1–64 letters, digits, . _ or -, got ${JSON.stringify(v ?? "")}` })
+        const problem = runIdProblem(v)
+        if (problem || v === undefined) return yield* new UsageError({ message: `--run-id: ${problem}` })
         out.runId = v
       } else if (a === "--time-scale") {
         const v = value()

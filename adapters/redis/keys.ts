@@ -12,7 +12,14 @@ import { bucketTag } from "../../src/engine/routing.ts"
 export const DEFAULT_PREFIX = "huntbench"
 
 /** What a run id may be: safe in a key and in a SCAN pattern (no glob characters). */
-export const RUN_ID = /^[A-Za-z0-9._-]{1,64}$/
+const RUN_ID = /^[A-Za-z0-9._-]{1,64}$/
+
+/**
+ * Check a `--run-id` value; returns the problem or undefined. Example:
+ * `runIdProblem("a*")` → `expected 1–64 letters, digits, . _ or -, got "a*"`.
+ */
+export const runIdProblem = (id: string | undefined): string | undefined =>
+  id !== undefined && RUN_ID.test(id) ? undefined : `expected 1–64 letters, digits, . _ or -, got ${JSON.stringify(id ?? "")}`
 
 /**
  * The prefix as used in keys: one trailing `:` is dropped, since huntbench adds the

@@ -1,7 +1,7 @@
 /** The app tier in front of Redis: workers parsing requests and heartbeats (scenario `app`). */
-import { num, type Tier } from "./tier.ts"
 import { Schema } from "effect"
-import { Distribution, Latency, NonNegative, Positive, PositiveInt, withDefault } from "../schema-parts.ts"
+import { Distribution, Latency, N, NonNegative, Positive, PositiveInt, withDefault } from "../schema-parts.ts"
+import { num, type Tier } from "./tier.ts"
 
 /**
  * The app tier in front of Redis (reference system 1): worker processes with one queue;
@@ -16,8 +16,6 @@ export const AppSchema = Schema.Struct({
   proxy: withDefault(Schema.Struct({ dropHeartbeats: withDefault(Schema.Boolean, false) }), {})
 })
 
-const N = Schema.Number
-
 /** With an app tier: its queue, load and heartbeats. */
 export const AppReportSchema = Schema.Struct({
   workers: N,
@@ -31,7 +29,6 @@ export const AppReportSchema = Schema.Struct({
   /** Busy share of the workers' time over the run. */
   utilisation: N
 })
-
 
 export const appTier: Tier = {
   key: "app",

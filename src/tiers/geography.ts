@@ -1,11 +1,10 @@
 /** The map: hunters walking between geohash buckets and the viral artifact (scenario `geography`). */
-import { bucketLabel, num, type Tier } from "./tier.ts"
 import { Schema } from "effect"
 import { bucketPrefixProblem, cellsCovering } from "../geo.ts"
 import { valueAt } from "../issues.ts"
 import type { Scenario } from "../scenario.ts"
-import { Fraction, Lat, Lon, NonNegative, Positive, withDefault } from "../schema-parts.ts"
-import type { Problem } from "./tier.ts"
+import { Fraction, Lat, Lon, N, NonNegative, Positive, withDefault } from "../schema-parts.ts"
+import { bucketLabel, num, type Tier, type Problem } from "./tier.ts"
 
 /** A place that draws a share of hunters (or artifacts): uniform in a disc of radiusKm. */
 const Spot = Schema.Struct({ lat: Lat, lon: Lon, radiusKm: Positive, share: Fraction })
@@ -32,8 +31,6 @@ export const GeographySchema = Schema.Struct({
     Schema.Struct({ lat: Lat, lon: Lon, radiusKm: Positive, atMs: NonNegative, share: Fraction, speedMps: Schema.optionalKey(Positive) })
   )
 })
-
-const N = Schema.Number
 
 /** With geography: hunters that changed bucket while walking, and those the viral artifact drew. */
 export const GeographyReportSchema = Schema.Struct({ crossings: N, viralJoined: N })
@@ -81,7 +78,6 @@ export const geographyCells = (s: Scenario, input?: unknown): { cells: Array<str
     problems.push({ field: "geography.viral.atMs", message: `${g.viral.atMs} is outside the run (durationMs is ${s.durationMs})` })
   return { cells, problems }
 }
-
 
 export const geographyTier: Tier = {
   key: "geography",

@@ -1,7 +1,7 @@
 /** The load generator's own processes (scenario `loadgen`): a saturated one sends late. */
-import { num, type Tier } from "./tier.ts"
 import { Schema } from "effect"
-import { Distribution, Latency, PositiveInt, withDefault } from "../schema-parts.ts"
+import { Distribution, Latency, N, NumArray, PositiveInt, withDefault } from "../schema-parts.ts"
+import { num, type Tier } from "./tier.ts"
 
 /**
  * The load generator itself (reference system 3): hunters are spread over `processes`
@@ -15,12 +15,8 @@ export const LoadGenSchema = Schema.Struct({
   cpuMsPerRequest: withDefault(Distribution, { kind: "constant", ms: 0.05 })
 })
 
-const N = Schema.Number
-const NumArray = Schema.Array(N)
-
 /** With a modelled load generator: its processes' load and how late requests left. */
 export const LoadgenReportSchema = Schema.Struct({ processes: N, sent: NumArray, busiest: N, sendDelayMs: Latency })
-
 
 export const loadgenTier: Tier = {
   key: "loadgen",

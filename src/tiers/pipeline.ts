@@ -1,7 +1,7 @@
 /** Per-bucket streams, workers and fan-out, shard splits and the edge cache (scenario `pipeline`). */
-import { bucketLabel, num, type Tier } from "./tier.ts"
 import { Schema } from "effect"
-import { Distribution, Latency, NonNegative, Positive, PositiveInt, withDefault } from "../schema-parts.ts"
+import { Distribution, Latency, N, NonNegative, Positive, PositiveInt, withDefault } from "../schema-parts.ts"
+import { bucketLabel, num, type Tier } from "./tier.ts"
 
 /**
  * The per-bucket pipeline behind the claim script (reference system 4): each claim's diff
@@ -23,8 +23,6 @@ export const PipelineSchema = Schema.Struct({
   edgeCache: Schema.optionalKey(Schema.Struct({ ttlMs: withDefault(Positive, 1000) }))
 })
 
-const N = Schema.Number
-
 /** The per-bucket pipeline's figures (scenario `pipeline`). */
 export const PipelineReportSchema = Schema.Struct({
   diffs: N,
@@ -39,7 +37,6 @@ export const PipelineReportSchema = Schema.Struct({
   splits: Schema.Array(Schema.Struct({ bucket: N, name: Schema.String, atMs: N, doneAtMs: N, subscribers: N, children: N }))
 })
 export type PipelineReport = typeof PipelineReportSchema.Type
-
 
 export const pipelineTier: Tier = {
   key: "pipeline",

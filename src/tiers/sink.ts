@@ -1,7 +1,7 @@
 /** Where wins are recorded (scenario `sink`): a table that stalls, or an event log aggregated later. */
-import { num, type Tier } from "./tier.ts"
 import { Schema } from "effect"
-import { Distribution, Latency, NonNegative, Positive, withDefault } from "../schema-parts.ts"
+import { Distribution, Latency, N, NonNegative, Positive, withDefault } from "../schema-parts.ts"
+import { num, type Tier } from "./tier.ts"
 
 /**
  * Where won claims are recorded (reference system 2). `sync`: each win inserts a loot row
@@ -18,8 +18,6 @@ export const SinkSchema = Schema.Struct({
   aggregateEveryMs: withDefault(Positive, 900_000)
 })
 
-const N = Schema.Number
-
 /** With a sink: loot rows (sync) or events and the aggregator's consumer lag (log). */
 export const SinkReportSchema = Schema.Struct({
   mode: Schema.Literals(["sync", "log"]),
@@ -30,7 +28,6 @@ export const SinkReportSchema = Schema.Struct({
   consumerLagMs: Latency,
   unaggregatedAtEnd: N
 })
-
 
 export const sinkTier: Tier = {
   key: "sink",

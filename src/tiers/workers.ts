@@ -1,7 +1,7 @@
 /** Stateless workers on a consistent-hash ring (scenario `workers`): a dead one refuses until noticed. */
-import { num, type Problem, type Tier } from "./tier.ts"
 import { Schema } from "effect"
-import { NonNegative, NonNegativeInt, Positive, PositiveInt, withDefault } from "../schema-parts.ts"
+import { N, NonNegative, NonNegativeInt, NumArray, Positive, PositiveInt, withDefault } from "../schema-parts.ts"
+import { num, type Problem, type Tier } from "./tier.ts"
 
 /**
  * Stateless app workers behind consistent hashing on the hunter id (reference system 2).
@@ -15,12 +15,8 @@ export const WorkersSchema = Schema.Struct({
   failures: withDefault(Schema.Array(Schema.Struct({ worker: NonNegativeInt, atMs: NonNegative, durationMs: Positive })), [])
 })
 
-const N = Schema.Number
-const NumArray = Schema.Array(N)
-
 /** With consistent-hash workers: requests per worker, refused by a dead one, re-routed. */
 export const WorkersReportSchema = Schema.Struct({ count: N, routed: NumArray, failedFast: N, rerouted: N })
-
 
 export const workersTier: Tier = {
   key: "workers",
