@@ -86,7 +86,7 @@ self.onmessage = (e: MessageEvent<{ type: "run"; input: unknown; source: string 
         columns,
         breakersOpen: sim.client.breakers.openAt(sim.now),
         lost: sim.losses.reduce((n, l) => n + l.lostWrites, 0),
-        collisions: sim.bucketCollisions.reduce((a, b) => a + b, 0)
+        collisions: sim.life.bucketCollisions.reduce((a, b) => a + b, 0)
       })
     }
     if (done) {

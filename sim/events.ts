@@ -5,7 +5,7 @@
  *
  * Kinds: a hunter's next task, the next open-model arrival, a request's completion (reply or
  * client timeout), a retry, fault start/end, state loss, the viral moment, a split's end,
- * and a request handed on by the load generator or app tier.
+ * a request handed on by the load generator or app tier, and (live) an attempt's deadline.
  */
 export const K_TASK = 0
 export const K_ARRIVAL = 1
@@ -18,5 +18,6 @@ export const K_VIRAL = 7
 export const K_SPLIT_DONE = 8
 export const K_TO_APP = 9
 export const K_TO_REDIS = 10
+export const K_DEADLINE = 11
 export const KIND_BITS = 4
 export const KIND_MASK = 15

@@ -4,9 +4,12 @@
  * awaited, so a seeded hunt reaches the same outcomes — winners, balances, stream
  * contents — on every store; only timing comes from the model.
  */
-import { Command, Reply } from "../src/engine/protocol.ts"
+import { Command, ErrorKind, Reply } from "../src/engine/protocol.ts"
 import type { AsyncClaimStore, StoreSnapshot, SyncClaimStore, WriteEntry } from "../src/ports/ClaimStore.ts"
-import type { RawRun, Simulator } from "./driver.ts"
+import type { Simulator } from "./driver.ts"
+import type { Lifecycle, Mode } from "./lifecycle.ts"
+import { Outcome } from "./model/timing.ts"
+import type { RawRun } from "./raw.ts"
 
 /**
  * A finished store's state seen through the synchronous interface the invariants and the
@@ -48,6 +51,75 @@ export class SnapshotStore implements SyncClaimStore {
   }
 }
 
+/** The store call a lockstep run stopped at: which command, for whom, at which virtual time. */
+export interface StoreCall {
+  readonly command: number
+  readonly bucket: number
+  readonly artifact: number
+  readonly hunter: number
+  readonly key: number
+  readonly at: number
+}
+
+/**
+ * Lockstep mode of the request lifecycle: the timing model decides when each call runs and
+ * returns, as in a simulated run, but the claim is answered by an asynchronous store. The
+ * step loop stops at each call (`waiting`); the runner awaits the store and `resolve`s it.
+ * Example: `const mode = new LockstepMode(); const sim = new Simulator(s, { mode })`.
+ */
+export class LockstepMode implements Mode {
+  readonly stops = true
+  readonly modelsTiers = true
+  readonly openLoop = false
+  private life!: Lifecycle
+  private slot = -1
+  private startAt = 0
+  private replyAt = 0
+  private deadline = 0
+  private noReply = false
+
+  get waiting(): boolean {
+    return this.slot >= 0
+  }
+
+  attach(life: Lifecycle): void {
+    this.life = life
+  }
+
+  send(slot: number, sendAt: number, deadline: number): void {
+    const life = this.life, tm = life.timing
+    tm.send(life.bucketNode[life.client.bucket(slot)], life.client.command(slot), sendAt, deadline, life.rng)
+    const out = tm.outcome
+    if (out === Outcome.POOL_TIMEOUT) life.scheduleCompletion(slot, -ErrorKind.POOL_TIMEOUT, tm.replyAt, deadline)
+    else if (out === Outcome.CONNECTION) life.scheduleCompletion(slot, -ErrorKind.CONNECTION, tm.replyAt, deadline)
+    else {
+      this.slot = slot
+      this.startAt = tm.startAt
+      this.replyAt = tm.replyAt
+      this.deadline = deadline
+      this.noReply = out === Outcome.APPLIED_NO_REPLY
+    }
+  }
+
+  expire(): void {}
+  failed(): void {}
+
+  /** The call the step loop stopped at (`waiting` must be true). */
+  call(): StoreCall {
+    const c = this.life.client, slot = this.slot
+    return { command: c.command(slot), bucket: c.bucket(slot), artifact: c.artifact(slot), hunter: c.hunter(slot), key: c.key(slot), at: this.startAt }
+  }
+
+  /** The store replied `reply` to the waiting call: record a win and schedule its completion. */
+  resolve(reply: number): void {
+    const life = this.life, c = life.client, slot = this.slot
+    this.slot = -1
+    if (c.command(slot) === Command.CLAIM) life.noteClaim(c.artifact(slot), c.bucket(slot), reply, this.startAt)
+    if (reply === Reply.WON) c.setWrite(slot, life.storeWin(c.artifact(slot), c.hunter(slot), c.bucket(slot), c.key(slot), this.startAt))
+    life.scheduleCompletion(slot, this.noReply ? -ErrorKind.CONNECTION : reply, this.replyAt, this.deadline)
+  }
+}
+
 /** At most this many events between progress calls: a lockstep run does ~10–20 k a second. */
 const PROGRESS_EVENTS = 4096
 
@@ -60,10 +132,12 @@ export interface LockstepOptions {
 }
 
 /**
- * Run a Simulator built with `{ lockstep: true }` against `store` to the end. Example:
- * `const raw = await runLockstep(new Simulator(s, { lockstep: true }), mockStore)`.
+ * Run a Simulator built with a `LockstepMode` against `store` to the end. Example:
+ * `const raw = await runLockstep(new Simulator(s, { mode: new LockstepMode() }), mockStore)`.
  */
 export const runLockstep = async (sim: Simulator, store: AsyncClaimStore, opts: LockstepOptions = {}): Promise<RawRun> => {
+  const mode = sim.mode
+  if (!(mode instanceof LockstepMode)) throw new Error("runLockstep: the Simulator was not built with a LockstepMode")
   const chunk = opts.chunkEvents ?? 1 << 16
   // The step loop stops at nearly every store call, so progress goes by events, not by steps.
   let nextProgress = Math.min(chunk, PROGRESS_EVENTS)
@@ -74,16 +148,16 @@ export const runLockstep = async (sim: Simulator, store: AsyncClaimStore, opts: 
       nextProgress = sim.events + Math.min(chunk, PROGRESS_EVENTS)
       opts.onProgress?.()
     }
-    if (sim.pending >= 0) {
-      const call = sim.pendingCall()
+    if (mode.waiting) {
+      const call = mode.call()
       const reply =
         call.command === Command.CLAIM
           ? await store.claim(call.bucket, call.artifact, call.hunter, call.key, call.at)
           : (await store.balance(call.bucket, call.hunter), Reply.BALANCE)
-      sim.resolve(reply)
+      mode.resolve(reply)
       continue
     }
     if (done) break
   }
-  return sim.raw(new SnapshotStore(await store.snapshot(), sim.lockWrites))
+  return sim.raw(new SnapshotStore(await store.snapshot(), sim.storeWrites))
 }

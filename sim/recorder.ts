@@ -12,7 +12,7 @@ import { errorNames } from "../src/engine/protocol.ts"
 import { FastHistogram } from "../src/metrics/histogram.ts"
 import type { TimelineRow } from "../src/report.ts"
 import type { Scenario } from "../src/scenario.ts"
-import type { Sink } from "./model/sink.ts"
+import type { Tiers } from "./tiers.ts"
 import type { Pipeline } from "./pipeline.ts"
 import type { Prng } from "./prng.ts"
 import type { Workload } from "./workload.ts"
@@ -43,7 +43,7 @@ export interface RecordedWorld {
   readonly rng: Prng
   readonly workload: Workload
   readonly pipeline: Pipeline | undefined
-  readonly sink: Sink | undefined
+  readonly tiers: Tiers
   /** When the last win reached a log sink (for its consumer lag). */
   readonly lastSinkEventAt: number
   readonly bucketHunters: Int32Array
@@ -166,7 +166,7 @@ export class Recorder {
     this.s.faults.forEach((f, i) => {
       if (f.atMs < this.windowEnd && f.atMs + f.durationMs > from) faults.push(i)
     })
-    const sink = world.sink
+    const sink = world.tiers.sink
     this.timeline.push({
       second,
       requests: this.wReq,

@@ -8,7 +8,8 @@ import { encodeHdr, summarize } from "../src/metrics/histogram.ts"
 import { errorNames, replyNames } from "../src/engine/protocol.ts"
 import { cellBounds } from "../src/geo.ts"
 import { REPORT_VERSION, replayCommand, type BucketReport, type Report, type RunInfo } from "../src/report.ts"
-import type { RawRun } from "./driver.ts"
+import type { RawRun } from "./raw.ts"
+import { tierReports } from "./tiers.ts"
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6
@@ -155,9 +156,6 @@ export const buildReport = (
 /** Each tier's report section from a finished run, or nothing for a tier the scenario lacks. */
 const tierSections = (raw: RawRun) => ({
   ...(raw.pipeline ? { pipeline: raw.pipeline.report() } : {}),
-  ...(raw.sink ? { sink: raw.sink.report() } : {}),
-  ...(raw.loadgen ? { loadgen: raw.loadgen.report(raw.endMs) } : {}),
-  ...(raw.ring ? { workers: raw.ring.report() } : {}),
-  ...(raw.app ? { app: raw.app.report(raw.endMs) } : {}),
+  ...tierReports(raw.tiers, raw.endMs),
   ...(raw.scenario.geography ? { geography: { crossings: raw.crossings, viralJoined: raw.viralJoined } } : {})
 })

@@ -1,13 +1,11 @@
 /**
- * `Simulation.run(scenario)`: the discrete-event driver wired to whatever adapters the
- * layers provide, run in chunks so a long hunt reports progress and stays interruptible
+ * `Simulation.run(scenario)`: the discrete-event driver run in chunks so a long hunt reports progress and stays interruptible
  * (Ctrl-C), then shaped into a Report. Wall time comes from Effect's Clock, not from here.
  */
 import { Clock, Effect } from "effect"
 import { Simulator } from "./driver.ts"
-import { runLockstep, SnapshotStore } from "./lockstep.ts"
+import { LockstepMode, runLockstep, SnapshotStore } from "./lockstep.ts"
 import { StoreError, StoreTarget } from "../src/ports/ClaimStore.ts"
-import { Timing } from "../src/ports/Timing.ts"
 import { type Report } from "../src/report.ts"
 import { buildReport } from "./report.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../src/scenario.ts"
@@ -31,15 +29,14 @@ export interface RunOptions {
 
 export const Simulation = {
   /**
-   * Decode a scenario (JSON value or an already decoded `Scenario`) and run it on the
-   * provided timing: an `Effect<Report, ScenarioError, Timing>`. Example:
-   * `Simulation.run(json, { source: "default" }).pipe(Effect.provide(layerModel), Effect.runPromise)`.
+   * Decode a scenario (JSON value or an already decoded `Scenario`) and simulate it: an
+   * `Effect<Report, ScenarioError>`. Example:
+   * `Simulation.run(json, { source: "default" }).pipe(Effect.runPromise)`.
    */
   run: Effect.fn("Simulation.run")(function* (input: unknown, options: RunOptions = {}) {
     const scenario: Scenario = yield* decodeScenario(input)
-    const timing = yield* Timing
     const started = yield* Clock.currentTimeMillis
-    const sim = new Simulator(scenario, { queue: options.queue, makeTiming: timing.make })
+    const sim = new Simulator(scenario, { queue: options.queue })
     const chunk = options.chunkEvents ?? 1 << 20
     const source = options.source ?? scenario.name
     const info = { replayFlags: options.replayFlags }
@@ -81,7 +78,7 @@ export const Simulation = {
       })
     const target = yield* StoreTarget
     const started = yield* Clock.currentTimeMillis
-    const sim = new Simulator(scenario, { queue: options.queue, lockstep: true })
+    const sim = new Simulator(scenario, { queue: options.queue, mode: new LockstepMode() })
     const store = yield* target.open(sim.storeConfig)
     const info = { target: target.name, replayFlags: options.replayFlags }
     const source = options.source ?? scenario.name
@@ -102,7 +99,7 @@ export const Simulation = {
           if (snap === undefined) return // the store is gone: no figures to show
           sim.stop()
           const wallMs = (yield* Clock.currentTimeMillis) - started
-          options.onPartial(buildReport(sim.raw(new SnapshotStore(snap, sim.lockWrites)), source, wallMs, { ...info, partial: true }))
+          options.onPartial(buildReport(sim.raw(new SnapshotStore(snap, sim.storeWrites)), source, wallMs, { ...info, partial: true }))
         })
       )
     )

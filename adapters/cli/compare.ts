@@ -8,7 +8,6 @@ import { compareReports, formatDelta, formatFigure, formatRelative, type Change 
 import { decodeReport, type Report } from "../../src/report.ts"
 import { decodeScenario, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../sim/simulation.ts"
-import { layerModel } from "../../sim/model/layers.ts"
 import { checkWritable, loadInput, UsageError } from "./input.ts"
 import { Progress } from "./progress.ts"
 import { rehearse, tuneJitFor } from "./jit.ts"
@@ -98,7 +97,7 @@ export const compareCommand = (args: ReadonlyArray<string>) =>
       const label = i === 0 ? "A" : "B"
       progress.phase(`running ${label}: ${scenario.name}`)
       const run = Simulation.run(scenario, { source: sources[i], onProgress: (v: number, total: number, events: number) => progress.update(v / total, `${label}: ${(events / 1e6).toFixed(1)} M events`) })
-      reports.push(yield* run.pipe(Effect.provide(layerModel), Effect.ensuring(Effect.sync(() => progress.done()))))
+      reports.push(yield* run.pipe(Effect.ensuring(Effect.sync(() => progress.done()))))
     }
     const [a, b] = reports
     const changes = compareReports(a, b)

@@ -5,7 +5,6 @@
  */
 import { writeFileSync } from "node:fs"
 import { Cause, Effect, Exit } from "effect"
-import { layerModel } from "../../sim/model/layers.ts"
 import { presetNames, presets } from "../../src/presets.ts"
 import { deterministicPart, type Report } from "../../src/report.ts"
 import { StoreError } from "../../src/ports/ClaimStore.ts"
@@ -211,7 +210,7 @@ const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
     const cleanupHint = `npx huntbench cleanup --target ${redactUrl(a.target)} --prefix ${normalizePrefix(a.prefix ?? "huntbench")} --run-id ${runId}`
     const once: Effect.Effect<Report, ScenarioError | StoreError> =
       a.target === "model"
-        ? Simulation.run(scenario, options).pipe(Effect.provide(layerModel))
+        ? Simulation.run(scenario, options)
         : (a.live ? liveRun(scenario, { ...options, timeScale: a.timeScale }) : Simulation.lockstep(scenario, options)).pipe(
             Effect.scoped,
             Effect.provide(

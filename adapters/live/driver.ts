@@ -6,11 +6,13 @@
  * figure — from the moment the request actually left — is reported beside it.
  *
  * Virtual time here is wall time since the start × `timeScale`; the report is the same
- * shape as a simulated one, marked `mode: "live"`.
+ * shape as a simulated one, marked `mode: "live"`. The client's timeout is the engine's rule
+ * on that clock (sim/live.ts): this file only sends, sleeps and measures.
  */
 import { Simulator, type RawRun } from "../../sim/driver.ts"
+import { LiveMode, type LiveCall } from "../../sim/live.ts"
 import { SnapshotStore } from "../../sim/lockstep.ts"
-import { Command, ErrorKind, Reply } from "../../src/engine/protocol.ts"
+import { Command, Reply } from "../../src/engine/protocol.ts"
 import { FastHistogram } from "../../src/metrics/histogram.ts"
 import type { AsyncClaimStore, StoreConfig } from "../../src/ports/ClaimStore.ts"
 import type { Scenario } from "../../src/scenario.ts"
@@ -43,6 +45,7 @@ export class LiveRunner {
   readonly storeConfig: StoreConfig
   private readonly s: Scenario
   private readonly sim: Simulator
+  private readonly mode: LiveMode
   private store: AsyncClaimStore | undefined
   private scale = 1
   private t0 = 0
@@ -53,7 +56,8 @@ export class LiveRunner {
 
   constructor(s: Scenario) {
     this.s = s
-    this.sim = new Simulator(s, { live: { send: (slot, t, deadline) => this.send(slot, t, deadline) } })
+    this.mode = new LiveMode({ send: (call) => this.send(call) })
+    this.sim = new Simulator(s, { mode: this.mode })
     this.storeConfig = this.sim.storeConfig
   }
 
@@ -61,39 +65,25 @@ export class LiveRunner {
     return (performance.now() - this.t0) * this.scale
   }
 
-  private send(slot: number, t: number, deadline: number): void {
-    const sim = this.sim, c = sim.client, store = this.store as AsyncClaimStore
+  private send(call: LiveCall): void {
+    const store = this.store as AsyncClaimStore
     this.inFlight++
     const sentAt = this.vnow()
-    const delay = sentAt - t
+    const delay = sentAt - call.sendAt
     if (delay > 1) this.lateSends++
     if (delay > this.maxSendDelayMs) this.maxSendDelayMs = delay
-    let settled = false
-    const finish = (outcome: number) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
+    const answer = (reply: number | undefined) => {
       this.inFlight--
+      if (this.sim.done) return
       const at = this.vnow()
-      if (outcome > 0 && at <= this.s.durationMs) this.uncorrected.recordMs(at - sentAt) // as the run counts it
-      sim.liveComplete(slot, outcome, at)
+      // In time (the engine's deadline had not ended the attempt): its latency from when it left.
+      if (this.mode.answer(call, reply, sentAt, at) && reply !== undefined && at <= this.s.durationMs) this.uncorrected.recordMs(at - sentAt)
     }
-    // The client gives up at the deadline; the command may still run on the server.
-    const timer = setTimeout(() => finish(-ErrorKind.TIMEOUT), Math.max(0, (deadline - sentAt) / this.scale))
-    const bucket = c.bucket(slot), hunter = c.hunter(slot)
-    const call =
-      c.command(slot) === Command.CLAIM
-        ? store.claim(bucket, c.artifact(slot), hunter, c.key(slot), sentAt)
-        : store.balance(bucket, hunter).then(() => Reply.BALANCE)
-    call.then(
-      (reply) => {
-        // A win counts as applied even if the client already timed out.
-        if (reply === Reply.WON && !sim.done) sim.liveApplied(slot, sentAt)
-        if (c.command(slot) === Command.CLAIM && !sim.done) sim.noteClaim(slot, reply, sentAt)
-        finish(reply)
-      },
-      () => finish(-ErrorKind.CONNECTION)
-    )
+    const request =
+      call.command === Command.CLAIM
+        ? store.claim(call.bucket, call.artifact, call.hunter, call.key, sentAt)
+        : store.balance(call.bucket, call.hunter).then(() => Reply.BALANCE)
+    request.then(answer, () => answer(undefined))
   }
 
   /** Run to the end on the wall clock against `store` (seeded from `storeConfig`). */
@@ -131,7 +121,7 @@ export class LiveRunner {
   }
 
   private async figures(store: AsyncClaimStore): Promise<LiveRun> {
-    const raw = this.sim.raw(new SnapshotStore(await store.snapshot(), this.sim.lockWrites))
+    const raw = this.sim.raw(new SnapshotStore(await store.snapshot(), this.sim.storeWrites))
     return { raw, uncorrected: this.uncorrected, lateSends: this.lateSends, maxSendDelayMs: this.maxSendDelayMs }
   }
 }

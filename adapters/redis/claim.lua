@@ -1,4 +1,5 @@
 -- huntbench claim script: the source of truth for the claim protocol on real Redis.
+-- Its twin in the simulated world is src/engine/claim.ts (claimReply): change one, change both.
 -- Portable between Redis (Lua 5.1) and ioredis-mock (fengari, Lua 5.3): no HMGET, no TIME,
 -- explicit stream ids, numbers compared after tonumber(), integers formatted with %d.
 --

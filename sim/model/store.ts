@@ -3,13 +3,12 @@
  * per-node write log that replication and failover act on. One instance holds the state of
  * every node (each bucket's keys live on exactly one node, so there is no overlap).
  *
- * Semantics (mirroring the Lua claim script, the source of truth on real Redis):
- * a retried request whose idempotency key already won replies ALREADY without applying;
- * before the reveal → NOT_REVEALED; after reveal + window → EXPIRED; held → TAKEN; else the
- * first claim wins: winner set, the hunter's balance in that bucket incremented, a diff
- * appended to the bucket's stream (trimmed to the cap, trimmed entries counted), the
+ * The decision is the engine's claim rule (src/engine/claim.ts, twin of the Lua script);
+ * this store applies a win: winner set, the hunter's balance in that bucket incremented, a
+ * diff appended to the bucket's stream (trimmed to the cap, trimmed entries counted), the
  * idempotency key recorded. Only winning requests write, so only they are logged.
  */
+import { claimReply } from "../../src/engine/claim.ts"
 import { Reply } from "../../src/engine/protocol.ts"
 import type { StoreConfig, SyncClaimStore, WriteEntry } from "../../src/ports/ClaimStore.ts"
 
@@ -62,13 +61,8 @@ export class ModelStore implements SyncClaimStore {
    * will have this write). Returns a `Reply` code.
    */
   claim(artifact: number, hunter: number, requestKey: number, now: number, replicationLagMs = 0, retry = true): number {
-    if (retry && this.idempotency && this.idem.has(requestKey)) return Reply.ALREADY
-    if (artifact < 0) return Reply.NONE
-    const revealAt = this.revealAt[artifact]
-    if (now < revealAt) return Reply.NOT_REVEALED
-    if (now > revealAt + this.claimWindowMs) return Reply.EXPIRED
-    if (this.winner[artifact] >= 0) return Reply.TAKEN
-    return this.win(artifact, hunter, requestKey, now, replicationLagMs)
+    const reply = claimReply(retry && this.idempotency && this.idem.has(requestKey), artifact, now, this.revealAt, this.claimWindowMs, this.winner)
+    return reply === Reply.WON ? this.win(artifact, hunter, requestKey, now, replicationLagMs) : reply
   }
 
   /** The claim wins: apply and log the write (kept apart so `claim` stays small enough to inline). */

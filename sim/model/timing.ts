@@ -9,7 +9,8 @@
  * as in the queueing tests); with RTT jitter two requests sent microseconds apart may be
  * served in send order rather than arrival order — an error bounded by the jitter.
  */
-import type { Sampler, Uniform } from "../../src/distributions.ts"
+import { compile, type Sampler, type Uniform } from "../../src/distributions.ts"
+import type { Scenario } from "../../src/scenario.ts"
 import type { SyncTiming, TimingConfig } from "../../src/ports/Timing.ts"
 import type { FaultPlan, NodeFaults } from "../../src/faults.ts"
 import { Command } from "../../src/engine/protocol.ts"
@@ -105,6 +106,21 @@ export class Pool {
 
 /** The smallest power of two holding `n` entries (at least 1). */
 const ringSize = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)))
+
+/**
+ * The one place a run's timing is chosen: today the queueing model below, fed with the
+ * scenario's distributions (a timing profile measured on a real server will plug in here,
+ * through the scenario, so every entry point gets it). Example: `timingFor(s, compileFaults(s))`.
+ */
+export const timingFor = (s: Scenario, plan: FaultPlan): SyncTiming =>
+  new ModelTiming({
+    nodes: s.topology.nodes,
+    poolSize: s.topology.poolSize,
+    rtt: compile(s.topology.rttMs),
+    service: [compile(s.timing.claim), compile(s.timing.balance)],
+    baseLagMs: s.topology.replicationLagMs,
+    plan
+  })
 
 export class ModelTiming implements SyncTiming {
   readonly nodeFree: Float64Array

@@ -1,9 +1,9 @@
 /**
  * Port: how long each command takes — client pool, network, the node's single-threaded
  * queue and service time, with the fault plan applied. Virtual only (the live driver
- * measures instead).
+ * measures instead). `timingFor` in sim/model/timing.ts picks the implementation for a
+ * scenario, for every entry point alike.
  */
-import { Context } from "effect"
 import type { Sampler, Uniform } from "../distributions.ts"
 import type { FaultPlan } from "../faults.ts"
 import type { FastHistogram } from "../metrics/histogram.ts"
@@ -30,8 +30,3 @@ export interface SyncTiming {
   readonly served: Float64Array
   readonly waitHistogram: FastHistogram
 }
-
-export class Timing extends Context.Service<Timing, {
-  readonly name: string
-  readonly make: (config: TimingConfig) => SyncTiming
-}>()("huntbench/Timing") {}

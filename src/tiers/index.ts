@@ -6,6 +6,7 @@
  */
 import { Schema } from "effect"
 import { AppReportSchema, AppSchema, appTier } from "./app.ts"
+import { GatewayReportSchema, GatewaySchema, gatewayTier } from "./gateway.ts"
 import { GeographyReportSchema, GeographySchema, geographyTier } from "./geography.ts"
 import { LoadgenReportSchema, LoadGenSchema, loadgenTier } from "./loadgen.ts"
 import { PipelineReportSchema, PipelineSchema, pipelineTier } from "./pipeline.ts"
@@ -13,7 +14,7 @@ import { SinkReportSchema, SinkSchema, sinkTier } from "./sink.ts"
 import type { Tier } from "./tier.ts"
 import { WorkersReportSchema, WorkersSchema, workersTier } from "./workers.ts"
 
-export const tiers: ReadonlyArray<Tier> = [geographyTier, appTier, loadgenTier, sinkTier, workersTier, pipelineTier]
+export const tiers: ReadonlyArray<Tier> = [geographyTier, appTier, loadgenTier, sinkTier, workersTier, gatewayTier, pipelineTier]
 
 /** The tiers' scenario fields, each optional (a scenario without it has no such tier). */
 export const tierScenarioFields = {
@@ -22,7 +23,8 @@ export const tierScenarioFields = {
   app: Schema.optionalKey(AppSchema),
   sink: Schema.optionalKey(SinkSchema),
   workers: Schema.optionalKey(WorkersSchema),
-  loadgen: Schema.optionalKey(LoadGenSchema)
+  loadgen: Schema.optionalKey(LoadGenSchema),
+  gateway: Schema.optionalKey(GatewaySchema)
 }
 
 /** The tiers' report sections, present when the scenario had the tier. */
@@ -32,5 +34,6 @@ export const tierReportFields = {
   app: Schema.optionalKey(AppReportSchema),
   sink: Schema.optionalKey(SinkReportSchema),
   loadgen: Schema.optionalKey(LoadgenReportSchema),
-  workers: Schema.optionalKey(WorkersReportSchema)
+  workers: Schema.optionalKey(WorkersReportSchema),
+  gateway: Schema.optionalKey(GatewayReportSchema)
 }

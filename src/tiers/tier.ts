@@ -1,6 +1,7 @@
 /**
  * A tier — a layer of the modelled system beyond the core claim path: the hunters' map, the
- * app tier, the load generator, the sink, the worker ring, the bucket pipeline. Its module
+ * app tier, the load generator, the sink, the worker ring, the connection gateway, the bucket
+ * pipeline. Its module
  * (src/tiers/<tier>.ts) holds its scenario Schema fragment and cross-field rules, its report
  * section's Schema, the figures `huntbench compare` and the dashboard's A/B table show for
  * it, and its section of the terminal summary; its model is sim/model/<tier>.ts (or
@@ -25,7 +26,7 @@ export interface SummarySection {
 
 export interface Tier {
   /** The scenario (and report) field the tier lives under. */
-  readonly key: "geography" | "app" | "loadgen" | "sink" | "workers" | "pipeline"
+  readonly key: "geography" | "app" | "loadgen" | "sink" | "workers" | "gateway" | "pipeline"
   /** Figures compared between two runs (a figure absent from a report is left out). */
   readonly figures: ReadonlyArray<Figure>
   /** The tier's summary section, when the report has the tier. */

@@ -33,6 +33,7 @@ const scenarioArb = fc
     loadgen: fc.option(fc.record({ processes: fc.integer({ min: 1, max: 3 }), cpuMsPerRequest: ms(0.01, 1) })),
     sink: fc.option(fc.constantFrom("sync" as const, "log" as const)),
     workers: fc.option(fc.record({ count: fc.integer({ min: 1, max: 4 }), fail: fc.boolean() })),
+    gateway: fc.option(fc.record({ processes: fc.integer({ min: 1, max: 3 }), maxConnections: fc.integer({ min: 1, max: 100 }) })),
     pipeline: fc.boolean(),
     faults: fc.array(
       fc.record({ kind: fc.constantFrom("latencySpike", "pause", "poolShrink", "linkLatency"), at: fc.double({ min: 0, max: 0.9, noNaN: true }), len: fc.double({ min: 0.01, max: 0.5, noNaN: true }) }),
@@ -55,6 +56,7 @@ const scenarioArb = fc
       ...(r.workers
         ? { workers: { count: r.workers.count, detectMs: 300, failures: r.workers.fail ? [{ worker: 0, atMs: Math.floor(r.durationMs / 3), durationMs: 1000 }] : [] } }
         : {}),
+      ...(r.gateway ? { gateway: { ...r.gateway, processes: Math.min(r.gateway.processes, r.hunters) } } : {}),
       ...(r.pipeline ? { pipeline: { backlogCap: 20 } } : {}),
       faults: r.faults.map((f) => {
         const atMs = Math.floor(f.at * r.durationMs)

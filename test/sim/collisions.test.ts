@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest"
 import { AsyncModelStore } from "../../sim/model/async.ts"
 import { ModelStore } from "../../sim/model/store.ts"
 import { Simulator } from "../../sim/driver.ts"
-import { runLockstep } from "../../sim/lockstep.ts"
+import { LockstepMode, runLockstep } from "../../sim/lockstep.ts"
 import type { AsyncClaimStore } from "../../src/ports/ClaimStore.ts"
 import { Reply } from "../../src/engine/protocol.ts"
 import { buildReport } from "../../sim/report.ts"
@@ -20,7 +20,7 @@ const run = async (collisionWindowMs: number) => {
   })
   const log: Array<{ artifact: number; reply: number; at: number }> = []
   // Every claim the store executes, seen through lockstep (proven equal to the plain run).
-  const sim = new Simulator(s, { lockstep: true })
+  const sim = new Simulator(s, { mode: new LockstepMode() })
   const model = new AsyncModelStore(new ModelStore(sim.storeConfig))
   const store: AsyncClaimStore = {
     name: "logged model",

@@ -8,7 +8,7 @@ import { ModelStore } from "../../sim/model/store.ts"
 import { makeMockStore } from "../../adapters/mock/store.ts"
 import { RedisClaimStore } from "../../adapters/redis/store.ts"
 import { Simulator, simulate } from "../../sim/driver.ts"
-import { runLockstep } from "../../sim/lockstep.ts"
+import { LockstepMode, runLockstep } from "../../sim/lockstep.ts"
 import { deterministicPart } from "../../src/report.ts"
 import { buildReport } from "../../sim/report.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
@@ -46,14 +46,14 @@ describe("lockstep on every store", () => {
     expect(reference.acks.length).toBeGreaterThan(20)
     const want = stable(reference)
 
-    const sim1 = new Simulator(scenario, { lockstep: true })
+    const sim1 = new Simulator(scenario, { mode: new LockstepMode() })
     expect(stable(await runLockstep(sim1, new AsyncModelStore(new ModelStore(sim1.storeConfig))))).toBe(want)
 
-    const sim2 = new Simulator(scenario, { lockstep: true })
+    const sim2 = new Simulator(scenario, { mode: new LockstepMode() })
     const mock = await makeMockStore(uniquePrefix("lockmock"), sim2.storeConfig)
     expect(stable(await runLockstep(sim2, mock))).toBe(want)
 
-    const sim3 = new Simulator(scenario, { lockstep: true })
+    const sim3 = new Simulator(scenario, { mode: new LockstepMode() })
     const real = new RedisClaimStore("redis", redis, uniquePrefix("lockreal"), sim3.storeConfig, true)
     await real.setup()
     try {

@@ -3,7 +3,6 @@
 // The CLI's answer to Ctrl-C is tested in test/adapters/cli/interrupt.test.ts.
 import { Cause, Effect, Exit, Fiber } from "effect"
 import { describe, expect, it } from "vitest"
-import { layerModel } from "../../sim/model/layers.ts"
 import { simulate } from "../../sim/driver.ts"
 import { deterministicPart } from "../../src/report.ts"
 import { buildReport } from "../../sim/report.ts"
@@ -15,10 +14,7 @@ const input = { seed: 5, durationMs: 20_000, hunters: { count: 500 }, faults: [{
 describe("Simulation.run", () => {
   it("gives the same report as the driver, and reports progress up to the end", async () => {
     const seen: Array<number> = []
-    const report = await Simulation.run(input, { source: "t", chunkEvents: 5000, onProgress: (v) => seen.push(v) }).pipe(
-      Effect.provide(layerModel),
-      Effect.runPromise
-    )
+    const report = await Simulation.run(input, { source: "t", chunkEvents: 5000, onProgress: (v) => seen.push(v) }).pipe(Effect.runPromise)
     const direct = buildReport(simulate(decodeScenarioSync(input)), "t", 0)
     expect(JSON.stringify(deterministicPart(report))).toBe(JSON.stringify(deterministicPart(direct)))
     expect(seen.length).toBeGreaterThan(3)
@@ -27,7 +23,7 @@ describe("Simulation.run", () => {
   })
 
   it("fails with a ScenarioError naming the field", async () => {
-    const exit = await Simulation.run({ hunters: { count: 0 } }).pipe(Effect.provide(layerModel), Effect.runPromiseExit)
+    const exit = await Simulation.run({ hunters: { count: 0 } }).pipe(Effect.runPromiseExit)
     expect(Exit.isFailure(exit)).toBe(true)
     const err = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
     expect(err).toMatchObject({ _tag: "ScenarioError", field: "hunters.count" })
@@ -36,7 +32,7 @@ describe("Simulation.run", () => {
   it("can be interrupted between chunks", async () => {
     let chunks = 0
     const fiber = Effect.runFork(
-      Simulation.run({ ...input, durationMs: 3_600_000 }, { chunkEvents: 10_000, onProgress: () => chunks++ }).pipe(Effect.provide(layerModel))
+      Simulation.run({ ...input, durationMs: 3_600_000 }, { chunkEvents: 10_000, onProgress: () => chunks++ })
     )
     while (chunks < 3) await new Promise((r) => setTimeout(r, 5))
     const exit = await Effect.runPromise(Fiber.interrupt(fiber).pipe(Effect.andThen(Fiber.await(fiber))))

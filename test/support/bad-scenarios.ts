@@ -89,6 +89,8 @@ export const badScenarios: ReadonlyArray<BadCase> = [
   { name: "sink without a mode", text: json({ ...base(), sink: { insertMs: { kind: "constant", ms: 1 } } }), field: "sink.mode" },
   { name: "unknown sink mode", text: json({ ...base(), sink: { mode: "carrier-pigeon" } }), field: "sink.mode", message: /carrier-pigeon|sync/ },
   { name: "a failure of a worker that does not exist", text: json({ ...base(), workers: { count: 4, failures: [{ worker: 4, atMs: 100, durationMs: 100 }] } }), field: "workers.failures[0].worker", message: /worker 4/ },
+  { name: "more gateway processes than hunters", text: json({ ...base(), gateway: { processes: 51 } }), field: "gateway.processes", message: /51 processes for 50 hunters/ },
+  { name: "a gateway process that holds no connection", text: json({ ...base(), gateway: { maxConnections: 0 } }), field: "gateway.maxConnections" },
   { name: "app tier without workers", text: json({ ...base(), app: { parseMs: { kind: "constant", ms: 1 } } }), field: "app.workers" },
   { name: "subscriber cap without geography", text: json({ ...base(), pipeline: { subscriberCap: 100 } }), field: "pipeline.subscriberCap", message: /geography/ },
   { name: "empty file", text: "", field: "(root)", message: /empty/ },

@@ -76,4 +76,26 @@ describe("live driver on real Redis", () => {
       await admin.quit()
     }
   }, 60_000)
+
+  it("a stall longer than the client's timeout: attempts end at their deadline, as timeouts", async () => {
+    const s = scenario({ durationMs: 5000, engine: { timeoutMs: 250, retries: { max: 0 }, breaker: { enabled: false } } })
+    const admin = await connect()
+    let paused = false
+    const onProgress = (virtualMs: number) => {
+      if (paused || virtualMs < 1500) return
+      paused = true
+      void admin.call("CLIENT", "PAUSE", "1200", "ALL")
+    }
+    try {
+      const report = await run(s, `livetimeout-${process.pid}`, onProgress)
+      expect(paused).toBe(true)
+      expect(report.errors.byKind.timeout).toBeGreaterThan(10)
+      // No answer after the deadline (its intended send + the timeout) counts as a success
+      // (the histogram keeps 3 significant digits).
+      expect(report.latencyMs.max).toBeLessThanOrEqual(250 * 1.001)
+      for (const inv of report.invariants) expect(inv.ok, `${inv.name}: ${JSON.stringify(inv.examples)}`).toBe(true)
+    } finally {
+      await admin.quit()
+    }
+  }, 60_000)
 })
