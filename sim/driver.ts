@@ -15,7 +15,7 @@
  */
 import { ClaimClient, ROW_DOUBLES } from "../src/engine/client.ts"
 import { bucketToNode } from "../src/engine/routing.ts"
-import { compileFaults, type FaultPlan } from "../src/faults.ts"
+import { AOF_FSYNC_MS, compileFaults, type FaultPlan } from "../src/faults.ts"
 import type { Scenario } from "../src/scenario.ts"
 import type { StoreConfig, SyncClaimStore, WriteEntry } from "../src/ports/ClaimStore.ts"
 import type { SyncTiming } from "../src/ports/Timing.ts"
@@ -276,7 +276,7 @@ export class Simulator implements World {
       const r = this.store.loseUnreplicated(l.node, t, l.fault)
       this.losses.push({ fault: l.fault, node: l.node, at: t, kind: l.kind, lostWrites: r.lost, replicatedUpTo: r.replicatedUpTo })
     } else {
-      const lost = this.store.loseAll(l.node, t, l.fault)
+      const lost = this.store.loseSince(l.node, l.kind === "disk" ? t - AOF_FSYNC_MS : -Infinity, t, l.fault)
       this.losses.push({ fault: l.fault, node: l.node, at: t, kind: l.kind, lostWrites: lost, replicatedUpTo: -1 })
     }
   }

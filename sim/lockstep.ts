@@ -46,7 +46,7 @@ export class SnapshotStore implements SyncClaimStore {
   loseUnreplicated(): { lost: number; replicatedUpTo: number } {
     throw new Error("SnapshotStore is read-only")
   }
-  loseAll(): number {
+  loseSince(): number {
     throw new Error("SnapshotStore is read-only")
   }
 }

@@ -3,7 +3,7 @@
  * Simulator's parts collected (the recorder's timeline and histograms, the lifecycle's
  * counts and acknowledgements, the store, the tiers' models). `Simulator.raw()` gives it.
  */
-import type { FaultPlan } from "../src/faults.ts"
+import type { FaultPlan, LossPoint } from "../src/faults.ts"
 import type { FastHistogram } from "../src/metrics/histogram.ts"
 import type { SyncClaimStore } from "../src/ports/ClaimStore.ts"
 import type { TimelineRow, Unfinished } from "../src/report.ts"
@@ -20,7 +20,7 @@ export interface LossRecord {
   readonly fault: number
   readonly node: number
   readonly at: number
-  readonly kind: "failover" | "wipe"
+  readonly kind: LossPoint["kind"]
   readonly lostWrites: number
   /** Apply time of the newest write the promoted replica had (-1: none, or a wipe). */
   readonly replicatedUpTo: number

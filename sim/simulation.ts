@@ -5,6 +5,7 @@
 import { Clock, Effect } from "effect"
 import { Simulator } from "./driver.ts"
 import { LockstepMode, runLockstep, SnapshotStore } from "./lockstep.ts"
+import { losesState } from "../src/faults.ts"
 import { StoreError, StoreTarget } from "../src/ports/ClaimStore.ts"
 import { type Report } from "../src/report.ts"
 import { buildReport } from "./report.ts"
@@ -65,16 +66,17 @@ export const Simulation = {
   /**
    * Lockstep: the same hunt, with every store command run on the StoreTarget (real Redis,
    * ioredis-mock) one at a time in virtual-time order; timing still comes from the model.
-   * Crash faults lose state only in the model, so they are refused here. Example:
+   * Faults that lose state (crash, restart, failover) do so only in the model, so they are
+   * refused here. Example:
    * `Simulation.lockstep(json).pipe(Effect.provide(layerMockTarget("r1")), Effect.scoped)`.
    */
   lockstep: Effect.fn("Simulation.lockstep")(function* (input: unknown, options: RunOptions = {}) {
     const scenario: Scenario = yield* decodeScenario(input)
-    const crash = scenario.faults.findIndex((f) => f.kind === "crash")
-    if (crash >= 0)
+    const lossy = scenario.faults.findIndex(losesState)
+    if (lossy >= 0)
       return yield* new ScenarioError({
-        field: `faults[${crash}].kind`,
-        message: "crash faults lose state only in the model store; run this scenario with --target model"
+        field: `faults[${lossy}].kind`,
+        message: `${scenario.faults[lossy].kind} faults lose state only in the model store; run this scenario with --target model`
       })
     const target = yield* StoreTarget
     const started = yield* Clock.currentTimeMillis

@@ -1,10 +1,57 @@
 /**
- * The fault timeline compiled per node: windows the timing model looks up on the hot path
- * (down, paused, slow, lagging) and the moments where state is lost. Pure data, computed
- * once from the scenario, so the same timeline drives the simulated run, the invariant
- * attribution and (later) real fault injection.
+ * Faults: the kinds a scenario's timeline can hold (one vocabulary for the model and for
+ * real injection), and the timeline compiled per node — windows the timing model looks up on
+ * the hot path (down, paused, slow, lagging, cut off, resetting) and the moments where state
+ * is lost. Pure data, computed once from the scenario, so the same timeline drives the
+ * simulated run, the invariant attribution and real fault injection.
  */
+import { Schema } from "effect"
 import type { Scenario } from "./scenario.ts"
+import { Fraction, NonNegative, NonNegativeInt, Positive, PositiveInt, withDefault } from "./schema-parts.ts"
+
+const Target = NonNegativeInt.annotate({ description: "a node index" })
+const at = { atMs: NonNegative, durationMs: Positive, target: Target }
+
+/** Every fault has a `kind`, a `target` node, `atMs` and `durationMs`; the rest is the kind's. */
+export const FaultSchema = Schema.Union([
+  // The node's script (or every command) takes extraMs longer.
+  Schema.Struct({ kind: Schema.Literal("latencySpike"), ...at, extraMs: Positive, scope: withDefault(Schema.Literals(["node", "script"]), "node") }),
+  // The node stops serving (SIGSTOP, CLIENT PAUSE): requests queue until it resumes.
+  Schema.Struct({ kind: Schema.Literal("pause"), ...at }),
+  // The primary dies: with a replica and a crash longer than detection, Sentinel promotes the
+  // replica (what it lacked is lost); otherwise it comes back empty.
+  Schema.Struct({ kind: Schema.Literal("crash"), ...at }),
+  Schema.Struct({ kind: Schema.Literal("replicationLag"), ...at, lagMs: Positive }),
+  Schema.Struct({ kind: Schema.Literal("poolShrink"), ...at, poolSize: PositiveInt }),
+  // The client↔node link, not the server: each way takes extraMs ± jitterMs longer, so a
+  // request holds its pool connection longer (pool size matters) while the node is idle.
+  Schema.Struct({ kind: Schema.Literal("linkLatency"), ...at, extraMs: Positive, jitterMs: withDefault(NonNegative, 0) }),
+  // The link drops everything: a request leaving in the window never arrives, a reply never
+  // comes back — the client times out, its connection held until then. Not a crash: the
+  // node keeps serving whoever reaches it.
+  Schema.Struct({ kind: Schema.Literal("partition"), ...at }),
+  // Each request leaving in the window has its connection reset with this probability: a
+  // connection error at once (the RST comes back), the command not run.
+  Schema.Struct({ kind: Schema.Literal("connectionReset"), ...at, probability: withDefault(Fraction, 1) }),
+  // The node's process is killed and started again after durationMs with what it had on
+  // disk: "empty" (no persistence: everything lost), "disk" (AOF fsync'd every second: the
+  // last second's writes lost) or "replica" (reloaded from its replica: what the replica
+  // lacked is lost).
+  Schema.Struct({ kind: Schema.Literal("restart"), ...at, from: withDefault(Schema.Literals(["empty", "disk", "replica"]), "empty") }),
+  // A controlled promotion of the node's replica at atMs — "sentinel" (SENTINEL FAILOVER) or
+  // "promote" (REPLICAOF NO ONE and clients redirected): writes the replica lacked are lost,
+  // the node refuses for topology.failover.promotionMs, and the old primary rejoins as the
+  // new replica after durationMs.
+  Schema.Struct({ kind: Schema.Literal("failover"), ...at, via: withDefault(Schema.Literals(["sentinel", "promote"]), "sentinel") })
+])
+export type Fault = typeof FaultSchema.Type
+export const faultKinds = ["latencySpike", "pause", "crash", "replicationLag", "poolShrink", "linkLatency", "partition", "connectionReset", "restart", "failover"] as const
+
+/** Faults that lose state, which only the model store can undo (refused in lockstep). */
+export const losesState = (f: Fault): boolean => f.kind === "crash" || f.kind === "restart" || f.kind === "failover"
+
+/** How long an AOF with `appendfsync everysec` may be behind when the process dies. */
+export const AOF_FSYNC_MS = 1000
 
 export interface Window {
   readonly from: number
@@ -22,12 +69,16 @@ export interface LinkWindow extends Window {
   readonly extraMs: number
   readonly jitterMs: number
 }
-/** A moment where a node's state is lost: `failover` keeps what the replica had, `wipe` keeps nothing. */
+/**
+ * A moment where a node's state is lost: `failover` keeps what the replica had (a promotion,
+ * or a restart reloaded from the replica), `wipe` keeps nothing, `disk` keeps what the AOF
+ * had fsync'd (all but the last `AOF_FSYNC_MS`).
+ */
 export interface LossPoint {
   readonly at: number
   readonly node: number
   readonly fault: number
-  readonly kind: "failover" | "wipe"
+  readonly kind: "failover" | "wipe" | "disk"
 }
 
 export interface NodeFaults {
@@ -40,7 +91,11 @@ export interface NodeFaults {
   readonly shrinks: Array<Window & { readonly poolSize: number }>
   /** Slow links to the node: the extra one-way delay, checked when a request leaves and when its reply does. */
   readonly links: Array<LinkWindow>
-  /** The span [linkFirst, linkLast) of the link windows (Infinity / -Infinity: none). */
+  /** Partitions: the link drops what leaves either way. */
+  readonly cuts: Array<Window>
+  /** Connection resets: a request leaving has its connection reset with `probability`. */
+  readonly resets: Array<Window & { readonly probability: number }>
+  /** The span [linkFirst, linkLast) of the link windows, cuts and resets (Infinity / -Infinity: none). */
   readonly linkFirst: number
   readonly linkLast: number
   readonly any: boolean
@@ -73,6 +128,8 @@ export const compileFaults = (s: Scenario): FaultPlan => {
     noReplica: [] as Array<Window>,
     shrinks: [] as Array<Window & { poolSize: number }>,
     links: [] as Array<LinkWindow>,
+    cuts: [] as Array<Window>,
+    resets: [] as Array<Window & { probability: number }>,
     linkFirst: Infinity,
     linkLast: -Infinity,
     any: false,
@@ -102,9 +159,24 @@ export const compileFaults = (s: Scenario): FaultPlan => {
         break
       case "linkLatency":
         n.links.push({ from, to, fault: i, extraMs: f.extraMs, jitterMs: f.jitterMs })
-        n.linkFirst = Math.min(n.linkFirst, from)
-        n.linkLast = Math.max(n.linkLast, to)
         break
+      case "partition":
+        n.cuts.push({ from, to, fault: i })
+        break
+      case "connectionReset":
+        n.resets.push({ from, to, fault: i, probability: f.probability })
+        break
+      case "restart":
+        n.down.push({ from, to, fault: i })
+        losses.push({ at: from, node: f.target, fault: i, kind: f.from === "empty" ? "wipe" : f.from === "disk" ? "disk" : "failover" })
+        break
+      case "failover": {
+        const up = Math.min(to, from + promotionMs)
+        if (up > from) n.down.push({ from, to: up, fault: i })
+        n.noReplica.push({ from: up, to, fault: i })
+        losses.push({ at: from, node: f.target, fault: i, kind: "failover" })
+        break
+      }
       case "crash": {
         const hasReplica = !n.noReplica.some((w) => w.from <= from && from < w.to)
         if (hasReplica && f.durationMs >= detectionMs) {
@@ -125,6 +197,10 @@ export const compileFaults = (s: Scenario): FaultPlan => {
   }
   for (const n of nodes) {
     if (!n.any) continue
+    for (const w of [...n.links, ...n.cuts, ...n.resets]) {
+      n.linkFirst = Math.min(n.linkFirst, w.from)
+      n.linkLast = Math.max(n.linkLast, w.to)
+    }
     for (const w of [...n.down, ...n.pauses, ...n.spikes, ...n.lags, ...n.noReplica]) {
       n.first = Math.min(n.first, w.from)
       n.last = Math.max(n.last, w.to)

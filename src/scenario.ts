@@ -5,6 +5,7 @@
  */
 import { Data, Effect, Exit, Schema } from "effect"
 import { fieldOf, firstIssue, valueAt } from "./issues.ts"
+import { FaultSchema } from "./faults.ts"
 import { Distribution, Fraction, NonNegative, NonNegativeInt, Positive, PositiveInt, withDefault } from "./schema-parts.ts"
 import { geographyCells } from "./tiers/geography.ts"
 import { tiers, tierScenarioFields } from "./tiers/index.ts"
@@ -58,46 +59,6 @@ const Reveal = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("waves"), everyMs: Positive, waves: PositiveInt })
 ])
 
-const Target = NonNegativeInt.annotate({ description: "a node index" })
-
-const Fault = Schema.Union([
-  Schema.Struct({
-    kind: Schema.Literal("latencySpike"),
-    atMs: NonNegative,
-    durationMs: Positive,
-    target: Target,
-    extraMs: Positive,
-    scope: withDefault(Schema.Literals(["node", "script"]), "node")
-  }),
-  Schema.Struct({ kind: Schema.Literal("pause"), atMs: NonNegative, durationMs: Positive, target: Target }),
-  Schema.Struct({ kind: Schema.Literal("crash"), atMs: NonNegative, durationMs: Positive, target: Target }),
-  Schema.Struct({
-    kind: Schema.Literal("replicationLag"),
-    atMs: NonNegative,
-    durationMs: Positive,
-    target: Target,
-    lagMs: Positive
-  }),
-  Schema.Struct({
-    kind: Schema.Literal("poolShrink"),
-    atMs: NonNegative,
-    durationMs: Positive,
-    target: Target,
-    poolSize: PositiveInt
-  }),
-  // The client↔node link, not the server: each way takes extraMs ± jitterMs longer, so a
-  // request holds its pool connection longer (pool size matters) while the node is idle.
-  Schema.Struct({
-    kind: Schema.Literal("linkLatency"),
-    atMs: NonNegative,
-    durationMs: Positive,
-    target: Target,
-    extraMs: Positive,
-    jitterMs: withDefault(NonNegative, 0)
-  })
-])
-export type Fault = typeof Fault.Type
-export const faultKinds = ["latencySpike", "pause", "crash", "replicationLag", "poolShrink", "linkLatency"] as const
 
 const ScenarioStruct = Schema.Struct({
   name: withDefault(Schema.NonEmptyString, "custom"),
@@ -188,7 +149,7 @@ const ScenarioStruct = Schema.Struct({
     }),
     {}
   ),
-  faults: withDefault(Schema.Array(Fault), []),
+  faults: withDefault(Schema.Array(FaultSchema), []),
   // The tiers beyond the claim path, each optional (src/tiers/).
   ...tierScenarioFields
 })
@@ -233,6 +194,8 @@ const crossFieldProblems = (s: Scenario): Array<Problem> => {
       out.push({ field: `faults[${i}].atMs`, message: `${f.atMs} is outside the run (durationMs is ${s.durationMs})` })
     else if (f.atMs + f.durationMs > s.durationMs)
       out.push({ field: `faults[${i}].durationMs`, message: `the fault ends at ${f.atMs + f.durationMs} ms, after the run (durationMs is ${s.durationMs})` })
+    if (!t.replicas && (f.kind === "failover" || (f.kind === "restart" && f.from === "replica")))
+      out.push({ field: `faults[${i}].${f.kind === "failover" ? "kind" : "from"}`, message: `${f.kind === "failover" ? "a failover" : "a restart from the replica"} needs a replica (topology.replicas is false)` })
   })
   return out
 }

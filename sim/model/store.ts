@@ -130,12 +130,16 @@ export class ModelStore implements SyncClaimStore {
     return { lost, replicatedUpTo }
   }
 
-  /** A node restarted without a replica and without persistence: everything on it is gone. */
-  loseAll(node: number, at: number, fault: number): number {
+  /**
+   * A node restarted from what survived: its writes applied after `since` are lost
+   * (-Infinity: all of them — no persistence, no replica), attributed to `fault`.
+   */
+  loseSince(node: number, since: number, at: number, fault: number): number {
     const log = this.nodeLog[node]
     let lost = 0
     for (let i = log.length - 1; i >= 0; i--) {
-      if (this.writes[log[i]].lostBy < 0) {
+      const w = this.writes[log[i]]
+      if (w.appliedAt > since && w.lostBy < 0) {
         this.undo(log[i], fault)
         lost++
       }

@@ -2,7 +2,8 @@
  * The timing model of one request: client pool wait, half an RTT out, a single-threaded
  * FIFO execution queue on the node (Lindley's recursion: start = max(arrival, node free)),
  * the service time, half an RTT back — with the fault plan's windows applied (down, paused,
- * latency spikes) and the pool shrunk when a poolShrink fault says so.
+ * latency spikes; on the link: slow, cut, reset) and the pool shrunk when a poolShrink fault
+ * says so.
  *
  * Requests are timed when they are sent, in send order, which is exact for the node queue
  * whenever requests reach a node in the order they were sent (always with a constant RTT,
@@ -175,8 +176,20 @@ export class ModelTiming implements SyncTiming {
     }
     const half = this.rtt.sample(rng) / 2
     const nf = this.nodeFaults[node]
-    // A slow link delays the request on its way out (and, below, the reply on its way back).
-    const out = sendAt < nf.linkLast && sendAt >= nf.linkFirst ? half + linkAt(nf, sendAt, rng) : half
+    let out = half
+    if (sendAt < nf.linkLast && sendAt >= nf.linkFirst) {
+      // The link: cut (the request never arrives, the client waits for nothing), reset (the
+      // RST comes back at once) or slow on the way out (and, below, on the way back).
+      if (within(nf.cuts, sendAt)) {
+        this.fail(pool, Outcome.CONNECTION, Infinity, deadline)
+        return
+      }
+      if (nf.resets.length > 0 && resetAt(nf, sendAt, rng)) {
+        this.fail(pool, Outcome.CONNECTION, sendAt + half, deadline)
+        return
+      }
+      out += linkAt(nf, sendAt, rng)
+    }
     const arrive = sendAt + out
     let start = Math.max(arrive, this.nodeFree[node])
     let service = this.service[cmd].sample(rng)
@@ -188,13 +201,13 @@ export class ModelTiming implements SyncTiming {
       const downAt = downBetween(nf, arrive, Infinity)
       if (downAt >= 0 && downAt <= arrive) {
         // Refused at once by a dead node (or nobody listening yet).
-        this.fail(pool, Outcome.CONNECTION, arrive + half)
+        this.fail(pool, Outcome.CONNECTION, arrive + half, deadline)
         return
       }
       start = afterPauses(nf, start)
       const diedAt = downBetween(nf, arrive, start)
       if (diedAt >= 0) {
-        this.fail(pool, Outcome.CONNECTION, diedAt + half)
+        this.fail(pool, Outcome.CONNECTION, diedAt + half, deadline)
         return
       }
       service += spikeAt(nf, start, cmd)
@@ -209,19 +222,33 @@ export class ModelTiming implements SyncTiming {
     if (near) {
       const diedAt = downBetween(nf, start, finish)
       if (diedAt > start) {
-        this.fail(pool, Outcome.APPLIED_NO_REPLY, diedAt + half)
+        this.fail(pool, Outcome.APPLIED_NO_REPLY, diedAt + half, deadline)
         return
       }
     }
+    let back = half
+    if (finish < nf.linkLast && finish >= nf.linkFirst) {
+      // Applied, but the reply is lost on a cut link: the client times out.
+      if (within(nf.cuts, finish)) {
+        this.fail(pool, Outcome.APPLIED_NO_REPLY, Infinity, deadline)
+        return
+      }
+      back += linkAt(nf, finish, rng)
+    }
     this.outcome = Outcome.REPLY
-    this.replyAt = finish + (finish < nf.linkLast && finish >= nf.linkFirst ? half + linkAt(nf, finish, rng) : half)
+    this.replyAt = finish + back
     pool.occupy(this.replyAt)
   }
 
-  private fail(pool: Pool, outcome: number, at: number): void {
+  /**
+   * The request fails with `outcome`, seen by the client at `at` — Infinity when it hears
+   * nothing and times out (its connection is held until the deadline, then given up; an
+   * answer that comes, even late, holds it until then, as a reply does).
+   */
+  private fail(pool: Pool, outcome: number, at: number, deadline: number): void {
     this.outcome = outcome
     this.replyAt = at
-    pool.occupy(at)
+    pool.occupy(at === Infinity ? deadline : at)
   }
 }
 
@@ -260,6 +287,18 @@ const linkAt = (nf: NodeFaults, t: number, rng: Uniform): number => {
     if (w.from <= t && t < w.to) extra += Math.max(0, w.extraMs + (w.jitterMs > 0 ? (2 * rng.next() - 1) * w.jitterMs : 0))
   }
   return extra
+}
+
+/** Whether `t` falls in one of the windows. */
+const within = (ws: ReadonlyArray<{ readonly from: number; readonly to: number }>, t: number): boolean => {
+  for (const w of ws) if (w.from <= t && t < w.to) return true
+  return false
+}
+
+/** Whether a request leaving at `t` has its connection reset (one draw per active window). */
+const resetAt = (nf: NodeFaults, t: number, rng: Uniform): boolean => {
+  for (const w of nf.resets) if (w.from <= t && t < w.to && rng.next() < w.probability) return true
+  return false
 }
 
 const lagAt = (nf: NodeFaults, t: number, base: number): number => {

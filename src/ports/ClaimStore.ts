@@ -52,8 +52,11 @@ export interface SyncClaimStore {
   readonly streamLost: Float64Array
   /** Failover: keep what the replica had at `at`, lose the rest (attributed to `fault`). */
   loseUnreplicated(node: number, at: number, fault: number): { lost: number; replicatedUpTo: number }
-  /** Restart without persistence: lose everything on the node. */
-  loseAll(node: number, at: number, fault: number): number
+  /**
+   * A restart: lose the node's writes applied after `since` (-Infinity: everything, no
+   * persistence; `at` − the AOF's fsync interval: what the disk had not got). Returns how many.
+   */
+  loseSince(node: number, since: number, at: number, fault: number): number
 }
 
 /** A store's final state, in a canonical order, for comparing implementations. */

@@ -36,7 +36,7 @@ const scenarioArb = fc
     gateway: fc.option(fc.record({ processes: fc.integer({ min: 1, max: 3 }), maxConnections: fc.integer({ min: 1, max: 100 }) })),
     pipeline: fc.boolean(),
     faults: fc.array(
-      fc.record({ kind: fc.constantFrom("latencySpike", "pause", "poolShrink", "linkLatency"), at: fc.double({ min: 0, max: 0.9, noNaN: true }), len: fc.double({ min: 0.01, max: 0.5, noNaN: true }) }),
+      fc.record({ kind: fc.constantFrom("latencySpike", "pause", "poolShrink", "linkLatency", "partition", "connectionReset"), at: fc.double({ min: 0, max: 0.9, noNaN: true }), len: fc.double({ min: 0.01, max: 0.5, noNaN: true }) }),
       { maxLength: 3 }
     ),
     stopAt: fc.option(fc.double({ min: 0.05, max: 0.95, noNaN: true }))
@@ -61,7 +61,13 @@ const scenarioArb = fc
       faults: r.faults.map((f) => {
         const atMs = Math.floor(f.at * r.durationMs)
         const base = { atMs, durationMs: Math.max(1, Math.min(Math.floor(f.len * r.durationMs), r.durationMs - atMs)), target: 0 }
-        return f.kind === "latencySpike" || f.kind === "linkLatency" ? { ...base, kind: f.kind, extraMs: 5 } : f.kind === "poolShrink" ? { ...base, kind: f.kind, poolSize: 1 } : { ...base, kind: f.kind }
+        return f.kind === "latencySpike" || f.kind === "linkLatency"
+          ? { ...base, kind: f.kind, extraMs: 5 }
+          : f.kind === "poolShrink"
+            ? { ...base, kind: f.kind, poolSize: 1 }
+            : f.kind === "connectionReset"
+              ? { ...base, kind: f.kind, probability: 0.5 }
+              : { ...base, kind: f.kind }
       })
     } as ScenarioInput
     return { input, stopAt: r.stopAt }

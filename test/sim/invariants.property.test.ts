@@ -1,12 +1,14 @@
 // Properties over random scenarios and random fault timelines: invariants 1, 2, 4 and 6
-// always hold; invariant 3 holds, with no loss at all unless a crash occurs; and for each
-// crash, the acknowledged claims counted lost equal those the client was told about whose
-// write was applied on the crashed node after the replica's last replicated point (for a
-// failover) or at all (for a restart without data).
+// always hold; invariant 3 holds, with no loss at all unless a fault that loses state
+// occurs (crash, restart, failover); and for each such loss, the acknowledged claims counted
+// lost equal those the client was told about whose write was applied on that node after the
+// replica's last replicated point (a failover, or a restart from the replica), in the AOF's
+// last unsynced second (a restart from disk) or at all (a restart without data).
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { simulate } from "../../sim/driver.ts"
 import { buildReport } from "../../sim/report.ts"
+import { AOF_FSYNC_MS, losesState } from "../../src/faults.ts"
 import { decodeScenarioSync, type ScenarioInput } from "../../src/scenario.ts"
 import { checkProperty } from "../support/property.ts"
 
@@ -44,7 +46,7 @@ const scenarioArb = fc
     lagBeforeCrash: fc.boolean(),
     faults: fc.array(
       fc.record({
-        kind: fc.constantFrom("latencySpike", "pause", "crash", "replicationLag", "poolShrink", "linkLatency"),
+        kind: fc.constantFrom("latencySpike", "pause", "crash", "replicationLag", "poolShrink", "linkLatency", "partition", "connectionReset", "restart", "failover"),
         at: fc.integer({ min: 0, max: 900 }).map((x) => x / 1000),
         len: fc.integer({ min: 10, max: 500 }).map((x) => x / 1000),
         target: fc.nat(),
@@ -99,6 +101,14 @@ const scenarioArb = fc
             return { ...base, kind: "poolShrink", poolSize: 1 + (f.amount % 5) }
           case "linkLatency":
             return { ...base, kind: "linkLatency", extraMs: f.amount / 100, jitterMs: (f.amount % 7) / 10 }
+          case "connectionReset":
+            return { ...base, kind: "connectionReset", probability: (f.amount % 11) / 10 }
+          case "restart": {
+            const from = (["empty", "disk", "replica"] as const)[f.amount % 3]
+            return { ...base, kind: "restart", from: from === "replica" && !r.replicas ? "disk" : from }
+          }
+          case "failover":
+            return r.replicas ? { ...base, kind: "failover", via: f.amount % 2 ? "sentinel" : "promote" } : { ...base, kind: "crash" }
           case "crash":
             // A replica frozen just before the primary dies: the case that loses acknowledged claims.
             return r.lagBeforeCrash && at >= 1
@@ -123,8 +133,7 @@ describe("invariants over random hunts and fault timelines", () => {
         const byName = new Map(report.invariants.map((i) => [i.name, i]))
         for (const name of ["oneWinnerPerArtifact", "balanceMatchesHoldings", "acknowledgedClaimsDurable", "idempotentRetries", "streamWithinCap"])
           expect(byName.get(name)?.ok, `${name}: ${JSON.stringify(byName.get(name)?.examples)}`).toBe(true)
-        const crashes = s.faults.filter((f) => f.kind === "crash")
-        if (crashes.length === 0) {
+        if (!s.faults.some(losesState)) {
           expect(report.claims.lostAcknowledged).toBe(0)
           expect(report.claims.doubleAwarded).toBe(0)
         }
@@ -139,7 +148,9 @@ describe("invariants over random hunts and fault timelines", () => {
             const w = store.writes[a.write]
             if (raw.bucketNode[w.bucket] !== loss.node || w.appliedAt > loss.at) continue
             if (w.lostBy >= 0 && w.lostBy !== loss.fault) continue
-            if (loss.kind === "wipe" || w.appliedAt > loss.replicatedUpTo) {
+            const lost =
+              loss.kind === "wipe" ? true : loss.kind === "disk" ? w.appliedAt > loss.at - AOF_FSYNC_MS : w.appliedAt > loss.replicatedUpTo
+            if (lost) {
               expected++
               counted.add(a.write)
             }

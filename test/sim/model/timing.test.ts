@@ -76,6 +76,60 @@ describe("ModelTiming", () => {
     }
   })
 
+  it("a partition: a request leaving in it never arrives, a reply leaving in it never comes back", () => {
+    const t = make({ faults: [{ kind: "partition", atMs: 100, durationMs: 50, target: 0 }] })
+    // Leaves at 100: lost on the way out — nothing applied, the client hears nothing
+    // (replyAt Infinity: the engine's timeout ends it at the deadline).
+    t.send(0, Command.CLAIM, 100, 300, rng)
+    expect([t.outcome, t.replyAt]).toEqual([Outcome.CONNECTION, Infinity])
+    expect(t.served[0]).toBe(0)
+    // Its connection was held until that deadline (300): the next request leaves then.
+    t.send(0, Command.CLAIM, 200, 1000, rng)
+    expect([t.outcome, t.startAt, t.replyAt]).toEqual([Outcome.REPLY, 301, 312])
+    // A request run just before the cut whose reply leaves inside it: applied, never answered.
+    const r = make({ faults: [{ kind: "partition", atMs: 100, durationMs: 50, target: 0 }] })
+    r.send(0, Command.CLAIM, 95, 500, rng) // runs 96–106, its reply would leave at 106: cut
+    expect([r.outcome, r.startAt, r.replyAt]).toEqual([Outcome.APPLIED_NO_REPLY, 96, Infinity])
+    expect(r.served[0]).toBe(1)
+    // After the window the link carries both ways again.
+    r.send(0, Command.CLAIM, 600, 1000, rng)
+    expect([r.outcome, r.replyAt]).toEqual([Outcome.REPLY, 612])
+  })
+
+  it("connection resets: with probability 1 every request leaving in the window fails at once, unapplied", () => {
+    const t = make({ faults: [{ kind: "connectionReset", atMs: 100, durationMs: 50, target: 0 }] }, 10)
+    t.send(0, Command.CLAIM, 120, 1000, rng)
+    expect([t.outcome, t.replyAt]).toEqual([Outcome.CONNECTION, 121]) // the RST comes back after half an RTT
+    expect(t.served[0]).toBe(0)
+    t.send(0, Command.CLAIM, 150, 1000, rng) // the window has ended
+    expect(t.outcome).toBe(Outcome.REPLY)
+    // With probability 0.3, about 30 % of 2 000 requests are reset.
+    const p = make({ faults: [{ kind: "connectionReset", atMs: 0, durationMs: 100_000, target: 0, probability: 0.3 }] }, 100)
+    let resets = 0
+    for (let i = 0; i < 2000; i++) {
+      p.send(0, Command.BALANCE, i * 20, 100_000, rng)
+      if (p.outcome === Outcome.CONNECTION) resets++
+    }
+    expect(resets / 2000).toBeGreaterThan(0.26)
+    expect(resets / 2000).toBeLessThan(0.34)
+  })
+
+  it("a restart is down for its window; a failover only for the promotion", () => {
+    const restart = make({ faults: [{ kind: "restart", atMs: 100, durationMs: 500, target: 0, from: "disk" }] }, 10)
+    restart.send(0, Command.CLAIM, 300, 1000, rng)
+    expect([restart.outcome, restart.replyAt]).toEqual([Outcome.CONNECTION, 302]) // refused: nobody listening
+    restart.send(0, Command.CLAIM, 600, 1000, rng)
+    expect(restart.outcome).toBe(Outcome.REPLY)
+    // topology.failover.promotionMs is 400 by default: refused until 500, then served.
+    const fo = make({ faults: [{ kind: "failover", atMs: 100, durationMs: 5000, target: 0 }] }, 10)
+    fo.send(0, Command.CLAIM, 450, 1000, rng)
+    expect(fo.outcome).toBe(Outcome.CONNECTION)
+    fo.send(0, Command.CLAIM, 500, 1000, rng)
+    expect([fo.outcome, fo.replyAt]).toEqual([Outcome.REPLY, 512])
+    // Without its replica until the old primary rejoins (at 5 100): nothing replicates.
+    expect(fo.lagMs).toBe(Infinity)
+  })
+
   it("a pause holds requests until it ends; a script spike slows claims only", () => {
     const t = make({
       faults: [
