@@ -7,6 +7,7 @@
  */
 import { spawnSync } from "node:child_process"
 import { Redis } from "ioredis"
+import { FaultProxy } from "../adapters/chaos/proxy.ts"
 import { startRedisServer } from "../adapters/redis/server.ts"
 import { claimScript, RedisClaimStore } from "../adapters/redis/store.ts"
 import { FastHistogram, summarize } from "../src/metrics/histogram.ts"
@@ -83,8 +84,51 @@ const nodeClaims = async (url: string, n: number, inFlight: number) => {
   return { wallMs, hist }
 }
 
+export interface ProxyBenchResult {
+  readonly bench: "redis-proxy"
+  readonly claims: number
+  readonly claimsPerSec: number
+  readonly baseline: string
+  readonly baselineClaimsPerSec: number
+  readonly ratio: number
+  readonly p50Ms: number
+  readonly baselineP50Ms: number
+  readonly targetRatio: number
+}
+
+/**
+ * Claims/s through the fault proxy with no toxic (adapters/chaos/proxy.ts) against the same
+ * claims straight to the server, alternated three times, best of each: what the proxy costs.
+ */
+const benchProxy = async (server: { readonly port: number; readonly url: string }, n: number): Promise<ProxyBenchResult> => {
+  const proxy = await FaultProxy.start({ host: "127.0.0.1", port: server.port })
+  try {
+    const direct: Array<{ wallMs: number; hist: FastHistogram }> = [], through: Array<{ wallMs: number; hist: FastHistogram }> = []
+    for (let round = 0; round < 3; round++) {
+      direct.push(await nodeClaims(server.url, n, IN_FLIGHT))
+      through.push(await nodeClaims(proxy.url, n, IN_FLIGHT))
+    }
+    const best = (xs: typeof direct) => xs.reduce((a, b) => (a.wallMs < b.wallMs ? a : b))
+    const d = best(direct), p = best(through)
+    const cps = (n / p.wallMs) * 1000, base = (n / d.wallMs) * 1000
+    return {
+      bench: "redis-proxy",
+      claims: n,
+      claimsPerSec: Math.round(cps),
+      baseline: "the same claims straight to the server",
+      baselineClaimsPerSec: Math.round(base),
+      ratio: Math.round((cps / base) * 1000) / 1000,
+      p50Ms: summarize(p.hist).p50,
+      baselineP50Ms: summarize(d.hist).p50,
+      targetRatio: 0.9
+    }
+  } finally {
+    await proxy.close()
+  }
+}
+
 /** Run the comparison; starts and stops its own redis-server. */
-export const benchRedis = async (quick: boolean): Promise<Array<RedisBenchResult>> => {
+export const benchRedis = async (quick: boolean): Promise<Array<RedisBenchResult | ProxyBenchResult>> => {
   const server = await startRedisServer()
   try {
     const redis = new Redis(server.url)
@@ -92,7 +136,7 @@ export const benchRedis = async (quick: boolean): Promise<Array<RedisBenchResult
     const sha = String(await redis.script("LOAD", claimScript))
     await redis.quit()
     const n = quick ? 100_000 : 400_000
-    const out: Array<RedisBenchResult> = []
+    const out: Array<RedisBenchResult | ProxyBenchResult> = []
     // redis-benchmark with its default concurrency (50 connections, no pipelining) is the
     // baseline; with pipelines of 16 it shows the server's own ceiling. Alternated, twice.
     const base: Array<number> = [], ceiling: Array<number> = [], ours: Array<{ wallMs: number; hist: FastHistogram }> = []
@@ -119,6 +163,7 @@ export const benchRedis = async (quick: boolean): Promise<Array<RedisBenchResult
     })
     out.push(row("redis-benchmark -c 50 (default), same EVALSHA", Math.max(...base)))
     out.push(row("redis-benchmark -c 50 -P 16 (server ceiling), same EVALSHA", Math.max(...ceiling)))
+    out.push(await benchProxy(server, n))
     return out
   } finally {
     await server.stop()

@@ -26,9 +26,9 @@ export const FaultSchema = Schema.Union([
   // The client↔node link, not the server: each way takes extraMs ± jitterMs longer, so a
   // request holds its pool connection longer (pool size matters) while the node is idle.
   Schema.Struct({ kind: Schema.Literal("linkLatency"), ...at, extraMs: Positive, jitterMs: withDefault(NonNegative, 0) }),
-  // The link drops everything: a request leaving in the window never arrives, a reply never
-  // comes back — the client times out, its connection held until then. Not a crash: the
-  // node keeps serving whoever reaches it.
+  // The link passes nothing: what leaves either way in the window is held (TCP retransmits)
+  // and gets through when it heals — so the client times out meanwhile, its connection
+  // hangs, and late requests still run after. Not a crash: the node loses nothing.
   Schema.Struct({ kind: Schema.Literal("partition"), ...at }),
   // Each request leaving in the window has its connection reset with this probability: a
   // connection error at once (the RST comes back), the command not run.
@@ -91,7 +91,7 @@ export interface NodeFaults {
   readonly shrinks: Array<Window & { readonly poolSize: number }>
   /** Slow links to the node: the extra one-way delay, checked when a request leaves and when its reply does. */
   readonly links: Array<LinkWindow>
-  /** Partitions: the link drops what leaves either way. */
+  /** Partitions: the link holds what leaves either way until the window ends. */
   readonly cuts: Array<Window>
   /** Connection resets: a request leaving has its connection reset with `probability`. */
   readonly resets: Array<Window & { readonly probability: number }>

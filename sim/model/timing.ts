@@ -178,17 +178,13 @@ export class ModelTiming implements SyncTiming {
     const nf = this.nodeFaults[node]
     let out = half
     if (sendAt < nf.linkLast && sendAt >= nf.linkFirst) {
-      // The link: cut (the request never arrives, the client waits for nothing), reset (the
-      // RST comes back at once) or slow on the way out (and, below, on the way back).
-      if (within(nf.cuts, sendAt)) {
-        this.fail(pool, Outcome.CONNECTION, Infinity, deadline)
-        return
-      }
+      // The link: reset (the RST comes back at once), cut (TCP holds the request until the
+      // partition heals) or slow on the way out — and, below, the same on the way back.
       if (nf.resets.length > 0 && resetAt(nf, sendAt, rng)) {
-        this.fail(pool, Outcome.CONNECTION, sendAt + half, deadline)
+        this.fail(pool, Outcome.CONNECTION, sendAt + half)
         return
       }
-      out += linkAt(nf, sendAt, rng)
+      out += pastWindows(nf.cuts, sendAt) - sendAt + linkAt(nf, sendAt, rng)
     }
     const arrive = sendAt + out
     let start = Math.max(arrive, this.nodeFree[node])
@@ -201,13 +197,13 @@ export class ModelTiming implements SyncTiming {
       const downAt = downBetween(nf, arrive, Infinity)
       if (downAt >= 0 && downAt <= arrive) {
         // Refused at once by a dead node (or nobody listening yet).
-        this.fail(pool, Outcome.CONNECTION, arrive + half, deadline)
+        this.fail(pool, Outcome.CONNECTION, arrive + half)
         return
       }
-      start = afterPauses(nf, start)
+      start = pastWindows(nf.pauses, start)
       const diedAt = downBetween(nf, arrive, start)
       if (diedAt >= 0) {
-        this.fail(pool, Outcome.CONNECTION, diedAt + half, deadline)
+        this.fail(pool, Outcome.CONNECTION, diedAt + half)
         return
       }
       service += spikeAt(nf, start, cmd)
@@ -222,33 +218,19 @@ export class ModelTiming implements SyncTiming {
     if (near) {
       const diedAt = downBetween(nf, start, finish)
       if (diedAt > start) {
-        this.fail(pool, Outcome.APPLIED_NO_REPLY, diedAt + half, deadline)
+        this.fail(pool, Outcome.APPLIED_NO_REPLY, diedAt + half)
         return
       }
-    }
-    let back = half
-    if (finish < nf.linkLast && finish >= nf.linkFirst) {
-      // Applied, but the reply is lost on a cut link: the client times out.
-      if (within(nf.cuts, finish)) {
-        this.fail(pool, Outcome.APPLIED_NO_REPLY, Infinity, deadline)
-        return
-      }
-      back += linkAt(nf, finish, rng)
     }
     this.outcome = Outcome.REPLY
-    this.replyAt = finish + back
+    this.replyAt = finish + (finish < nf.linkLast && finish >= nf.linkFirst ? pastWindows(nf.cuts, finish) - finish + half + linkAt(nf, finish, rng) : half)
     pool.occupy(this.replyAt)
   }
 
-  /**
-   * The request fails with `outcome`, seen by the client at `at` — Infinity when it hears
-   * nothing and times out (its connection is held until the deadline, then given up; an
-   * answer that comes, even late, holds it until then, as a reply does).
-   */
-  private fail(pool: Pool, outcome: number, at: number, deadline: number): void {
+  private fail(pool: Pool, outcome: number, at: number): void {
     this.outcome = outcome
     this.replyAt = at
-    pool.occupy(at === Infinity ? deadline : at)
+    pool.occupy(at)
   }
 }
 
@@ -258,18 +240,19 @@ const downBetween = (nf: NodeFaults, from: number, to: number): number => {
   return -1
 }
 
-const afterPauses = (nf: NodeFaults, start: number): number => {
+/** `t`, or — if it falls in one of the windows — the end of the windows holding it (pauses, partitions). */
+const pastWindows = (ws: ReadonlyArray<{ readonly from: number; readonly to: number }>, t: number): number => {
   let moved = true
   while (moved) {
     moved = false
-    for (const w of nf.pauses) {
-      if (w.from <= start && start < w.to) {
-        start = w.to
+    for (const w of ws) {
+      if (w.from <= t && t < w.to) {
+        t = w.to
         moved = true
       }
     }
   }
-  return start
+  return t
 }
 
 const spikeAt = (nf: NodeFaults, t: number, cmd: number): number => {
@@ -287,12 +270,6 @@ const linkAt = (nf: NodeFaults, t: number, rng: Uniform): number => {
     if (w.from <= t && t < w.to) extra += Math.max(0, w.extraMs + (w.jitterMs > 0 ? (2 * rng.next() - 1) * w.jitterMs : 0))
   }
   return extra
-}
-
-/** Whether `t` falls in one of the windows. */
-const within = (ws: ReadonlyArray<{ readonly from: number; readonly to: number }>, t: number): boolean => {
-  for (const w of ws) if (w.from <= t && t < w.to) return true
-  return false
 }
 
 /** Whether a request leaving at `t` has its connection reset (one draw per active window). */
