@@ -96,6 +96,7 @@ export class Simulator implements World {
       hunters: H,
       bucketNode: this.bucketNode,
       nodes: s.topology.nodes,
+      replicas: s.topology.replicas,
       streamCap: s.topology.streamCap,
       idempotency: s.engine.idempotency
     }

@@ -12,6 +12,7 @@ import { liveRun } from "../live/simulation.ts"
 import { layerMockTarget } from "../mock/layers.ts"
 import { normalizePrefix, prefixProblem, redactUrl, runIdProblem } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
+import { layerLocalTarget } from "../redis/local.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../sim/simulation.ts"
 import { reportHtml } from "../report/html.ts"
@@ -46,16 +47,18 @@ Usage:
 Options for run:
   --seed N            override the scenario's seed (replays are byte-identical per seed)
   --target T          where claims run: model (default, simulated), mock (the Lua script on
-                      ioredis-mock, in-process) or redis://[:password@]host:port[/db] (the Lua
-                      script on a real Redis); mock and redis run in lockstep with the model's
-                      timing, so the outcomes equal the model's
+                      ioredis-mock, in-process), local (a Redis deployment huntbench starts for
+                      the run: per node a primary, a replica with topology.replicas, a fault
+                      proxy; all stopped at the end) or redis://[:password@]host:port[/db] (the
+                      Lua script on a real Redis); mock, local and redis run in lockstep with
+                      the model's timing, so the outcomes equal the model's
   --prefix P          key prefix on Redis (default huntbench): the run's keys are
                       P:<run-id>:{b…}:…, and a run only reads, writes or deletes keys it
                       created there (it refuses a namespace that already holds keys)
   --run-id ID         names the run's keys (default: derived from the clock and pid)
   --keep-keys         leave the run's keys on Redis (default: removed at the end, also on
                       failure and Ctrl-C); huntbench cleanup removes them later
-  --live              run on the wall clock against the target (mock or redis://…): open
+  --live              run on the wall clock against the target (mock, local, redis://…): open
                       loop, latency from each request's intended time (and uncorrected)
   --time-scale X      live: virtual ms per wall ms (default 1; 2 runs twice as fast)
   --no-faults         drop the scenario's faults (live runs cannot inject them yet)
@@ -127,8 +130,8 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
         out.queue = v
       } else if (a === "--target") {
         const v = value()
-        if (v === undefined || !(v === "model" || v === "mock" || /^rediss?:\/\/./.test(v)))
-          return yield* new UsageError({ message: `--target: expected model, mock or a redis:// URL, got ${JSON.stringify(v ?? "")}` })
+        if (v === undefined || !(v === "model" || v === "mock" || v === "local" || /^rediss?:\/\/./.test(v)))
+          return yield* new UsageError({ message: `--target: expected model, mock, local or a redis:// URL, got ${JSON.stringify(v ?? "")}` })
         out.target = v
       } else if (a === "--prefix") {
         const v = value()
@@ -155,7 +158,7 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
       else return yield* new UsageError({ message: `unexpected argument ${JSON.stringify(a)}: run takes one scenario` })
     }
     if (out.live && out.target === "model")
-      return yield* new UsageError({ message: "--live: needs --target mock or --target redis://… (the model has no wall clock)" })
+      return yield* new UsageError({ message: "--live: needs --target mock, local or redis://… (the model has no wall clock)" })
     if (out.timeScale !== 1 && !out.live) return yield* new UsageError({ message: "--time-scale: only applies to --live runs" })
     if ((out.prefix !== undefined || out.runId !== undefined || out.keepKeys) && !out.target.startsWith("redis"))
       return yield* new UsageError({ message: `${out.prefix !== undefined ? "--prefix" : out.runId !== undefined ? "--run-id" : "--keep-keys"}: only applies to --target redis://…` })
@@ -216,7 +219,9 @@ const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
             Effect.provide(
               a.target === "mock"
                 ? layerMockTarget(runId)
-                : layerRedisTarget({ url: a.target, prefix: a.prefix, runId, keepKeys: a.keepKeys, log, cleanupHint })
+                : a.target === "local"
+                  ? layerLocalTarget({ runId, log })
+                  : layerRedisTarget({ url: a.target, prefix: a.prefix, runId, keepKeys: a.keepKeys, log, cleanupHint })
             )
           )
     const what = `${scenario.name}: ${(scenario.durationMs / 1000).toLocaleString("en-US")} s simulated${a.target === "model" ? "" : ` on ${redactUrl(a.target)}${a.live ? ", live" : ", lockstep"}`}`

@@ -30,14 +30,18 @@ export class RedisClaimStore implements AsyncClaimStore {
   private readonly cap: string
   private readonly idemFlag: string
   private readonly evalsha: boolean
+  /** With several nodes: the node this server is, whose buckets alone it seeds. */
+  private readonly node: number | undefined
 
   /**
    * Example: `const s = new RedisClaimStore("redis", client, "huntbench:r1:", cfg); await s.setup()`.
    * `evalsha` (real Redis) calls EVALSHA directly and falls back to EVAL on NOSCRIPT;
    * otherwise (ioredis-mock, which has no EVALSHA) the script goes through defineCommand.
+   * `node`: this server is one node of several and holds only that node's buckets.
    */
-  constructor(name: string, redis: RedisLike, prefix: string, cfg: StoreConfig, evalsha = false) {
+  constructor(name: string, redis: RedisLike, prefix: string, cfg: StoreConfig, evalsha = false, node?: number) {
     this.name = name
+    this.node = node
     this.redis = redis
     this.keys = new Keys(prefix)
     this.cfg = cfg
@@ -59,9 +63,10 @@ export class RedisClaimStore implements AsyncClaimStore {
   async setup(): Promise<void> {
     if (this.evalsha) await this.redis.script("LOAD", claimScript)
     const p = this.redis.pipeline()
-    const { artifactBucket, artifactRevealAt, claimWindowMs, reward } = this.cfg
+    const { artifactBucket, artifactRevealAt, claimWindowMs, reward, bucketNode } = this.cfg
     for (let a = 0; a < artifactBucket.length; a++)
-      p.hset(this.keys.artifact(artifactBucket[a], a), "revealAt", String(artifactRevealAt[a]), "windowMs", String(claimWindowMs), "reward", String(reward))
+      if (this.node === undefined || bucketNode[artifactBucket[a]] === this.node)
+        p.hset(this.keys.artifact(artifactBucket[a], a), "revealAt", String(artifactRevealAt[a]), "windowMs", String(claimWindowMs), "reward", String(reward))
     await p.exec()
   }
 

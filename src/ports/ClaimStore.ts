@@ -15,6 +15,8 @@ export interface StoreConfig {
   readonly hunters: number
   readonly bucketNode: Int32Array
   readonly nodes: number
+  /** Whether each node has a replica (a deployment huntbench starts gives it one). */
+  readonly replicas?: boolean
   readonly streamCap: number
   readonly idempotency: boolean
 }

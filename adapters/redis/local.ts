@@ -1,0 +1,55 @@
+/**
+ * `--target local`: a StoreTarget that starts its own Redis deployment for the run
+ * (adapters/redis/deployment.ts: per node a primary, a replica with `topology.replicas`, a
+ * fault proxy in front) and shards the run's buckets over its nodes as the scenario maps
+ * them. Everything — connections, proxies, processes — is stopped when the run's scope
+ * closes (its end, a failure or Ctrl-C); the keys go with the servers.
+ */
+import { Effect, Layer } from "effect"
+import { StoreError, StoreTarget } from "../../src/ports/ClaimStore.ts"
+import { LocalDeployment } from "./deployment.ts"
+import { runNamespace } from "./keys.ts"
+import { redisConnection } from "./layers.ts"
+import { ShardedClaimStore } from "./sharded.ts"
+import { RedisClaimStore } from "./store.ts"
+
+export interface LocalTargetOptions {
+  readonly runId: string
+  readonly log?: (line: string) => void
+  /** Called with the deployment once it runs (fault injection drives its proxies and processes). */
+  readonly onDeployment?: (d: LocalDeployment) => void
+}
+
+/** Example: `Simulation.lockstep(s).pipe(Effect.provide(layerLocalTarget({ runId: "r1" })), Effect.scoped)`. */
+export const layerLocalTarget = (opts: LocalTargetOptions) =>
+  Layer.succeed(
+    StoreTarget,
+    StoreTarget.of({
+      name: "local",
+      open: (config) =>
+        Effect.gen(function* () {
+          const deployment = yield* Effect.acquireRelease(
+            Effect.tryPromise({
+              try: () => LocalDeployment.start({ nodes: config.nodes, replicas: config.replicas ?? false }),
+              catch: (e) => new StoreError({ message: `starting a local Redis deployment: ${e instanceof Error ? e.message : String(e)}` })
+            }),
+            (d) => Effect.promise(() => d.stop()).pipe(Effect.tap(() => Effect.sync(() => opts.log?.("stopped the local Redis deployment"))))
+          )
+          const ports = deployment.nodes.map((n) => `${n.primary.port}${n.replica ? `+${n.replica.port}` : ""}`).join(", ")
+          opts.log?.(`started a local Redis deployment: ${config.nodes} node(s) on 127.0.0.1 ports ${ports} (primary+replica), through fault proxies`)
+          opts.onDeployment?.(deployment)
+          const ns = runNamespace(undefined, opts.runId)
+          const stores: Array<RedisClaimStore> = []
+          for (const n of deployment.nodes) {
+            const redis = yield* redisConnection(n.proxy.url)
+            const store = new RedisClaimStore(`node ${n.index}`, redis, ns, config, true, n.index)
+            yield* Effect.tryPromise({
+              try: () => store.setup(),
+              catch: (e) => new StoreError({ message: `seeding node ${n.index} of the local deployment: ${e instanceof Error ? e.message : String(e)}` })
+            })
+            stores.push(store)
+          }
+          return new ShardedClaimStore("local", stores, config)
+        })
+    })
+  )
