@@ -156,7 +156,6 @@ export class FaultProxy {
   private accept(client: Socket): void {
     this.connections++
     const node = new Socket()
-    node.setNoDelay(true)
     const pair: Pair = { client, node, up: new Link(this, node, true), down: new Link(this, client, false) }
     this.pairs.add(pair)
     const end = () => {
@@ -188,7 +187,10 @@ export class FaultProxy {
       s.on("error", end)
       s.on("close", end)
     }
-    node.connect(this.target.port, this.target.host)
+    // No Nagle on either side: a delayed link must add its delay, not Nagle's wait for an ACK
+    // (measured: +27 ms at the median under load without it).
+    client.setNoDelay(true)
+    node.connect(this.target.port, this.target.host, () => node.setNoDelay(true))
   }
 
   /** Replace the toxics (connections stay open); what was held or delayed goes on under the new ones. */

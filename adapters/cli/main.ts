@@ -61,7 +61,8 @@ Options for run:
   --live              run on the wall clock against the target (mock, local, redis://…): open
                       loop, latency from each request's intended time (and uncorrected)
   --time-scale X      live: virtual ms per wall ms (default 1; 2 runs twice as fast)
-  --no-faults         drop the scenario's faults (live runs cannot inject them yet)
+  --no-faults         drop the scenario's faults (live runs inject linkLatency, partition,
+                      connectionReset and pause into --target local only)
   --json FILE         write the full report as JSON
   --html FILE         write a self-contained offline HTML report with the charts
   --queue wheel|heap  event queue: timing wheel (default) or binary heap; same results
@@ -214,7 +215,7 @@ const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
     const once: Effect.Effect<Report, ScenarioError | StoreError> =
       a.target === "model"
         ? Simulation.run(scenario, options)
-        : (a.live ? liveRun(scenario, { ...options, timeScale: a.timeScale }) : Simulation.lockstep(scenario, options)).pipe(
+        : (a.live ? liveRun(scenario, { ...options, timeScale: a.timeScale, log }) : Simulation.lockstep(scenario, options)).pipe(
             Effect.scoped,
             Effect.provide(
               a.target === "mock"

@@ -21,6 +21,8 @@ export interface LiveOptions {
   /** Virtual ms per wall ms (2 = twice as fast as real time). Default 1. */
   readonly timeScale?: number
   readonly onProgress?: (virtualMs: number, durationMs: number, events: number) => void
+  /** Called on every turn of the loop with the virtual time reached (fault injection keeps to it). */
+  readonly onTick?: (virtualMs: number) => void
   readonly signal?: AbortSignal
 }
 
@@ -95,6 +97,7 @@ export class LiveRunner {
     let lastProgress = 0
     while (this.vnow() < end) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted")
+      opts.onTick?.(this.vnow())
       sim.step(1 << 14, Math.min(this.vnow(), end - 1e-9))
       const now = performance.now()
       if (opts.onProgress && now - lastProgress > 100) {
@@ -107,6 +110,8 @@ export class LiveRunner {
       if (wait > 1.5) await sleep(Math.min(5, wait - 1))
       else await new Promise<void>((r) => setImmediate(r))
     }
+    // Faults that end with the run are undone before the drain and the snapshot.
+    opts.onTick?.(end)
     // Let what is in flight finish or time out, then run the remaining events to the end.
     const drainUntil = performance.now() + this.s.engine.timeoutMs / this.scale + 1000
     while (this.inFlight > 0 && performance.now() < drainUntil) await sleep(5)

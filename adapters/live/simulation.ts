@@ -8,6 +8,8 @@ import { StoreError, StoreTarget } from "../../src/ports/ClaimStore.ts"
 import { type Report } from "../../src/report.ts"
 import { buildReport } from "../../sim/report.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
+import { FaultInjector, notInjectable, type Injection } from "../chaos/injector.ts"
+import { ShardedClaimStore } from "../redis/sharded.ts"
 import { LiveRunner, type LiveRun } from "./driver.ts"
 
 export interface LiveRunOptions {
@@ -18,24 +20,43 @@ export interface LiveRunOptions {
   readonly replayFlags?: ReadonlyArray<string>
   /** Called on Ctrl-C with a report of what ran so far, marked `partial`. */
   readonly onPartial?: (report: Report) => void
+  /** Where to tell each fault injected and undone (one line each). */
+  readonly log?: (line: string) => void
 }
 
+/** One line for an injection. Example: "fault 0 (partition, node 1) started at 2.000 s". */
+const describeInjection = (s: Scenario, i: Injection, timeScale: number): string =>
+  `fault ${i.fault} (${i.kind}, node ${i.node}) ${i.action === "start" ? "injected" : "undone"} at ${(i.atMs / 1000).toFixed(3)} s${timeScale !== 1 ? " (virtual)" : ""}${i.action === "start" ? `, until ${((s.faults[i.fault].atMs + s.faults[i.fault].durationMs) / 1000).toFixed(3)} s` : ""}`
+
 /**
- * Run a scenario on the wall clock against the provided StoreTarget. Faults cannot be
- * injected into real processes yet, so a scenario with faults is refused. Example:
+ * Run a scenario on the wall clock against the provided StoreTarget. Its faults are injected
+ * into a deployment huntbench started (`--target local`, adapters/chaos/injector.ts); on
+ * any other target, or of a kind not injectable yet, they are refused. Example:
  * `liveRun(json).pipe(Effect.provide(layerRedisTarget({ url, runId })), Effect.scoped)`.
  */
 export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, options: LiveRunOptions = {}) {
   const scenario: Scenario = yield* decodeScenario(input)
-  if (scenario.faults.length > 0)
-    return yield* new ScenarioError({
-      field: "faults",
-      message: "live runs cannot inject faults into real processes yet; drop them (--no-faults) or run in simulation"
-    })
   const timeScale = options.timeScale ?? 1
   const target = yield* StoreTarget
+  if (scenario.faults.length > 0) {
+    if (target.name !== "local")
+      return yield* new ScenarioError({
+        field: "faults",
+        message: `live runs inject faults only into a Redis deployment huntbench starts (--target local), not into ${target.name}; use --target local, or drop the faults with --no-faults`
+      })
+    const bad = notInjectable(scenario)
+    if (bad) return yield* new ScenarioError(bad)
+  }
   const live = new LiveRunner(scenario)
   const store = yield* target.open(live.storeConfig)
+  const deployment = store instanceof ShardedClaimStore ? store.deployment : undefined
+  const injector =
+    scenario.faults.length > 0 && deployment !== undefined
+      ? yield* Effect.acquireRelease(
+          Effect.sync(() => new FaultInjector(scenario, deployment, (i) => options.log?.(describeInjection(scenario, i, timeScale)))),
+          (inj) => Effect.sync(() => inj.stop())
+        )
+      : undefined
   const started = performance.now()
   const source = options.source ?? scenario.name
   const info = { mode: "live" as const, target: target.name, replayFlags: options.replayFlags }
@@ -44,14 +65,17 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
     live: { timeScale, uncorrectedLatencyMs: summarize(run.uncorrected), lateSends: run.lateSends, maxSendDelayMs: Math.round(run.maxSendDelayMs * 1000) / 1000 }
   })
   const run = yield* Effect.tryPromise({
-    try: (signal) => live.run(store, { timeScale, signal, onProgress: options.onProgress }),
+    try: (signal) => live.run(store, { timeScale, signal, onProgress: options.onProgress, onTick: injector && ((v) => injector.tick(v)) }),
     catch: (e) => new StoreError({ message: `${target.name}: ${e instanceof Error ? e.message : String(e)}` })
   }).pipe(
     // Before the scope closes (and the run's keys go): what ran so far.
     Effect.onInterrupt(() =>
       options.onPartial === undefined
         ? Effect.void
-        : Effect.promise(() => live.stop(store).then((r) => options.onPartial?.(shape(r, true)), () => undefined))
+        : Effect.promise(() => {
+            injector?.stop() // a paused node would never answer the snapshot
+            return live.stop(store).then((r) => options.onPartial?.(shape(r, true)), () => undefined)
+          })
     )
   )
   return shape(run, false)

@@ -26,14 +26,19 @@ export interface RedisTargetOptions {
 const describe = (e: unknown, url: string): string =>
   (e instanceof Error ? e.message : String(e)).split(url).join(redactUrl(url))
 
-/** Connect to `url` for the life of the scope. */
-export const redisConnection = (url: string, commandTimeoutMs?: number) =>
+/**
+ * Connect to `url` for the life of the scope. `autoPipelining` (default on) batches the
+ * commands of one tick into one write — but while a batch is in flight ioredis holds the
+ * next one, which on a slow link adds up to a round trip (measured through the fault proxy
+ * at 25 ms each way, a request every 1 ms: median 78 ms with it, 50 ms without).
+ */
+export const redisConnection = (url: string, commandTimeoutMs?: number, autoPipelining = true) =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {
         const r = new Redis(url, {
           lazyConnect: true,
-          enableAutoPipelining: true,
+          enableAutoPipelining: autoPipelining,
           maxRetriesPerRequest: 0,
           enableOfflineQueue: false,
           retryStrategy: () => null,

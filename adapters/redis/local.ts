@@ -41,7 +41,9 @@ export const layerLocalTarget = (opts: LocalTargetOptions) =>
           const ns = runNamespace(undefined, opts.runId)
           const stores: Array<RedisClaimStore> = []
           for (const n of deployment.nodes) {
-            const redis = yield* redisConnection(n.proxy.url)
+            // Without auto-pipelining, so that an injected link delay adds just that delay
+            // (see redisConnection).
+            const redis = yield* redisConnection(n.proxy.url, undefined, false)
             const store = new RedisClaimStore(`node ${n.index}`, redis, ns, config, true, n.index)
             yield* Effect.tryPromise({
               try: () => store.setup(),
@@ -49,7 +51,7 @@ export const layerLocalTarget = (opts: LocalTargetOptions) =>
             })
             stores.push(store)
           }
-          return new ShardedClaimStore("local", stores, config)
+          return new ShardedClaimStore("local", stores, config, deployment)
         })
     })
   )

@@ -1,0 +1,117 @@
+// Faults injected into a Redis deployment huntbench starts, in live runs on the wall clock:
+// a slow link raises the latency by its delay both ways (as the model says), a partition
+// makes requests time out and the breaker open until it heals, a pause stalls requests that
+// then complete (and claims whose client gave up meanwhile are counted applied but not
+// acknowledged); faults that cannot be injected, or a target huntbench did not start, are
+// refused naming the fault; and Ctrl-C during a pause leaves no process behind.
+import { Cause, Effect, Exit } from "effect"
+import { rmSync, writeFileSync } from "node:fs"
+import { createConnection } from "node:net"
+import { describe, expect, it } from "vitest"
+import { liveRun } from "../../../adapters/live/simulation.ts"
+import { layerMockTarget } from "../../../adapters/mock/layers.ts"
+import { layerLocalTarget } from "../../../adapters/redis/local.ts"
+import { Simulation } from "../../../sim/simulation.ts"
+import type { Report } from "../../../src/report.ts"
+import { startCli } from "../../support/cli.ts"
+
+const hunt = (over: Record<string, unknown>) => ({
+  seed: 5,
+  durationMs: 4000,
+  hunters: { count: 100, behaviour: { model: "closed", pollIntervalMs: 100, jitterMs: 30 } },
+  artifacts: { count: 1500, claimWindowMs: 1000, reveal: { kind: "spread", fromMs: 0, toMs: 3800 } },
+  topology: { buckets: 4, nodes: 1 },
+  ...over
+})
+
+let n = 0
+const live = (input: unknown, log: Array<string> = []) =>
+  Effect.runPromise(
+    liveRun(input, { log: (l) => log.push(l) }).pipe(Effect.scoped, Effect.provide(layerLocalTarget({ runId: `inj-${process.pid}-${++n}` })))
+  )
+
+const invariantsHold = (r: Report) => {
+  for (const inv of r.invariants) expect(inv.ok, `${inv.name}: ${JSON.stringify(inv.examples)}`).toBe(true)
+}
+
+describe("fault injection into a local deployment", () => {
+  it("linkLatency 25 ± 5 ms each way raises the p50 by 50 ± 15 ms, live and in the model", async () => {
+    const slow = { faults: [{ kind: "linkLatency", atMs: 0, durationMs: 4000, target: 0, extraMs: 25, jitterMs: 5 }] }
+    const log: Array<string> = []
+    const [base, withFault] = [await live(hunt({})), await live(hunt(slow), log)]
+    expect(log[0]).toMatch(/fault 0 \(linkLatency, node 0\) injected at 0\.000 s/)
+    const rise = withFault.latencyMs.p50 - base.latencyMs.p50
+    expect(rise).toBeGreaterThan(35)
+    expect(rise).toBeLessThan(65)
+    const model = (await Effect.runPromise(Simulation.run(hunt(slow)))).latencyMs.p50 - (await Effect.runPromise(Simulation.run(hunt({})))).latencyMs.p50
+    expect(Math.abs(model - 50)).toBeLessThan(15)
+    invariantsHold(withFault)
+  }, 60_000)
+
+  it("a partition times requests out and opens the breaker; after it heals, requests succeed again", async () => {
+    const r = await live(hunt({ durationMs: 6000, engine: { timeoutMs: 100, breaker: { openMs: 500 } }, faults: [{ kind: "partition", atMs: 1500, durationMs: 1500, target: 0 }] }))
+    const during = r.timeline.filter((row) => row.second === 2)
+    expect(during[0].errors).toBeGreaterThan(0)
+    expect(Math.max(...r.timeline.map((row) => row.breakersOpen))).toBeGreaterThan(0)
+    expect(r.errors.byKind.timeout + r.errors.byKind.breakerOpen).toBeGreaterThan(0)
+    const last = r.timeline[r.timeline.length - 1]
+    expect(last.ok).toBeGreaterThan(0)
+    expect(last.errors).toBe(0)
+    invariantsHold(r)
+  }, 60_000)
+
+  it("a pause stalls requests, which then complete; claims whose client gave up are applied, not acknowledged", async () => {
+    const patient = await live(hunt({ engine: { timeoutMs: 5000 }, faults: [{ kind: "pause", atMs: 1000, durationMs: 800, target: 0 }] }))
+    expect(patient.errors.total).toBe(0)
+    expect(patient.latencyMs.max).toBeGreaterThan(600)
+    invariantsHold(patient)
+    const impatient = await live(hunt({ engine: { timeoutMs: 150, retries: { max: 0 }, breaker: { enabled: false } }, faults: [{ kind: "pause", atMs: 1000, durationMs: 800, target: 0 }] }))
+    expect(impatient.errors.byKind.timeout).toBeGreaterThan(0)
+    expect(impatient.claims.appliedUnacknowledged).toBeGreaterThan(0)
+    invariantsHold(impatient)
+  }, 60_000)
+
+  it("refuses what it cannot inject, and faults on a target it did not start, naming the fault", async () => {
+    const crash = await Effect.runPromiseExit(
+      liveRun(hunt({ faults: [{ kind: "pause", atMs: 100, durationMs: 100, target: 0 }, { kind: "crash", atMs: 1000, durationMs: 500, target: 0 }] })).pipe(
+        Effect.scoped,
+        Effect.provide(layerLocalTarget({ runId: `inj-refuse-${process.pid}` }))
+      )
+    )
+    expect(Exit.isFailure(crash) && Cause.squash(crash.cause)).toMatchObject({ _tag: "ScenarioError", field: "faults[1].kind" })
+    const mock = await Effect.runPromiseExit(
+      liveRun(hunt({ faults: [{ kind: "pause", atMs: 100, durationMs: 100, target: 0 }] })).pipe(Effect.scoped, Effect.provide(layerMockTarget(`inj-mock-${process.pid}`)))
+    )
+    const err = Exit.isFailure(mock) ? Cause.squash(mock.cause) : undefined
+    expect(err).toMatchObject({ _tag: "ScenarioError", field: "faults" })
+    expect(String((err as { message?: string }).message)).toMatch(/--target local/)
+  })
+
+  it("Ctrl-C while a node is paused continues it, stops it, and leaves no port open", async () => {
+    const file = `${process.env.TMPDIR ?? "/tmp"}/huntbench-pause-${process.pid}.json`
+    writeFileSync(file, JSON.stringify(hunt({ durationMs: 30_000, faults: [{ kind: "pause", atMs: 500, durationMs: 20_000, target: 0 }] })))
+    try {
+      const run = startCli(["run", file, "--target", "local", "--live"])
+      await run.waitFor(/fault 0 \(pause, node 0\) injected/)
+      const line = run.stderr().split("\n").find((l) => l.includes("started a local Redis deployment"))!
+      const ports = [...line.matchAll(/(\d+)\+(\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[2])])
+      run.child.kill("SIGINT")
+      const { code } = await run.exited
+      expect(code).toBe(130)
+      // The node was continued before the partial snapshot: cleanup finished, in time.
+      expect(run.stderr()).toMatch(/stopped the local Redis deployment/)
+      expect(run.stderr()).not.toMatch(/cleanup did not finish/)
+      expect(run.stdout()).toMatch(/PARTIAL/)
+      for (const p of ports) {
+        const open = await new Promise<boolean>((resolve) => {
+          const s = createConnection(p, "127.0.0.1")
+          s.on("connect", () => (s.destroy(), resolve(true)))
+          s.on("error", () => resolve(false))
+        })
+        expect(open, `port ${p}`).toBe(false)
+      }
+    } finally {
+      rmSync(file, { force: true })
+    }
+  }, 90_000)
+})
