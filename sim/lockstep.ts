@@ -5,6 +5,7 @@
  * contents — on every store; only timing comes from the model.
  */
 import { Command, ErrorKind, Reply } from "../src/engine/protocol.ts"
+import type { LossPoint } from "../src/faults.ts"
 import type { AsyncClaimStore, StoreSnapshot, SyncClaimStore, WriteEntry } from "../src/ports/ClaimStore.ts"
 import type { Simulator } from "./driver.ts"
 import type { Lifecycle, Mode } from "./lifecycle.ts"
@@ -26,9 +27,22 @@ export class SnapshotStore implements SyncClaimStore {
   readonly lastWrite = -1
   private readonly balances: Map<string, number>
 
-  constructor(snap: StoreSnapshot, writes: ReadonlyArray<WriteEntry>) {
+  /**
+   * `attribute`: a real run's state-losing faults (their loss points, compiled from the same
+   * timeline the model uses) and where each bucket lives — a win the final state lacks is
+   * then counted lost by the first such fault on its node after it was applied, as the model
+   * counts its own (src/invariants.ts reads `lostBy` either way). Without one that could
+   * have lost it, it stays a violation.
+   */
+  constructor(snap: StoreSnapshot, writes: ReadonlyArray<WriteEntry>, attribute?: { readonly losses: ReadonlyArray<LossPoint>; readonly bucketNode: Int32Array }) {
     this.winner = Int32Array.from(snap.winners)
     this.writes = writes
+    if (attribute)
+      for (const w of writes) {
+        if (w.lostBy >= 0 || this.winner[w.artifact] === w.hunter) continue
+        const loss = attribute.losses.find((l) => l.node === attribute.bucketNode[w.bucket] && l.at >= w.appliedAt)
+        if (loss) w.lostBy = loss.fault
+      }
     const byKey = new Map(writes.map((w, i) => [w.requestKey, i] as const))
     this.idem = new Map(snap.idempotencyKeys.map((k) => [k, byKey.get(k) ?? -1] as const))
     this.streamLength = Int32Array.from(snap.streams, (x) => x.length)

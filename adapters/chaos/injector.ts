@@ -5,10 +5,17 @@
  *
  * Injected today: `linkLatency`, `partition` and `connectionReset` on the node's fault proxy
  * (overlapping windows combine: delays add, any partition holds, the highest reset
- * probability wins), and `pause` as SIGSTOP/SIGCONT of the node's primary. Every fault is
- * undone at the end of its window, and everything still applied is undone when the injector
- * stops (the run's end, a failure or Ctrl-C). Other kinds are refused before the run starts
- * (`notInjectable`), naming the fault.
+ * probability wins); `pause` as SIGSTOP/SIGCONT of the node's primary; `replicationLag` as
+ * delay on the replication link's proxy; and the state-losing kinds as the model times them
+ * (src/faults.ts): `crash` kills the primary (SIGKILL) — with a replica and a crash longer
+ * than detection, the replica is promoted after `detectionMs` and the node gets a fresh
+ * replica when the window ends, otherwise the primary comes back empty then; `restart`
+ * (from `empty`) kills it and starts it empty at the window's end; `failover` (`via:
+ * "promote"`) promotes the replica at once and rejoins one at the end. After an empty start
+ * the node's artifacts are seeded again (the game re-creates them; the wins are gone).
+ * Every fault is undone at the end of its window, and what is still applied when the
+ * injector stops (the run's end, a failure or Ctrl-C). Other kinds are refused before the
+ * run starts (`notInjectable`), naming the fault.
  */
 import type { Fault } from "../../src/faults.ts"
 import type { Scenario } from "../../src/scenario.ts"
@@ -16,27 +23,50 @@ import type { Toxics } from "./proxy.ts"
 import type { LocalDeployment } from "../redis/deployment.ts"
 
 /** The kinds a live run can inject into a local deployment. */
-export const injectableKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset", "pause"]
+export const injectableKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset", "pause", "replicationLag", "crash", "restart", "failover"]
+
+/** Why fault `f` cannot be injected yet, or undefined. */
+const notYet = (f: Fault): string | undefined =>
+  !injectableKinds.includes(f.kind)
+    ? `${f.kind} cannot be injected into real processes yet`
+    : f.kind === "restart" && f.from !== "empty"
+      ? `a restart from ${f.from} cannot be injected yet (from "empty" can)`
+      : f.kind === "failover" && f.via !== "promote"
+        ? `a failover via ${f.via} cannot be injected yet (via "promote" can)`
+        : undefined
 
 /**
  * The first fault of `s` a live run cannot inject yet, as a field and a message; undefined
  * when all can. Example: `notInjectable(s)?.field === "faults[2].kind"`.
  */
 export const notInjectable = (s: Scenario): { readonly field: string; readonly message: string } | undefined => {
-  const i = s.faults.findIndex((f) => !injectableKinds.includes(f.kind))
+  const i = s.faults.findIndex((f) => notYet(f) !== undefined)
   if (i < 0) return undefined
+  const f = s.faults[i]
   return {
-    field: `faults[${i}].kind`,
-    message: `${s.faults[i].kind} cannot be injected into real processes yet (live runs inject ${injectableKinds.join(", ")}); run it in simulation, or drop the faults with --no-faults`
+    field: `faults[${i}].${f.kind === "restart" && injectableKinds.includes(f.kind) ? "from" : f.kind === "failover" && injectableKinds.includes(f.kind) ? "via" : "kind"}`,
+    message: `${notYet(f)} (live runs inject ${injectableKinds.join(", ")}); run it in simulation, or drop the faults with --no-faults`
   }
 }
+
+/** What the injector needs besides the deployment: re-seeding a node that came back empty. */
+export interface InjectorHooks {
+  readonly onInjection?: (i: Injection) => void
+  /** Seed node `node`'s artifacts again (after an empty start). */
+  readonly reseed?: (node: number) => Promise<void>
+  /** A chaos operation failed (the run goes on; the report will show what happened). */
+  readonly onError?: (message: string) => void
+}
+
+/** Edge order at one instant: ends, then promotions, then starts. */
+const order = (e: boolean | "promote"): number => (e === false ? 0 : e === "promote" ? 1 : 2)
 
 /** One thing the injector did, on the run's virtual clock. */
 export interface Injection {
   readonly fault: number
   readonly kind: Fault["kind"]
   readonly node: number
-  readonly action: "start" | "end"
+  readonly action: "start" | "end" | "promote"
   readonly atMs: number
 }
 
@@ -49,24 +79,44 @@ export class FaultInjector {
   readonly log: Array<Injection> = []
   private readonly s: Scenario
   private readonly deployment: LocalDeployment
-  private readonly onInjection: ((i: Injection) => void) | undefined
+  private readonly hooks: InjectorHooks
+  /** Chaos operations under way (restarts, promotions), in order per node. */
+  private readonly chains: Array<Promise<void>>
+  private readonly lagging = new Set<number>()
   /** Fault edges in time order: [time, fault index, start?]. */
-  private readonly edges: Array<readonly [number, number, boolean]>
+  private readonly edges: Array<readonly [number, number, boolean | "promote"]>
   private next = 0
   /** Per node, the link faults active now. */
   private readonly activeLinks: Array<Set<number>>
   private readonly paused = new Set<number>()
 
-  constructor(s: Scenario, deployment: LocalDeployment, onInjection?: (i: Injection) => void) {
+  constructor(s: Scenario, deployment: LocalDeployment, hooks: InjectorHooks = {}) {
     const bad = notInjectable(s)
     if (bad) throw new Error(`${bad.field}: ${bad.message}`)
     this.s = s
     this.deployment = deployment
-    this.onInjection = onInjection
+    this.hooks = hooks
+    const { detectionMs } = s.topology.failover
+    // A crash the model fails over (a replica, and longer than detection) gets a third edge:
+    // the promotion, detectionMs after the kill.
     this.edges = s.faults
-      .flatMap((f, i) => [[f.atMs, i, true] as const, [f.atMs + f.durationMs, i, false] as const])
-      .sort((a, b) => a[0] - b[0] || Number(a[2]) - Number(b[2]) || a[1] - b[1]) // at a tie, ends first
+      .flatMap((f, i) => [
+        [f.atMs, i, true] as const,
+        [f.atMs + f.durationMs, i, false] as const,
+        ...(f.kind === "crash" && s.topology.replicas && f.durationMs >= detectionMs ? [[f.atMs + detectionMs, i, "promote"] as const] : [])
+      ])
+      .sort((a, b) => a[0] - b[0] || order(a[2]) - order(b[2]) || a[1] - b[1]) // at a tie, ends first
     this.activeLinks = deployment.nodes.map(() => new Set<number>())
+    this.chains = deployment.nodes.map(() => Promise.resolve())
+    this.failingOver = new Set()
+  }
+
+  /** Crashes being failed over (promoted at detection), by fault index. */
+  private readonly failingOver: Set<number>
+
+  /** Run `op` on node `node` after what is under way there. */
+  private chain(node: number, what: string, op: () => Promise<void>): void {
+    this.chains[node] = this.chains[node].then(op).catch((e: unknown) => this.hooks.onError?.(`${what} on node ${node}: ${e instanceof Error ? e.message : String(e)}`))
   }
 
   /** Apply every start and end due by virtual time `virtualMs`. */
@@ -77,9 +127,17 @@ export class FaultInjector {
     }
   }
 
-  private apply(i: number, start: boolean, at: number): void {
+  private apply(i: number, edge: boolean | "promote", at: number): void {
     const f = this.s.faults[i]
     const node = this.deployment.nodes[f.target]
+    const d = this.deployment, t = f.target
+    if (edge === "promote") {
+      this.failingOver.add(i)
+      this.chain(t, "promoting the replica", () => d.promote(t))
+      this.record(i, "promote", at)
+      return
+    }
+    const start = edge
     switch (f.kind) {
       case "linkLatency":
       case "partition":
@@ -93,10 +151,34 @@ export class FaultInjector {
         if (start) this.paused.add(f.target)
         else this.paused.delete(f.target)
         break
+      case "replicationLag":
+        if (start) this.lagging.add(t)
+        else this.lagging.delete(t)
+        node.replLink?.set(start ? { latencyMs: f.lagMs, direction: "down" } : {})
+        break
+      case "crash":
+      case "restart":
+        if (start) this.chain(t, "killing the primary", async () => d.kill(t))
+        else if (this.failingOver.delete(i)) this.chain(t, "rejoining a replica", () => d.rejoin(t))
+        else this.chain(t, "restarting the primary empty", () => this.restartEmpty(t))
+        break
+      case "failover":
+        this.chain(t, start ? "promoting the replica" : "rejoining a replica", () => (start ? d.promote(t) : d.rejoin(t)))
+        break
     }
-    const entry: Injection = { fault: i, kind: f.kind, node: f.target, action: start ? "start" : "end", atMs: at }
+    this.record(i, start ? "start" : "end", at)
+  }
+
+  private async restartEmpty(node: number): Promise<void> {
+    await this.deployment.restartEmpty(node)
+    await this.hooks.reseed?.(node)
+  }
+
+  private record(i: number, action: Injection["action"], at: number): void {
+    const f = this.s.faults[i]
+    const entry: Injection = { fault: i, kind: f.kind, node: f.target, action, atMs: at }
     this.log.push(entry)
-    this.onInjection?.(entry)
+    this.hooks.onInjection?.(entry)
   }
 
   /** The proxy's toxics for the link faults active on `node`. */
@@ -113,8 +195,11 @@ export class FaultInjector {
     return { latencyMs, jitterMs, hold, resetProbability }
   }
 
-  /** Undo whatever is still applied: proxies cleared, paused primaries continued. Idempotent. */
-  stop(): void {
+  /**
+   * Undo whatever is still applied — proxies cleared, paused primaries continued — and wait
+   * for restarts and promotions under way. Idempotent.
+   */
+  async stop(): Promise<void> {
     this.next = this.edges.length
     this.deployment.nodes.forEach((n, i) => {
       if (this.activeLinks[i].size > 0) {
@@ -124,5 +209,8 @@ export class FaultInjector {
     })
     for (const node of this.paused) this.deployment.nodes[node].primary.process.kill("SIGCONT")
     this.paused.clear()
+    for (const node of this.lagging) this.deployment.nodes[node].replLink?.clear()
+    this.lagging.clear()
+    await Promise.all(this.chains)
   }
 }

@@ -125,7 +125,7 @@ export class FaultProxy {
   private resets = 0
   private readonly server: Server
   readonly port: number
-  readonly target: { readonly host: string; readonly port: number }
+  target: { readonly host: string; readonly port: number }
 
   private constructor(server: Server, port: number, target: { readonly host: string; readonly port: number }, random: () => number) {
     this.server = server
@@ -199,6 +199,21 @@ export class FaultProxy {
     for (const p of this.pairs) {
       p.up.kick()
       p.down.kick()
+    }
+  }
+
+  /**
+   * Send new connections to `target` and reset the open ones, as a client redirected to a
+   * promoted replica sees it: its connection drops and it reconnects — to the new primary.
+   */
+  retarget(target: { readonly host: string; readonly port: number }): void {
+    this.target = target
+    for (const p of [...this.pairs]) {
+      this.pairs.delete(p)
+      p.up.close()
+      p.down.close()
+      p.client.resetAndDestroy()
+      p.node.destroy()
     }
   }
 

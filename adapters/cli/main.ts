@@ -61,8 +61,8 @@ Options for run:
   --live              run on the wall clock against the target (mock, local, redis://…): open
                       loop, latency from each request's intended time (and uncorrected)
   --time-scale X      live: virtual ms per wall ms (default 1; 2 runs twice as fast)
-  --no-faults         drop the scenario's faults (live runs inject linkLatency, partition,
-                      connectionReset and pause into --target local only)
+  --no-faults         drop the scenario's faults (live runs inject them into --target local
+                      only, and not every kind yet: see the README)
   --json FILE         write the full report as JSON
   --html FILE         write a self-contained offline HTML report with the charts
   --queue wheel|heap  event queue: timing wheel (default) or binary heap; same results

@@ -23,6 +23,8 @@ export interface LiveOptions {
   readonly onProgress?: (virtualMs: number, durationMs: number, events: number) => void
   /** Called on every turn of the loop with the virtual time reached (fault injection keeps to it). */
   readonly onTick?: (virtualMs: number) => void
+  /** Awaited once the run's time is up, before the final state is read (fault injection undone). */
+  readonly settle?: () => Promise<void>
   readonly signal?: AbortSignal
 }
 
@@ -112,6 +114,7 @@ export class LiveRunner {
     }
     // Faults that end with the run are undone before the drain and the snapshot.
     opts.onTick?.(end)
+    await opts.settle?.()
     // Let what is in flight finish or time out, then run the remaining events to the end.
     const drainUntil = performance.now() + this.s.engine.timeoutMs / this.scale + 1000
     while (this.inFlight > 0 && performance.now() < drainUntil) await sleep(5)
@@ -126,7 +129,11 @@ export class LiveRunner {
   }
 
   private async figures(store: AsyncClaimStore): Promise<LiveRun> {
-    const raw = this.sim.raw(new SnapshotStore(await store.snapshot(), this.sim.storeWrites))
-    return { raw, uncorrected: this.uncorrected, lateSends: this.lateSends, maxSendDelayMs: this.maxSendDelayMs }
+    const final = new SnapshotStore(await store.snapshot(), this.sim.storeWrites, { losses: this.sim.plan.losses, bucketNode: this.sim.bucketNode })
+    const raw = this.sim.raw(final)
+    // What each state-losing fault lost is what the real final state lacks (the simulator's
+    // own model store took no writes in a live run).
+    const losses = raw.losses.map((l) => ({ ...l, lostWrites: final.writes.filter((w) => w.lostBy === l.fault).length, replicatedUpTo: -1 }))
+    return { raw: { ...raw, losses }, uncorrected: this.uncorrected, lateSends: this.lateSends, maxSendDelayMs: this.maxSendDelayMs }
   }
 }

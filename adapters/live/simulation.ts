@@ -26,7 +26,7 @@ export interface LiveRunOptions {
 
 /** One line for an injection. Example: "fault 0 (partition, node 1) started at 2.000 s". */
 const describeInjection = (s: Scenario, i: Injection, timeScale: number): string =>
-  `fault ${i.fault} (${i.kind}, node ${i.node}) ${i.action === "start" ? "injected" : "undone"} at ${(i.atMs / 1000).toFixed(3)} s${timeScale !== 1 ? " (virtual)" : ""}${i.action === "start" ? `, until ${((s.faults[i.fault].atMs + s.faults[i.fault].durationMs) / 1000).toFixed(3)} s` : ""}`
+  `fault ${i.fault} (${i.kind}, node ${i.node}) ${i.action === "start" ? "injected" : i.action === "promote" ? "failed over (replica promoted)" : "undone"} at ${(i.atMs / 1000).toFixed(3)} s${timeScale !== 1 ? " (virtual)" : ""}${i.action === "start" ? `, until ${((s.faults[i.fault].atMs + s.faults[i.fault].durationMs) / 1000).toFixed(3)} s` : ""}`
 
 /**
  * Run a scenario on the wall clock against the provided StoreTarget. Its faults are injected
@@ -51,10 +51,17 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
   const store = yield* target.open(live.storeConfig)
   const deployment = store instanceof ShardedClaimStore ? store.deployment : undefined
   const injector =
-    scenario.faults.length > 0 && deployment !== undefined
+    scenario.faults.length > 0 && deployment !== undefined && store instanceof ShardedClaimStore
       ? yield* Effect.acquireRelease(
-          Effect.sync(() => new FaultInjector(scenario, deployment, (i) => options.log?.(describeInjection(scenario, i, timeScale)))),
-          (inj) => Effect.sync(() => inj.stop())
+          Effect.sync(
+            () =>
+              new FaultInjector(scenario, deployment, {
+                onInjection: (i) => options.log?.(describeInjection(scenario, i, timeScale)),
+                reseed: (node) => store.stores[node].setup(),
+                onError: (message) => options.log?.(`fault injection: ${message}`)
+              })
+          ),
+          (inj) => Effect.promise(() => inj.stop())
         )
       : undefined
   const started = performance.now()
@@ -65,15 +72,23 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
     live: { timeScale, uncorrectedLatencyMs: summarize(run.uncorrected), lateSends: run.lateSends, maxSendDelayMs: Math.round(run.maxSendDelayMs * 1000) / 1000 }
   })
   const run = yield* Effect.tryPromise({
-    try: (signal) => live.run(store, { timeScale, signal, onProgress: options.onProgress, onTick: injector && ((v) => injector.tick(v)) }),
+    try: (signal) =>
+      live.run(store, {
+        timeScale,
+        signal,
+        onProgress: options.onProgress,
+        onTick: injector && ((v) => injector.tick(v)),
+        // Restarts and promotions under way finish before the final state is read.
+        settle: injector && (() => injector.stop())
+      }),
     catch: (e) => new StoreError({ message: `${target.name}: ${e instanceof Error ? e.message : String(e)}` })
   }).pipe(
     // Before the scope closes (and the run's keys go): what ran so far.
     Effect.onInterrupt(() =>
       options.onPartial === undefined
         ? Effect.void
-        : Effect.promise(() => {
-            injector?.stop() // a paused node would never answer the snapshot
+        : Effect.promise(async () => {
+            await injector?.stop() // a paused node would never answer the snapshot
             return live.stop(store).then((r) => options.onPartial?.(shape(r, true)), () => undefined)
           })
     )

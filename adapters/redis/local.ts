@@ -43,7 +43,7 @@ export const layerLocalTarget = (opts: LocalTargetOptions) =>
           for (const n of deployment.nodes) {
             // Without auto-pipelining, so that an injected link delay adds just that delay
             // (see redisConnection).
-            const redis = yield* redisConnection(n.proxy.url, undefined, false)
+            const redis = yield* redisConnection(n.proxy.url, undefined, false, true)
             const store = new RedisClaimStore(`node ${n.index}`, redis, ns, config, true, n.index)
             yield* Effect.tryPromise({
               try: () => store.setup(),

@@ -63,13 +63,13 @@ const live = new Set<ChildProcess>()
 let exitHookInstalled = false
 
 /**
- * Start a redis-server on a free port. Example:
+ * Start a redis-server on a free port (or on `port`: a restart where a killed one listened). Example:
  * `const s = await startRedisServer(); … await s.stop()`; `startRedisServer({ replicaOf: s.port })`.
  */
-export const startRedisServer = async (opts: { replicaOf?: number; args?: ReadonlyArray<string> } = {}): Promise<RedisServer> => {
+export const startRedisServer = async (opts: { replicaOf?: number; args?: ReadonlyArray<string>; port?: number } = {}): Promise<RedisServer> => {
   const bin = findRedisServer()
   if (!bin) throw new RedisServerError({ message: INSTALL_HINT })
-  const port = await freePort()
+  const port = opts.port ?? (await freePort())
   const dir = mkdtempSync(join(tmpdir(), "huntbench-redis-"))
   const args = [
     "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",

@@ -72,13 +72,12 @@ describe("fault injection into a local deployment", () => {
   }, 60_000)
 
   it("refuses what it cannot inject, and faults on a target it did not start, naming the fault", async () => {
-    const crash = await Effect.runPromiseExit(
-      liveRun(hunt({ faults: [{ kind: "pause", atMs: 100, durationMs: 100, target: 0 }, { kind: "crash", atMs: 1000, durationMs: 500, target: 0 }] })).pipe(
-        Effect.scoped,
-        Effect.provide(layerLocalTarget({ runId: `inj-refuse-${process.pid}` }))
-      )
-    )
-    expect(Exit.isFailure(crash) && Cause.squash(crash.cause)).toMatchObject({ _tag: "ScenarioError", field: "faults[1].kind" })
+    const refused = (faults: Array<Record<string, unknown>>) =>
+      Effect.runPromiseExit(liveRun(hunt({ faults })).pipe(Effect.scoped, Effect.provide(layerLocalTarget({ runId: `inj-refuse-${process.pid}` }))))
+    const spike = await refused([{ kind: "pause", atMs: 100, durationMs: 100, target: 0 }, { kind: "latencySpike", atMs: 1000, durationMs: 500, target: 0, extraMs: 5 }])
+    expect(Exit.isFailure(spike) && Cause.squash(spike.cause)).toMatchObject({ _tag: "ScenarioError", field: "faults[1].kind" })
+    const disk = await refused([{ kind: "restart", atMs: 1000, durationMs: 500, target: 0, from: "disk" }])
+    expect(Exit.isFailure(disk) && Cause.squash(disk.cause)).toMatchObject({ _tag: "ScenarioError", field: "faults[0].from" })
     const mock = await Effect.runPromiseExit(
       liveRun(hunt({ faults: [{ kind: "pause", atMs: 100, durationMs: 100, target: 0 }] })).pipe(Effect.scoped, Effect.provide(layerMockTarget(`inj-mock-${process.pid}`)))
     )
