@@ -41,8 +41,8 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
   if (scenario.faults.length > 0) {
     if (target.name !== "local")
       return yield* new ScenarioError({
-        field: "faults",
-        message: `live runs inject faults only into a Redis deployment huntbench starts (--target local), not into ${target.name}; use --target local, or drop the faults with --no-faults`
+        field: "faults[0].kind",
+        message: `${scenario.faults[0].kind} is injected only into a Redis deployment huntbench starts (--target local), never into ${target.name}, a server it does not own; use --target local, or drop the faults with --no-faults`
       })
     const bad = notInjectable(scenario)
     if (bad) return yield* new ScenarioError(bad)

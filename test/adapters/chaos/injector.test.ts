@@ -14,6 +14,7 @@ import { layerLocalTarget } from "../../../adapters/redis/local.ts"
 import { Simulation } from "../../../sim/simulation.ts"
 import type { Report } from "../../../src/report.ts"
 import { startCli } from "../../support/cli.ts"
+import { redisUrl } from "../../support/redis.ts"
 
 const hunt = (over: Record<string, unknown>) => ({
   seed: 5,
@@ -82,8 +83,16 @@ describe("fault injection into a local deployment", () => {
       liveRun(hunt({ faults: [{ kind: "pause", atMs: 100, durationMs: 100, target: 0 }] })).pipe(Effect.scoped, Effect.provide(layerMockTarget(`inj-mock-${process.pid}`)))
     )
     const err = Exit.isFailure(mock) ? Cause.squash(mock.cause) : undefined
-    expect(err).toMatchObject({ _tag: "ScenarioError", field: "faults" })
-    expect(String((err as { message?: string }).message)).toMatch(/--target local/)
+    expect(err).toMatchObject({ _tag: "ScenarioError", field: "faults[0].kind" })
+    expect(String((err as { message?: string }).message)).toMatch(/^pause is injected only into .*--target local/)
+  })
+
+  it("the CLI: faults in a live run on a server huntbench did not start exit 2, naming the fault", async () => {
+    const cli = startCli(["run", "default", "--target", redisUrl(), "--live"])
+    const { code } = await cli.exited
+    expect(code).toBe(2)
+    expect(cli.stderr()).toMatch(/faults\[0\]\.kind: \w+ is injected only into a Redis deployment huntbench starts \(--target local\)/)
+    expect(cli.stderr()).not.toMatch(/\n\s+at /) // no stack trace
   })
 
   it("Ctrl-C while a node is paused continues it, stops it, and leaves no port open", async () => {
