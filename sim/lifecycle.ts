@@ -110,6 +110,8 @@ export class Lifecycle {
   readonly bucketCollisions: Float64Array
   private readonly wonAt: Float64Array
   private readonly collisionWindowMs: number
+  /** engine.waitReplicas' timeout, or 0 without WAIT. */
+  private readonly waitTimeoutMs: number
   requests = 0
   attempts = 0
   retries = 0
@@ -154,6 +156,7 @@ export class Lifecycle {
     this.bucketCollisions = new Float64Array(w.s.topology.buckets)
     this.wonAt = new Float64Array(w.workload.artifactBucket.length).fill(-Infinity)
     this.collisionWindowMs = w.s.artifacts.collisionWindowMs
+    this.waitTimeoutMs = w.s.engine.waitReplicas?.timeoutMs ?? 0
     mode.attach(this)
   }
 
@@ -274,8 +277,29 @@ export class Lifecycle {
         if (reply === Reply.WON) c.setWrite(slot, store.lastWrite)
         this.noteClaim(artifact, bucket, reply, tm.startAt)
       } else this.store.balance(bucket, c.hunter(slot))
-      this.scheduleCompletion(slot, out === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply, tm.replyAt, deadline)
+      if (this.waitTimeoutMs > 0) this.settleReply(slot, reply, deadline, isWinAck(reply) ? this.replicatedAt(slot, reply) : undefined)
+      else this.scheduleCompletion(slot, out === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply, tm.replyAt, deadline)
     }
+  }
+
+  /**
+   * The reply the store gave the attempt in `slot` reaches the client as the timing model
+   * says — after a WAIT for the replica first, when the scenario asks for one and the reply
+   * is a win (a claim acknowledged only once durable).
+   */
+  settleReply(slot: number, reply: number, deadline: number, replicatedAt?: number): void {
+    const tm = this.timing
+    if (this.waitTimeoutMs > 0 && isWinAck(reply) && tm.outcome === Outcome.REPLY) tm.awaitReplica(this.waitTimeoutMs, replicatedAt)
+
+    const out = tm.outcome
+    this.scheduleCompletion(slot, out === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : out === Outcome.UNCONFIRMED ? -ErrorKind.TIMEOUT : reply, tm.replyAt, deadline)
+  }
+
+  /** When the replica has the win a WON or ALREADY reply in `slot` stands for (the model store's write log). */
+  private replicatedAt(slot: number, reply: number): number | undefined {
+    const c = this.client, store = this.store
+    const w = reply === Reply.WON ? store.lastWrite : (store.idem.get(c.key(slot)) ?? -1)
+    return w >= 0 ? store.writes[w].replicateAt : undefined
   }
 
   /**

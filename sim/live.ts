@@ -72,11 +72,13 @@ export class LiveMode implements Mode {
 
   /**
    * The store answered `call`, which actually left at `sentAt`, at virtual time `at` with
-   * `reply` (a Reply; `undefined` for a connection error). A win counts as applied even when the client already gave up (a
-   * timeout does not mean "not applied"). Returns whether the answer ended the attempt — it
-   * came in time — so the caller can count its latency.
+   * `reply` (a Reply; `undefined` for a connection error). A win counts as applied even when
+   * the client already gave up (a timeout does not mean "not applied"). `outcome` is what
+   * ends the attempt when it is not the reply: a timeout for a win whose WAIT did not see
+   * the replica have it. Returns whether the answer ended the attempt — it came in time —
+   * so the caller can count its latency.
    */
-  answer(call: LiveCall, reply: number | undefined, sentAt: number, at: number): boolean {
+  answer(call: LiveCall, reply: number | undefined, sentAt: number, at: number, outcome: number | undefined = reply): boolean {
     const life = this.life, c = life.client, slot = call.slot
     if (reply === Reply.WON) {
       const write = life.storeWin(call.artifact, call.hunter, call.bucket, call.key, sentAt)
@@ -85,7 +87,7 @@ export class LiveMode implements Mode {
     }
     if (reply !== undefined && call.command === Command.CLAIM) life.noteClaim(call.artifact, call.bucket, reply, sentAt)
     if (!this.deadlines.answer(slot, call.deadline, at)) return false
-    c.setResult(slot, reply ?? -ErrorKind.CONNECTION)
+    c.setResult(slot, outcome ?? -ErrorKind.CONNECTION)
     life.q.push(Math.max(at, life.q.time), (slot << KIND_BITS) | K_COMPLETE)
     return true
   }

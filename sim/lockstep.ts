@@ -88,9 +88,7 @@ export class LockstepMode implements Mode {
   private life!: Lifecycle
   private slot = -1
   private startAt = 0
-  private replyAt = 0
   private deadline = 0
-  private noReply = false
 
   get waiting(): boolean {
     return this.slot >= 0
@@ -109,9 +107,7 @@ export class LockstepMode implements Mode {
     else {
       this.slot = slot
       this.startAt = tm.startAt
-      this.replyAt = tm.replyAt
       this.deadline = deadline
-      this.noReply = out === Outcome.APPLIED_NO_REPLY
     }
   }
 
@@ -130,7 +126,8 @@ export class LockstepMode implements Mode {
     this.slot = -1
     if (c.command(slot) === Command.CLAIM) life.noteClaim(c.artifact(slot), c.bucket(slot), reply, this.startAt)
     if (reply === Reply.WON) c.setWrite(slot, life.storeWin(c.artifact(slot), c.hunter(slot), c.bucket(slot), c.key(slot), this.startAt))
-    life.scheduleCompletion(slot, this.noReply ? -ErrorKind.CONNECTION : reply, this.replyAt, this.deadline)
+    // The timing model still holds this call's figures: nothing was sent since it stopped here.
+    life.settleReply(slot, reply, this.deadline)
   }
 }
 

@@ -145,7 +145,10 @@ const ScenarioStruct = Schema.Struct({
         }),
         {}
       ),
-      idempotency: withDefault(Schema.Boolean, true)
+      idempotency: withDefault(Schema.Boolean, true),
+      // WAIT replicas timeoutMs after each acknowledged claim: the win is acknowledged only
+      // once that many replicas have it; unconfirmed in time, the attempt ends as a timeout.
+      waitReplicas: Schema.optionalKey(Schema.Struct({ replicas: withDefault(PositiveInt.check(Schema.isLessThanOrEqualTo(1)), 1), timeoutMs: withDefault(Positive, 100) }))
     }),
     {}
   ),
@@ -187,6 +190,8 @@ const crossFieldProblems = (s: Scenario): Array<Problem> => {
   if (r.kind === "spread" && r.toMs < r.fromMs) out.push({ field: "artifacts.reveal.toMs", message: "must not be before fromMs" })
   if (s.engine.retries.maxMs < s.engine.retries.baseMs)
     out.push({ field: "engine.retries.maxMs", message: "must be at least baseMs" })
+  if (s.engine.waitReplicas && !t.replicas)
+    out.push({ field: "engine.waitReplicas", message: "needs a replica to wait for (topology.replicas is false)" })
   s.faults.forEach((f, i) => {
     if (f.target >= t.nodes)
       out.push({ field: `faults[${i}].target`, message: `node ${f.target} does not exist (topology.nodes is ${t.nodes})` })

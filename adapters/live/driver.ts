@@ -12,7 +12,7 @@
 import { Simulator, type RawRun } from "../../sim/driver.ts"
 import { LiveMode, type LiveCall } from "../../sim/live.ts"
 import { SnapshotStore } from "../../sim/lockstep.ts"
-import { Command, Reply } from "../../src/engine/protocol.ts"
+import { Command, ErrorKind, Reply, isWinAck } from "../../src/engine/protocol.ts"
 import { FastHistogram } from "../../src/metrics/histogram.ts"
 import type { AsyncClaimStore, StoreConfig } from "../../src/ports/ClaimStore.ts"
 import type { Scenario } from "../../src/scenario.ts"
@@ -76,18 +76,26 @@ export class LiveRunner {
     const delay = sentAt - call.sendAt
     if (delay > 1) this.lateSends++
     if (delay > this.maxSendDelayMs) this.maxSendDelayMs = delay
-    const answer = (reply: number | undefined) => {
+    const answer = (reply: number | undefined, outcome: number | undefined = reply) => {
       this.inFlight--
       if (this.sim.done) return
       const at = this.vnow()
       // In time (the engine's deadline had not ended the attempt): its latency from when it left.
-      if (this.mode.answer(call, reply, sentAt, at) && reply !== undefined && at <= this.s.durationMs) this.uncorrected.recordMs(at - sentAt)
+      if (this.mode.answer(call, reply, sentAt, at, outcome) && outcome !== undefined && outcome > 0 && at <= this.s.durationMs) this.uncorrected.recordMs(at - sentAt)
     }
     const request =
       call.command === Command.CLAIM
         ? store.claim(call.bucket, call.artifact, call.hunter, call.key, sentAt)
         : store.balance(call.bucket, call.hunter).then(() => Reply.BALANCE)
-    request.then(answer, () => answer(undefined))
+    const wait = this.s.engine.waitReplicas
+    request.then((reply) => {
+      // A win is acknowledged only once WAIT sees the replica have it.
+      if (wait === undefined || !isWinAck(reply) || store.waitReplicas === undefined) return answer(reply)
+      store.waitReplicas(call.bucket, wait.replicas, wait.timeoutMs).then(
+        (n) => answer(reply, n >= wait.replicas ? reply : -ErrorKind.TIMEOUT),
+        () => answer(reply, -ErrorKind.CONNECTION)
+      )
+    }, () => answer(undefined))
   }
 
   /** Run to the end on the wall clock against `store` (seeded from `storeConfig`). */

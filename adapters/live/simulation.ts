@@ -49,6 +49,8 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
   }
   const live = new LiveRunner(scenario)
   const store = yield* target.open(live.storeConfig)
+  if (scenario.engine.waitReplicas && store.waitReplicas === undefined)
+    return yield* new ScenarioError({ field: "engine.waitReplicas", message: `${target.name} has no replicas to WAIT for; use --target local or a Redis with a replica` })
   const deployment = store instanceof ShardedClaimStore ? store.deployment : undefined
   const injector =
     scenario.faults.length > 0 && deployment !== undefined && store instanceof ShardedClaimStore

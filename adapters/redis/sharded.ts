@@ -28,6 +28,10 @@ export class ShardedClaimStore implements AsyncClaimStore {
     return this.stores[this.cfg.bucketNode[bucket]].claim(bucket, artifact, hunter, requestKey, now)
   }
 
+  waitReplicas(bucket: number, replicas: number, timeoutMs: number): Promise<number> {
+    return this.stores[this.cfg.bucketNode[bucket]].waitReplicas(bucket, replicas, timeoutMs)
+  }
+
   balance(bucket: number, hunter: number): Promise<number> {
     return this.stores[this.cfg.bucketNode[bucket]].balance(bucket, hunter)
   }

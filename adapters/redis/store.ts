@@ -90,6 +90,10 @@ export class RedisClaimStore implements AsyncClaimStore {
     return Number(r[0])
   }
 
+  async waitReplicas(_bucket: number, replicas: number, timeoutMs: number): Promise<number> {
+    return Number(await this.redis.call("WAIT", String(replicas), String(Math.max(1, Math.round(timeoutMs)))))
+  }
+
   async balance(bucket: number, hunter: number): Promise<number> {
     return Number((await this.redis.get(this.keys.balance(bucket, hunter))) ?? 0)
   }

@@ -27,7 +27,9 @@ export const Outcome = {
   /** Never executed (node down, or died with it queued): connection error at `replyAt`. */
   CONNECTION: 2,
   /** Waited for a pool connection past its deadline; never sent. */
-  POOL_TIMEOUT: 3
+  POOL_TIMEOUT: 3,
+  /** A win whose WAIT did not see the replica have it in time: applied, not confirmed. */
+  UNCONFIRMED: 4
 } as const
 
 /**
@@ -67,6 +69,18 @@ export class Pool {
     }
     this.full = this.n >= this.cap
     return this.full ? r[this.head] : t
+  }
+  /** The connection busy until `from` (the last `occupy`) stays busy until `to` ≥ `from` instead. */
+  extend(from: number, to: number): void {
+    const r = this.ring, m = this.mask, end = this.head + this.n
+    let j = end - 1
+    while (j >= this.head && r[j & m] !== from) j--
+    if (j < this.head) return
+    while (j + 1 < end && r[(j + 1) & m] < to) {
+      r[j & m] = r[(j + 1) & m]
+      j++
+    }
+    r[j & m] = to
   }
   /** The connection handed out by the last `acquire` is busy until `until`. */
   occupy(until: number): void {
@@ -140,6 +154,8 @@ export class ModelTiming implements SyncTiming {
   startAt = F64
   replyAt = F64
   lagMs = F64
+  private finishAt = F64
+  private lastNode = 0
 
   /** Example: `timing.send(node, Command.CLAIM, now, now + 1000, rng)` then read `timing.replyAt`. */
   readonly cfg: TimingConfig
@@ -223,8 +239,37 @@ export class ModelTiming implements SyncTiming {
       }
     }
     this.outcome = Outcome.REPLY
+    this.finishAt = finish
+    this.lastNode = node
     this.replyAt = finish + (finish < nf.linkLast && finish >= nf.linkFirst ? pastWindows(nf.cuts, finish) - finish + half + linkAt(nf, finish, rng) : half)
     pool.occupy(this.replyAt)
+  }
+
+  /**
+   * WAIT 1 after the last `send` (a reply the client acknowledges as a win): sent when the
+   * reply arrives, it returns once the replica has the write — at `replicatedAt`, by
+   * default `startAt + lagMs` (the store knows better: replication is in order) — or after
+   * `timeoutMs` unconfirmed (`Outcome.UNCONFIRMED`); a node that dies meanwhile never
+   * answers (`APPLIED_NO_REPLY`). The connection stays busy until then; `replyAt` moves.
+   */
+  awaitReplica(timeoutMs: number, replicatedAt = this.startAt + this.lagMs): void {
+    if (this.outcome !== Outcome.REPLY) return
+    const nf = this.nodeFaults[this.lastNode], pool = this.pools[this.lastNode]
+    const half = this.replyAt - this.finishAt // one way, as the claim's reply took
+    const arrive = this.replyAt + half
+    const confirmAt = replicatedAt
+    const confirmed = confirmAt <= arrive + timeoutMs
+    const until = confirmed ? Math.max(arrive, confirmAt) : arrive + timeoutMs
+    const before = this.replyAt
+    const diedAt = nf.any ? downBetween(nf, arrive, until) : -1
+    if (diedAt >= 0) {
+      this.outcome = Outcome.APPLIED_NO_REPLY
+      this.replyAt = diedAt + half
+    } else {
+      this.outcome = confirmed ? Outcome.REPLY : Outcome.UNCONFIRMED
+      this.replyAt = until + half
+    }
+    pool.extend(before, this.replyAt)
   }
 
   private fail(pool: Pool, outcome: number, at: number): void {

@@ -88,6 +88,11 @@ export interface AsyncClaimStore {
   claim(bucket: number, artifact: number, hunter: number, requestKey: number, now: number): Promise<number>
   balance(bucket: number, hunter: number): Promise<number>
   snapshot(): Promise<StoreSnapshot>
+  /**
+   * WAIT on `bucket`'s node: resolves to how many replicas acknowledged the writes made so
+   * far, after at most `timeoutMs`. Only stores with replicas have it.
+   */
+  waitReplicas?(bucket: number, replicas: number, timeoutMs: number): Promise<number>
 }
 
 /** A store that could not be reached or set up (connection refused, script error…). */

@@ -22,6 +22,8 @@ export interface TimingConfig {
 export interface SyncTiming {
   send(node: number, command: number, t: number, deadline: number, rng: Uniform): void
   resizePool(node: number, size: number, now: number): void
+  /** WAIT for the replica after the last `send` (see ModelTiming.awaitReplica). */
+  awaitReplica(timeoutMs: number, replicatedAt?: number): void
   readonly outcome: number
   readonly startAt: number
   readonly replyAt: number

@@ -44,6 +44,7 @@ const scenarioArb = fc
     detectionMs: fc.integer({ min: 0, max: 3000 }),
     streamCap: fc.integer({ min: 1, max: 30 }),
     lagBeforeCrash: fc.boolean(),
+    wait: fc.boolean(),
     faults: fc.array(
       fc.record({
         kind: fc.constantFrom("latencySpike", "pause", "crash", "replicationLag", "poolShrink", "linkLatency", "partition", "connectionReset", "restart", "failover"),
@@ -86,7 +87,8 @@ const scenarioArb = fc
         timeoutMs: r.timeoutMs,
         retries: { max: r.retries, baseMs: 5, maxMs: 50 },
         breaker: { enabled: r.breaker, failureThreshold: 3, openMs: 200 },
-        idempotency: r.idempotency
+        idempotency: r.idempotency,
+        ...(r.wait && r.replicas ? { waitReplicas: { replicas: 1, timeoutMs: 1 + (r.lagMs % 7) * 20 } } : {})
       },
       faults: r.faults.flatMap((f) => {
         const at = atMs(f)
@@ -156,6 +158,8 @@ describe("invariants over random hunts and fault timelines", () => {
             }
           }
           expect(report.faults[loss.fault].lostAcknowledged).toBe(expected)
+          // A win acknowledged only once WAIT saw the replica have it survives a promotion.
+          if (s.engine.waitReplicas && loss.kind === "failover") expect(report.faults[loss.fault].lostAcknowledged).toBe(0)
         }
         expect(report.claims.lostAcknowledged).toBe(report.faults.reduce((n, f) => n + f.lostAcknowledged, 0))
       }),

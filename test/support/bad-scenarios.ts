@@ -93,6 +93,8 @@ export const badScenarios: ReadonlyArray<BadCase> = [
   { name: "a restart from a replica that does not exist", text: json({ ...base(), topology: { buckets: 4, nodes: 2, replicas: false }, faults: [{ kind: "restart", atMs: 1000, durationMs: 1000, target: 0, from: "replica" }] }), field: "faults[0].from", message: /needs a replica/ },
   { name: "a restart from an unknown source", text: json({ ...base(), faults: [{ kind: "restart", atMs: 1000, durationMs: 1000, target: 0, from: "tape" }] }), field: "faults[0].from" },
   { name: "a reset probability above 1", text: json({ ...base(), faults: [{ kind: "connectionReset", atMs: 1000, durationMs: 1000, target: 0, probability: 1.5 }] }), field: "faults[0].probability" },
+  { name: "WAIT without a replica", text: json({ ...base(), topology: { buckets: 4, nodes: 2, replicas: false }, engine: { waitReplicas: { replicas: 1 } } }), field: "engine.waitReplicas", message: /needs a replica/ },
+  { name: "WAIT for two replicas", text: json({ ...base(), engine: { waitReplicas: { replicas: 2 } } }), field: "engine.waitReplicas.replicas" },
   { name: "more gateway processes than hunters", text: json({ ...base(), gateway: { processes: 51 } }), field: "gateway.processes", message: /51 processes for 50 hunters/ },
   { name: "a gateway process that holds no connection", text: json({ ...base(), gateway: { maxConnections: 0 } }), field: "gateway.maxConnections" },
   { name: "app tier without workers", text: json({ ...base(), app: { parseMs: { kind: "constant", ms: 1 } } }), field: "app.workers" },

@@ -1,8 +1,9 @@
 // State loss for real: a lagging replica, the primary SIGKILLed and the replica promoted on a
 // deployment huntbench started — the checker's count of lost acknowledged claims equals an
 // independent count (acknowledged wins absent from the new primary) and is above zero; with
-// no lag, (next to) nothing is lost; and the model predicts both outcomes. A restart from
-// empty loses every acknowledged win on the node, in the model and for real.
+// no lag, (next to) nothing is lost; with WAIT 1 after each win, nothing acknowledged is; and
+// the model predicts all three. A restart from empty loses every acknowledged win on the
+// node, in the model and for real.
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { FaultInjector } from "../../../adapters/chaos/injector.ts"
@@ -14,13 +15,13 @@ import { Simulation } from "../../../sim/simulation.ts"
 import { StoreTarget } from "../../../src/ports/ClaimStore.ts"
 import { decodeScenarioSync } from "../../../src/scenario.ts"
 
-const hunt = (faults: Array<Record<string, unknown>>, lagMs = 1) => ({
+const hunt = (faults: Array<Record<string, unknown>>, lagMs = 1, engine: Record<string, unknown> = {}) => ({
   seed: 3,
   durationMs: 6000,
   hunters: { count: 100, behaviour: { model: "closed", pollIntervalMs: 100, jitterMs: 30 } },
   artifacts: { count: 3000, claimWindowMs: 1000, reveal: { kind: "spread", fromMs: 0, toMs: 5500 } },
   topology: { buckets: 4, nodes: 1, replicationLagMs: lagMs, failover: { detectionMs: 800, promotionMs: 200 } },
-  engine: { timeoutMs: 200 },
+  engine: { timeoutMs: 200, ...engine },
   faults
 })
 
@@ -70,6 +71,18 @@ describe("state loss on a local deployment", () => {
     // Replication on loopback takes microseconds: a win in flight at the kill may be lost.
     expect(independent).toBeLessThanOrEqual(2)
     const model = await Effect.runPromise(Simulation.run(hunt(crash, 0)))
+    expect(model.claims.lostAcknowledged).toBe(0)
+  }, 60_000)
+
+  it("with WAIT 1 after each win, the same lag + crash loses no acknowledged claim, live and in the model", async () => {
+    const wait = { waitReplicas: { replicas: 1, timeoutMs: 100 } }
+    const { report, independent } = await liveWithState(hunt(lagThenCrash, 1, wait))
+    expect(independent).toBe(0)
+    expect(report.claims.lostAcknowledged).toBe(0)
+    // The lagging replica left wins unconfirmed: timed out, applied but not acknowledged.
+    expect(report.errors.byKind.timeout + report.claims.appliedUnacknowledged).toBeGreaterThan(0)
+    for (const inv of report.invariants) expect(inv.ok, `${inv.name}: ${JSON.stringify(inv.examples)}`).toBe(true)
+    const model = await Effect.runPromise(Simulation.run(hunt(lagThenCrash, 1, wait)))
     expect(model.claims.lostAcknowledged).toBe(0)
   }, 60_000)
 

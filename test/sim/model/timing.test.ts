@@ -94,6 +94,31 @@ describe("ModelTiming", () => {
     expect(r.replyAt).toBe(612)
   })
 
+  it("WAIT after a win returns when the replica has it, or unconfirmed after its timeout", () => {
+    // Replication lag 1 ms (make()'s baseLagMs): run 1–11, reply at 12; WAIT arrives at 13,
+    // the replica had the write at 2: confirmed at once, back at 14.
+    const t = make({}, 10)
+    t.send(0, Command.CLAIM, 0, 1000, rng)
+    t.awaitReplica(50)
+    expect([t.outcome, t.replyAt]).toEqual([Outcome.REPLY, 14])
+    // A replica 200 ms behind: the WAIT (timeout 50) gives up at 13 + 50, back at 64.
+    const lag = make({ faults: [{ kind: "replicationLag", atMs: 0, durationMs: 1000, target: 0, lagMs: 200 }] }, 10)
+    lag.send(0, Command.CLAIM, 0, 1000, rng)
+    lag.awaitReplica(50)
+    expect([lag.outcome, lag.replyAt]).toEqual([Outcome.UNCONFIRMED, 64])
+    // ...and with a longer timeout it waits for the replica: 1 + 200, back at 202.
+    const patient = make({ faults: [{ kind: "replicationLag", atMs: 0, durationMs: 1000, target: 0, lagMs: 200 }] }, 10)
+    patient.send(0, Command.CLAIM, 0, 1000, rng)
+    patient.awaitReplica(500)
+    expect([patient.outcome, patient.replyAt]).toEqual([Outcome.REPLY, 202])
+    // The connection was held until then: with a pool of one, the next request leaves at 202.
+    const one = make({ faults: [{ kind: "replicationLag", atMs: 0, durationMs: 1000, target: 0, lagMs: 200 }] }, 1)
+    one.send(0, Command.CLAIM, 0, 1000, rng)
+    one.awaitReplica(500)
+    one.send(0, Command.BALANCE, 10, 1000, rng)
+    expect(one.startAt).toBe(203)
+  })
+
   it("connection resets: with probability 1 every request leaving in the window fails at once, unapplied", () => {
     const t = make({ faults: [{ kind: "connectionReset", atMs: 100, durationMs: 50, target: 0 }] }, 10)
     t.send(0, Command.CLAIM, 120, 1000, rng)
