@@ -101,20 +101,21 @@ describe("ModelTiming", () => {
     t.send(0, Command.CLAIM, 0, 1000, rng)
     t.awaitReplica(50)
     expect([t.outcome, t.replyAt]).toEqual([Outcome.REPLY, 14])
-    // A replica 200 ms behind: the WAIT (timeout 50) gives up at 13 + 50, back at 64.
-    const lag = make({ faults: [{ kind: "replicationLag", atMs: 0, durationMs: 1000, target: 0, lagMs: 200 }] }, 10)
-    lag.send(0, Command.CLAIM, 0, 1000, rng)
-    lag.awaitReplica(50)
+    // A replica 200 ms behind; a claim at 0 (run 1–11, reply at 12), then WAIT with `timeoutMs`.
+    const waited = (timeoutMs: number, poolSize: number) => {
+      const m = make({ faults: [{ kind: "replicationLag", atMs: 0, durationMs: 1000, target: 0, lagMs: 200 }] }, poolSize)
+      m.send(0, Command.CLAIM, 0, 1000, rng)
+      m.awaitReplica(timeoutMs)
+      return m
+    }
+    // Timeout 50: the WAIT gives up at 13 + 50, back at 64.
+    const lag = waited(50, 10)
     expect([lag.outcome, lag.replyAt]).toEqual([Outcome.UNCONFIRMED, 64])
-    // ...and with a longer timeout it waits for the replica: 1 + 200, back at 202.
-    const patient = make({ faults: [{ kind: "replicationLag", atMs: 0, durationMs: 1000, target: 0, lagMs: 200 }] }, 10)
-    patient.send(0, Command.CLAIM, 0, 1000, rng)
-    patient.awaitReplica(500)
+    // Timeout 500: it waits for the replica, 1 + 200, back at 202.
+    const patient = waited(500, 10)
     expect([patient.outcome, patient.replyAt]).toEqual([Outcome.REPLY, 202])
     // The connection was held until then: with a pool of one, the next request leaves at 202.
-    const one = make({ faults: [{ kind: "replicationLag", atMs: 0, durationMs: 1000, target: 0, lagMs: 200 }] }, 1)
-    one.send(0, Command.CLAIM, 0, 1000, rng)
-    one.awaitReplica(500)
+    const one = waited(500, 1)
     one.send(0, Command.BALANCE, 10, 1000, rng)
     expect(one.startAt).toBe(203)
   })
