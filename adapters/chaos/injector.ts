@@ -3,7 +3,9 @@
  * to the Redis deployment huntbench started for it (`--target local`) — the same timeline
  * the model simulates (src/faults.ts), so a live run and a simulated one mean the same thing.
  *
- * Injected today: `linkLatency`, `partition` and `connectionReset` on the node's fault proxy
+ * Injected today: `latencySpike` (scope `script`) as a spin of `extraMs` at the start of
+ * every claim script on the node (the script's optional last argument); `linkLatency`,
+ * `partition` and `connectionReset` on the node's fault proxy
  * (overlapping windows combine: delays add, any partition holds, the highest reset
  * probability wins); `pause` as SIGSTOP/SIGCONT of the node's primary; `replicationLag` as
  * delay on the replication link's proxy; and the state-losing kinds as the model times them
@@ -23,7 +25,7 @@ import type { Toxics } from "./proxy.ts"
 import type { LocalDeployment } from "../redis/deployment.ts"
 
 /** The kinds a live run can inject into a local deployment. */
-export const injectableKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset", "pause", "replicationLag", "crash", "restart", "failover"]
+export const injectableKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset", "pause", "replicationLag", "crash", "restart", "failover", "latencySpike"]
 
 /** Why fault `f` cannot be injected yet, or undefined. */
 const notYet = (f: Fault): string | undefined =>
@@ -33,7 +35,9 @@ const notYet = (f: Fault): string | undefined =>
       ? `a restart from ${f.from} cannot be injected yet (from "empty" can)`
       : f.kind === "failover" && f.via !== "promote"
         ? `a failover via ${f.via} cannot be injected yet (via "promote" can)`
-        : undefined
+        : f.kind === "latencySpike" && f.scope !== "script"
+          ? `a node-wide latency spike cannot be injected yet (scope "script" can)`
+          : undefined
 
 /**
  * The first fault of `s` a live run cannot inject yet, as a field and a message; undefined
@@ -44,7 +48,7 @@ export const notInjectable = (s: Scenario): { readonly field: string; readonly m
   if (i < 0) return undefined
   const f = s.faults[i]
   return {
-    field: `faults[${i}].${f.kind === "restart" && injectableKinds.includes(f.kind) ? "from" : f.kind === "failover" && injectableKinds.includes(f.kind) ? "via" : "kind"}`,
+    field: `faults[${i}].${!injectableKinds.includes(f.kind) ? "kind" : f.kind === "restart" ? "from" : f.kind === "failover" ? "via" : "scope"}`,
     message: `${notYet(f)} (live runs inject ${injectableKinds.join(", ")}); run it in simulation, or drop the faults with --no-faults`
   }
 }
@@ -56,6 +60,10 @@ export interface InjectorHooks {
   readonly reseed?: (node: number) => Promise<void>
   /** A chaos operation failed (the run goes on; the report will show what happened). */
   readonly onError?: (message: string) => void
+  /** Make every claim on `node` spin `ms` in the script first (0: none) — a script latency spike. */
+  readonly scriptDelay?: (node: number, ms: number) => void
+  /** Virtual ms per wall ms of the live run (default 1): injected delays are wall time. */
+  readonly timeScale?: number
 }
 
 /** Edge order at one instant: ends, then promotions, then starts. */
@@ -80,9 +88,12 @@ export class FaultInjector {
   private readonly s: Scenario
   private readonly deployment: LocalDeployment
   private readonly hooks: InjectorHooks
+  private readonly scale: number
   /** Chaos operations under way (restarts, promotions), in order per node. */
   private readonly chains: Array<Promise<void>>
   private readonly lagging = new Set<number>()
+  /** Per node, the script latency spikes active now. */
+  private readonly spikes: Array<Set<number>>
   /** Fault edges in time order: [time, fault index, start?]. */
   private readonly edges: Array<readonly [number, number, boolean | "promote"]>
   private next = 0
@@ -96,6 +107,7 @@ export class FaultInjector {
     this.s = s
     this.deployment = deployment
     this.hooks = hooks
+    this.scale = hooks.timeScale ?? 1
     const { detectionMs } = s.topology.failover
     // A crash the model fails over (a replica, and longer than detection) gets a third edge:
     // the promotion, detectionMs after the kill.
@@ -107,6 +119,7 @@ export class FaultInjector {
       ])
       .sort((a, b) => a[0] - b[0] || order(a[2]) - order(b[2]) || a[1] - b[1]) // at a tie, ends first
     this.activeLinks = deployment.nodes.map(() => new Set<number>())
+    this.spikes = deployment.nodes.map(() => new Set<number>())
     this.chains = deployment.nodes.map(() => Promise.resolve())
     this.failingOver = new Set()
   }
@@ -151,10 +164,21 @@ export class FaultInjector {
         if (start) this.paused.add(f.target)
         else this.paused.delete(f.target)
         break
+      case "latencySpike": {
+        if (start) this.spikes[t].add(i)
+        else this.spikes[t].delete(i)
+        let ms = 0
+        for (const j of this.spikes[t]) {
+          const g = this.s.faults[j]
+          if (g.kind === "latencySpike") ms += g.extraMs
+        }
+        this.hooks.scriptDelay?.(t, ms / this.scale)
+        break
+      }
       case "replicationLag":
         if (start) this.lagging.add(t)
         else this.lagging.delete(t)
-        node.replLink?.set(start ? { latencyMs: f.lagMs, direction: "down" } : {})
+        node.replLink?.set(start ? { latencyMs: f.lagMs / this.scale, direction: "down" } : {})
         break
       case "crash":
       case "restart":
@@ -192,7 +216,7 @@ export class FaultInjector {
       } else if (f.kind === "partition") hold = true
       else if (f.kind === "connectionReset") resetProbability = Math.max(resetProbability, f.probability)
     }
-    return { latencyMs, jitterMs, hold, resetProbability }
+    return { latencyMs: latencyMs / this.scale, jitterMs: jitterMs / this.scale, hold, resetProbability }
   }
 
   /**
@@ -211,6 +235,10 @@ export class FaultInjector {
     this.paused.clear()
     for (const node of this.lagging) this.deployment.nodes[node].replLink?.clear()
     this.lagging.clear()
+    this.spikes.forEach((set, node) => {
+      if (set.size > 0) this.hooks.scriptDelay?.(node, 0)
+      set.clear()
+    })
     await Promise.all(this.chains)
   }
 }

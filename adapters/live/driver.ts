@@ -91,7 +91,7 @@ export class LiveRunner {
     request.then((reply) => {
       // A win is acknowledged only once WAIT sees the replica have it.
       if (wait === undefined || !isWinAck(reply) || store.waitReplicas === undefined) return answer(reply)
-      store.waitReplicas(call.bucket, wait.replicas, wait.timeoutMs).then(
+      store.waitReplicas(call.bucket, wait.replicas, wait.timeoutMs / this.scale).then(
         (n) => answer(reply, n >= wait.replicas ? reply : -ErrorKind.TIMEOUT),
         () => answer(reply, -ErrorKind.CONNECTION)
       )

@@ -60,6 +60,8 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
               new FaultInjector(scenario, deployment, {
                 onInjection: (i) => options.log?.(describeInjection(scenario, i, timeScale)),
                 reseed: (node) => store.stores[node].setup(),
+                scriptDelay: (node, ms) => (store.stores[node].spinMs = ms),
+                timeScale,
                 onError: (message) => options.log?.(`fault injection: ${message}`)
               })
           ),

@@ -8,7 +8,8 @@
 -- KEYS[3] stream        {b}:stream           diffs, MAXLEN = cap, ids <n>-0
 -- KEYS[4] stream count  {b}:stream:appended  integer, entries ever appended
 -- KEYS[5] idempotency   {b}:idem:<requestKey>
--- ARGV: hunter, now (ms), stream cap, pub/sub channel, artifact id, idempotency on ("1"/"0")
+-- ARGV: hunter, now (ms), stream cap, pub/sub channel, artifact id, idempotency on ("1"/"0"),
+--       and (optional) ms to spin first — a latency spike injected by huntbench
 -- Returns {code, holder}: 1 won, 2 already (this key already won), 3 taken (holder),
 -- 4 expired, 5 not revealed, 6 no such artifact.
 local function present(v)
@@ -17,6 +18,17 @@ end
 
 local hunter = ARGV[1]
 local now = tonumber(ARGV[2])
+
+-- ARGV[7], only while huntbench injects a script latency spike: spin that many ms first, so
+-- the script holds the server as a slow script would.
+local spinMs = tonumber(ARGV[7] or "0") or 0
+if spinMs > 0 then
+  local t = redis.call("TIME")
+  local stop = tonumber(t[1]) * 1000000 + tonumber(t[2]) + spinMs * 1000
+  repeat
+    t = redis.call("TIME")
+  until tonumber(t[1]) * 1000000 + tonumber(t[2]) >= stop
+end
 
 local idempotent = ARGV[6] == "1"
 if idempotent and redis.call("EXISTS", KEYS[5]) == 1 then

@@ -30,6 +30,8 @@ export class RedisClaimStore implements AsyncClaimStore {
   private readonly cap: string
   private readonly idemFlag: string
   private readonly evalsha: boolean
+  /** While a script latency spike is injected: ms every claim spins on the server first. */
+  spinMs = 0
   /** With several nodes: the node this server is, whose buckets alone it seeds. */
   private readonly node: number | undefined
 
@@ -73,10 +75,11 @@ export class RedisClaimStore implements AsyncClaimStore {
   async claim(bucket: number, artifact: number, hunter: number, requestKey: number, now: number): Promise<number> {
     const k = this.bucketKeys[bucket]
     const h = String(hunter)
-    const args = [
+    const args: Array<string> = [
       `${k.base}artifact:${artifact}`, `${k.base}balance:${h}`, k.stream, k.appended, `${k.base}idem:${requestKey}`,
       h, String(now), this.cap, k.channel, String(artifact), this.idemFlag
-    ] as const
+    ]
+    if (this.spinMs > 0) args.push(String(this.spinMs))
     let r: [number | string, string]
     if (this.evalsha) {
       try {
@@ -85,7 +88,7 @@ export class RedisClaimStore implements AsyncClaimStore {
         if (!(e instanceof Error) || !e.message.startsWith("NOSCRIPT")) throw e
         r = (await this.redis.eval(claimScript, 5, ...args)) as [number, string] // loads it for next time
       }
-    } else r = await this.claimCmd(...args)
+    } else r = await this.claimCmd(args[0], args[1], args[2], args[3], args[4], ...args.slice(5))
     // ioredis-mock returns Lua integers as floats; Number() makes both agree.
     return Number(r[0])
   }
