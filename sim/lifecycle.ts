@@ -29,6 +29,9 @@ import type { Workload } from "./workload.ts"
 import type { Recorder } from "./recorder.ts"
 import type { Movement } from "./movement.ts"
 import { K_COMPLETE, K_RETRY, K_TASK, K_TO_APP, K_TO_REDIS, KIND_BITS } from "./events.ts"
+import { ModelMode, type Mode } from "./mode.ts"
+
+export type { Mode }
 
 /** How soon a connection to a dead worker is refused. */
 const REFUSED_MS = 0.5
@@ -39,29 +42,6 @@ export interface Ack {
   readonly write: number
   readonly at: number
   readonly key: number
-}
-
-/**
- * Who answers an attempt's Redis call. Example: `new Simulator(s, { mode: new LockstepMode() })`
- * (the default is `new ModelMode()`).
- */
-export interface Mode {
-  /** The step loop stops while a call waits for its answer (lockstep awaits the store). */
-  readonly stops: boolean
-  /** Whether the tiers between hunter and Redis are modelled (live sends straight to Redis). */
-  readonly modelsTiers: boolean
-  /** Closed-model hunters start their next task on schedule, not when the last one ends. */
-  readonly openLoop: boolean
-  /** Whether a call is waiting for its answer now (the step loop reads it when `stops`). */
-  readonly waiting: boolean
-  /** Bind to the run's lifecycle; the Simulator calls it once, before any event. */
-  attach(life: Lifecycle): void
-  /** The attempt in `slot` leaves for Redis at `sendAt` and gives up at `deadline`. */
-  send(slot: number, sendAt: number, deadline: number): void
-  /** A deadline event for `slot` fired at `t` (only modes that schedule them get it). */
-  expire(slot: number, t: number): void
-  /** The request in `slot` ended in error (a win may still come back for it, live). */
-  failed(slot: number): void
 }
 
 /** The parts of the simulated world a request passes through (the Simulator builds them). */
@@ -383,27 +363,4 @@ export class Lifecycle {
   nextWait(): number {
     return this.interval + (this.jitter > 0 ? (2 * this.rng.next() - 1) * this.jitter : 0)
   }
-}
-
-/**
- * A simulated run: the timing model says when the call runs and returns (or fails), the
- * model store answers it there and then. Example: `new Simulator(s)` uses it.
- */
-export class ModelMode implements Mode {
-  readonly stops = false
-  readonly modelsTiers = true
-  readonly openLoop = false
-  readonly waiting = false
-  private life!: Lifecycle
-
-  attach(life: Lifecycle): void {
-    this.life = life
-  }
-
-  send(slot: number, sendAt: number, deadline: number): void {
-    this.life.modelAnswer(slot, sendAt, deadline)
-  }
-
-  expire(): void {}
-  failed(): void {}
 }

@@ -8,7 +8,8 @@
  */
 import { Command, ErrorKind, Reply } from "../src/engine/protocol.ts"
 import { Deadlines } from "../src/engine/timeout.ts"
-import type { Lifecycle, Mode } from "./lifecycle.ts"
+import type { Lifecycle } from "./lifecycle.ts"
+import type { Mode } from "./mode.ts"
 import { K_COMPLETE, K_DEADLINE, KIND_BITS } from "./events.ts"
 
 /** An attempt as it left: what its answer is about, whatever its slot holds by then. */
