@@ -12,7 +12,7 @@
  * (src/faults.ts): `crash` kills the primary (SIGKILL) — with a replica and a crash longer
  * than detection, the replica is promoted after `detectionMs` and the node gets a fresh
  * replica when the window ends, otherwise the primary comes back empty then; `restart`
- * (from `empty`) kills it and starts it empty at the window's end; `failover` (`via:
+ * kills it and starts it at the window's end, empty or loaded from its replica; `failover` (`via:
  * "promote"`) promotes the replica at once and rejoins one at the end. After an empty start
  * the node's artifacts are seeded again (the game re-creates them; the wins are gone).
  * Every fault is undone at the end of its window, and what is still applied when the
@@ -31,8 +31,8 @@ export const injectableKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "pa
 const notYet = (f: Fault): string | undefined =>
   !injectableKinds.includes(f.kind)
     ? `${f.kind} cannot be injected into real processes yet`
-    : f.kind === "restart" && f.from !== "empty"
-      ? `a restart from ${f.from} cannot be injected yet (from "empty" can)`
+    : f.kind === "restart" && f.from === "disk"
+      ? `a restart from disk cannot be injected yet (from "empty" and "replica" can)`
       : f.kind === "failover" && f.via !== "promote"
         ? `a failover via ${f.via} cannot be injected yet (via "promote" can)`
         : f.kind === "latencySpike" && f.scope !== "script"
@@ -184,6 +184,7 @@ export class FaultInjector {
       case "restart":
         if (start) this.chain(t, "killing the primary", async () => d.kill(t))
         else if (this.failingOver.delete(i)) this.chain(t, "rejoining a replica", () => d.rejoin(t))
+        else if (f.kind === "restart" && f.from === "replica") this.chain(t, "restarting the primary from its replica", () => d.restartFromReplica(t))
         else this.chain(t, "restarting the primary empty", () => this.restartEmpty(t))
         break
       case "failover":

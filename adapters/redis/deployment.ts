@@ -116,6 +116,32 @@ export class LocalDeployment {
   }
 
   /**
+   * Start node `i`'s killed primary again where it listened, loaded from its replica: the
+   * replica is kept from syncing from the empty newcomer (its link held), the newcomer syncs
+   * from the replica, becomes primary again, and the replica follows it once more. What the
+   * replica lacked is lost.
+   */
+  async restartFromReplica(i: number): Promise<void> {
+    const n = this.nodes[i]
+    if (!n.replica || !n.replLink) throw new RedisServerError({ message: `node ${i} has no replica to restart from` })
+    n.replLink.set({ hold: true })
+    this.retired.add(n.primary)
+    await n.primary.stop()
+    this.retired.delete(n.primary)
+    n.primary = await startRedisServer({ port: n.primary.port, replicaOf: n.replica.port })
+    await replicaInSync(n.primary)
+    const admin = new Redis(n.primary.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
+    try {
+      await admin.connect()
+      await admin.call("REPLICAOF", "NO", "ONE")
+    } finally {
+      admin.disconnect()
+    }
+    n.replLink.clear()
+    await replicaInSync(n.replica)
+  }
+
+  /**
    * Promote node `i`'s replica (REPLICAOF NO ONE) and redirect its clients there: the proxy
    * resets their connections and sends new ones to it. What the replica had not received is
    * lost. The old primary is retired; `rejoin` gives the node a replica again.

@@ -92,6 +92,7 @@ describe("fault injection into a local deployment", () => {
     const shrink = await refused([{ kind: "poolShrink", atMs: 1000, durationMs: 500, target: 0, poolSize: 1 }])
     expect(Exit.isFailure(shrink) && Cause.squash(shrink.cause)).toMatchObject({ _tag: "ScenarioError", field: "faults[0].kind" })
     const disk = await refused([{ kind: "restart", atMs: 1000, durationMs: 500, target: 0, from: "disk" }])
+    expect(Exit.isFailure(disk) && String((Cause.squash(disk.cause) as { message?: unknown }).message)).toMatch(/from disk cannot be injected yet/)
     expect(Exit.isFailure(disk) && Cause.squash(disk.cause)).toMatchObject({ _tag: "ScenarioError", field: "faults[0].from" })
     const mock = await Effect.runPromiseExit(
       liveRun(hunt({ faults: [{ kind: "pause", atMs: 100, durationMs: 100, target: 0 }] })).pipe(Effect.scoped, Effect.provide(layerMockTarget(`inj-mock-${process.pid}`)))

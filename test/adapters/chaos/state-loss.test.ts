@@ -3,7 +3,7 @@
 // independent count (acknowledged wins absent from the new primary) and is above zero; with
 // no lag, (next to) nothing is lost; with WAIT 1 after each win, nothing acknowledged is; and
 // the model predicts all three. A restart from empty loses every acknowledged win on the
-// node, in the model and for real.
+// node, in the model and for real; one from the lagging replica loses what it lacked.
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { FaultInjector } from "../../../adapters/chaos/injector.ts"
@@ -92,6 +92,21 @@ describe("state loss on a local deployment", () => {
     expect(independent).toBeGreaterThan(100)
     expect(report.claims.lostAcknowledged).toBe(independent)
     const model = await Effect.runPromise(Simulation.run(hunt(restart)))
+    expect(model.claims.lostAcknowledged / independent).toBeGreaterThan(0.5)
+    expect(model.claims.lostAcknowledged / independent).toBeLessThan(2)
+  }, 60_000)
+
+  it("a restart from the lagging replica loses what the replica lacked, counted and predicted", async () => {
+    const faults = [
+      { kind: "replicationLag", atMs: 1000, durationMs: 2100, target: 0, lagMs: 1500 },
+      { kind: "restart", atMs: 3000, durationMs: 1000, target: 0, from: "replica" }
+    ]
+    const { report, independent } = await liveWithState(hunt(faults))
+    expect(independent).toBeGreaterThan(0)
+    expect(report.claims.lostAcknowledged).toBe(independent)
+    expect(report.faults[1].lostAcknowledged).toBe(independent)
+    for (const inv of report.invariants) expect(inv.ok, `${inv.name}: ${JSON.stringify(inv.examples)}`).toBe(true)
+    const model = await Effect.runPromise(Simulation.run(hunt(faults)))
     expect(model.claims.lostAcknowledged / independent).toBeGreaterThan(0.5)
     expect(model.claims.lostAcknowledged / independent).toBeLessThan(2)
   }, 60_000)
