@@ -28,6 +28,17 @@ export interface LocalNode {
   replLink: FaultProxy | undefined
 }
 
+/** REPLICAOF NO ONE: `server` stops following and takes writes. */
+const makePrimary = async (server: RedisServer): Promise<void> => {
+  const admin = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
+  try {
+    await admin.connect()
+    await admin.call("REPLICAOF", "NO", "ONE")
+  } finally {
+    admin.disconnect()
+  }
+}
+
 export interface LocalDeploymentOptions {
   readonly nodes: number
   readonly replicas: boolean
@@ -130,13 +141,7 @@ export class LocalDeployment {
     this.retired.delete(n.primary)
     n.primary = await startRedisServer({ port: n.primary.port, replicaOf: n.replica.port })
     await replicaInSync(n.primary)
-    const admin = new Redis(n.primary.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
-    try {
-      await admin.connect()
-      await admin.call("REPLICAOF", "NO", "ONE")
-    } finally {
-      admin.disconnect()
-    }
+    await makePrimary(n.primary)
     n.replLink.clear()
     await replicaInSync(n.replica)
   }
@@ -149,13 +154,7 @@ export class LocalDeployment {
   async promote(i: number): Promise<void> {
     const n = this.nodes[i]
     if (!n.replica) throw new RedisServerError({ message: `node ${i} has no replica to promote` })
-    const admin = new Redis(n.replica.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
-    try {
-      await admin.connect()
-      await admin.call("REPLICAOF", "NO", "ONE")
-    } finally {
-      admin.disconnect()
-    }
+    await makePrimary(n.replica)
     this.retired.add(n.primary)
     n.primary.process.kill("SIGKILL") // a demoted primary must not take writes (it may be dead already)
     n.primary = n.replica
