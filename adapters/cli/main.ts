@@ -13,6 +13,7 @@ import { layerMockTarget } from "../mock/layers.ts"
 import { normalizePrefix, prefixProblem, redactUrl, runIdProblem } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
 import { layerLocalTarget } from "../redis/local.ts"
+import { historyLines, type HistoryEntry } from "../live/history.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../sim/simulation.ts"
 import { reportHtml } from "../report/html.ts"
@@ -63,6 +64,8 @@ Options for run:
   --time-scale X      live: virtual ms per wall ms (default 1; 2 runs twice as fast)
   --no-faults         drop the scenario's faults (live runs inject them into --target local
                       only, and not every kind yet: see the README)
+  --history FILE      live: write every attempt sent (what, when it left, when and how it
+                      ended, a reply that came too late) as JSON lines
   --json FILE         write the full report as JSON
   --html FILE         write a self-contained offline HTML report with the charts
   --queue wheel|heap  event queue: timing wheel (default) or binary heap; same results
@@ -91,6 +94,7 @@ summary of what it had simulated so far (marked PARTIAL), removes its keys from 
 interface RunArgs {
   source: string
   target: string
+  history?: string
   prefix?: string
   runId?: string
   keepKeys: boolean
@@ -121,6 +125,10 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
         const v = value()
         if (!v) return yield* new UsageError({ message: "--json: expected a file name" })
         out.json = v
+      } else if (a === "--history") {
+        const v = value()
+        if (!v) return yield* new UsageError({ message: "--history: expected a file name" })
+        out.history = v
       } else if (a === "--html") {
         const v = value()
         if (!v) return yield* new UsageError({ message: "--html: expected a file name" })
@@ -161,12 +169,23 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
     if (out.live && out.target === "model")
       return yield* new UsageError({ message: "--live: needs --target mock, local or redis://… (the model has no wall clock)" })
     if (out.timeScale !== 1 && !out.live) return yield* new UsageError({ message: "--time-scale: only applies to --live runs" })
+    if (out.history !== undefined && !out.live) return yield* new UsageError({ message: "--history: only applies to --live runs (a simulated run's history is its seed)" })
     if ((out.prefix !== undefined || out.runId !== undefined || out.keepKeys) && !out.target.startsWith("redis"))
       return yield* new UsageError({ message: `${out.prefix !== undefined ? "--prefix" : out.runId !== undefined ? "--run-id" : "--keep-keys"}: only applies to --target redis://…` })
     if (out.checkDeterminism && out.keepKeys)
       return yield* new UsageError({ message: "--check-determinism with --keep-keys would run twice on the same keys; drop one" })
     return out
   })
+
+/** Writes a live run's history as JSON lines to `file` (a failure is told, not thrown: the report comes first). */
+const writeHistory = (file: string, log: (line: string) => void) => (entries: ReadonlyArray<HistoryEntry>) => {
+  try {
+    writeFileSync(file, historyLines(entries))
+    log(`wrote ${entries.length.toLocaleString("en-US")} attempts to ${file}`)
+  } catch (e) {
+    log(`--history: cannot write ${file}: ${(e as Error).message}`)
+  }
+}
 
 /** Resolve a preset name or a JSON file into a decoded scenario, applying --seed. */
 const loadScenario = (source: string, seed: number | undefined, noFaults = false): Effect.Effect<Scenario, ScenarioError | UsageError> =>
@@ -196,6 +215,7 @@ const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
     // Output paths are checked before the run, not after it.
     if (a.json) yield* checkWritable("--json", a.json)
     if (a.html) yield* checkWritable("--html", a.html)
+    if (a.history) yield* checkWritable("--history", a.history)
     const progress = new Progress(a.quiet ? null : process.stderr)
     tuneJitFor([scenario])
     if (a.target === "model" && wantsRehearsal(scenario)) {
@@ -215,7 +235,7 @@ const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
     const once: Effect.Effect<Report, ScenarioError | StoreError> =
       a.target === "model"
         ? Simulation.run(scenario, options)
-        : (a.live ? liveRun(scenario, { ...options, timeScale: a.timeScale, log }) : Simulation.lockstep(scenario, options)).pipe(
+        : (a.live ? liveRun(scenario, { ...options, timeScale: a.timeScale, log, onHistory: a.history ? writeHistory(a.history, log) : undefined }) : Simulation.lockstep(scenario, options)).pipe(
             Effect.scoped,
             Effect.provide(
               a.target === "mock"

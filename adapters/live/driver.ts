@@ -12,7 +12,8 @@
 import { Simulator, type RawRun } from "../../sim/driver.ts"
 import { LiveMode, type LiveCall } from "../../sim/live.ts"
 import { SnapshotStore } from "../../sim/lockstep.ts"
-import { Command, ErrorKind, Reply, isWinAck } from "../../src/engine/protocol.ts"
+import { Command, ErrorKind, Reply, commandNames, isWinAck } from "../../src/engine/protocol.ts"
+import { outcomeName, type HistoryEntry } from "./history.ts"
 import { FastHistogram } from "../../src/metrics/histogram.ts"
 import type { AsyncClaimStore, StoreConfig } from "../../src/ports/ClaimStore.ts"
 import type { Scenario } from "../../src/scenario.ts"
@@ -36,6 +37,8 @@ export interface LiveRun {
   readonly lateSends: number
   /** The worst such delay (virtual ms). */
   readonly maxSendDelayMs: number
+  /** Every attempt sent and how it ended, in the order they ended. */
+  readonly history: ReadonlyArray<HistoryEntry>
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)))
@@ -57,6 +60,10 @@ export class LiveRunner {
   private inFlight = 0
   private lateSends = 0
   private maxSendDelayMs = 0
+  /** Every attempt sent and how it ended (`--history`). */
+  readonly history: Array<HistoryEntry> = []
+  /** Attempts sent and not answered yet, with when they left. */
+  private readonly open = new Map<LiveCall, number>()
 
   constructor(s: Scenario) {
     this.s = s
@@ -76,12 +83,17 @@ export class LiveRunner {
     const delay = sentAt - call.sendAt
     if (delay > 1) this.lateSends++
     if (delay > this.maxSendDelayMs) this.maxSendDelayMs = delay
+    this.open.set(call, sentAt)
     const answer = (reply: number | undefined, outcome: number | undefined = reply) => {
       this.inFlight--
       if (this.sim.done) return
+      this.open.delete(call)
       const at = this.vnow()
       // In time (the engine's deadline had not ended the attempt): its latency from when it left.
-      if (this.mode.answer(call, reply, sentAt, at, outcome) && outcome !== undefined && outcome > 0 && at <= this.s.durationMs) this.uncorrected.recordMs(at - sentAt)
+      const inTime = this.mode.answer(call, reply, sentAt, at, outcome)
+      if (inTime && outcome !== undefined && outcome > 0 && at <= this.s.durationMs) this.uncorrected.recordMs(at - sentAt)
+      const result = outcome === undefined ? "connection" : reply !== undefined && reply > 0 && outcome === -ErrorKind.TIMEOUT ? "unconfirmed" : outcomeName(outcome)
+      this.record(call, sentAt, inTime ? { endMs: at, result } : { endMs: call.deadline, result: "timeout", lateReply: reply === undefined ? "connection" : outcomeName(reply), lateReplyMs: at })
     }
     const request =
       call.command === Command.CLAIM
@@ -96,6 +108,10 @@ export class LiveRunner {
         () => answer(reply, -ErrorKind.CONNECTION)
       )
     }, () => answer(undefined))
+  }
+
+  private record(call: LiveCall, sentAt: number, end: Pick<HistoryEntry, "endMs" | "result" | "lateReply" | "lateReplyMs">): void {
+    this.history.push({ key: call.key, op: commandNames[call.command], bucket: call.bucket, artifact: call.artifact, hunter: call.hunter, invokeMs: sentAt, ...end })
   }
 
   /** Run to the end on the wall clock against `store` (seeded from `storeConfig`). */
@@ -137,11 +153,14 @@ export class LiveRunner {
   }
 
   private async figures(store: AsyncClaimStore): Promise<LiveRun> {
+    // Never answered: timed out at its deadline, or still out when the run ended.
+    for (const [call, sentAt] of this.open) this.record(call, sentAt, call.deadline <= this.sim.now ? { endMs: call.deadline, result: "timeout" } : { endMs: this.sim.now, result: "unfinished" })
+    this.open.clear()
     const final = new SnapshotStore(await store.snapshot(), this.sim.storeWrites, { losses: this.sim.plan.losses, bucketNode: this.sim.bucketNode })
     const raw = this.sim.raw(final)
     // What each state-losing fault lost is what the real final state lacks (the simulator's
     // own model store took no writes in a live run).
     const losses = raw.losses.map((l) => ({ ...l, lostWrites: final.writes.filter((w) => w.lostBy === l.fault).length, replicatedUpTo: -1 }))
-    return { raw: { ...raw, losses }, uncorrected: this.uncorrected, lateSends: this.lateSends, maxSendDelayMs: this.maxSendDelayMs }
+    return { raw: { ...raw, losses }, uncorrected: this.uncorrected, lateSends: this.lateSends, maxSendDelayMs: this.maxSendDelayMs, history: this.history }
   }
 }

@@ -11,6 +11,7 @@ import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario
 import { FaultInjector, notInjectable, type Injection } from "../chaos/injector.ts"
 import { ShardedClaimStore } from "../redis/sharded.ts"
 import { LiveRunner, type LiveRun } from "./driver.ts"
+import type { HistoryEntry } from "./history.ts"
 
 export interface LiveRunOptions {
   readonly source?: string
@@ -22,6 +23,8 @@ export interface LiveRunOptions {
   readonly onPartial?: (report: Report) => void
   /** Where to tell each fault injected and undone (one line each). */
   readonly log?: (line: string) => void
+  /** Called with every attempt sent and how it ended (also for a partial run). */
+  readonly onHistory?: (entries: ReadonlyArray<HistoryEntry>) => void
 }
 
 /** One line for an injection. Example: "fault 0 (partition, node 1) started at 2.000 s". */
@@ -71,7 +74,11 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
   const started = performance.now()
   const source = options.source ?? scenario.name
   const info = { mode: "live" as const, target: target.name, replayFlags: options.replayFlags }
-  const shape = (run: LiveRun, partial: boolean): Report => ({
+  const shape = (run: LiveRun, partial: boolean): Report => {
+    options.onHistory?.(run.history)
+    return shapeReport(run, partial)
+  }
+  const shapeReport = (run: LiveRun, partial: boolean): Report => ({
     ...buildReport(run.raw, source, performance.now() - started, { ...info, partial }),
     live: { timeScale, uncorrectedLatencyMs: summarize(run.uncorrected), lateSends: run.lateSends, maxSendDelayMs: Math.round(run.maxSendDelayMs * 1000) / 1000 }
   })

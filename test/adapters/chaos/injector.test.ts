@@ -8,6 +8,7 @@ import { Cause, Effect, Exit } from "effect"
 import { rmSync, writeFileSync } from "node:fs"
 import { createConnection } from "node:net"
 import { describe, expect, it } from "vitest"
+import type { HistoryEntry } from "../../../adapters/live/history.ts"
 import { liveRun } from "../../../adapters/live/simulation.ts"
 import { layerMockTarget } from "../../../adapters/mock/layers.ts"
 import { layerLocalTarget } from "../../../adapters/redis/local.ts"
@@ -26,9 +27,12 @@ const hunt = (over: Record<string, unknown>) => ({
 })
 
 let n = 0
-const live = (input: unknown, log: Array<string> = []) =>
+const live = (input: unknown, log: Array<string> = [], history: Array<HistoryEntry> = []) =>
   Effect.runPromise(
-    liveRun(input, { log: (l) => log.push(l) }).pipe(Effect.scoped, Effect.provide(layerLocalTarget({ runId: `inj-${process.pid}-${++n}` })))
+    liveRun(input, { log: (l) => log.push(l), onHistory: (h) => history.push(...h) }).pipe(
+      Effect.scoped,
+      Effect.provide(layerLocalTarget({ runId: `inj-${process.pid}-${++n}` }))
+    )
   )
 
 const invariantsHold = (r: Report) => {
@@ -78,9 +82,17 @@ describe("fault injection into a local deployment", () => {
     expect(patient.errors.total).toBe(0)
     expect(patient.latencyMs.max).toBeGreaterThan(600)
     invariantsHold(patient)
-    const impatient = await live(hunt({ engine: { timeoutMs: 150, retries: { max: 0 }, breaker: { enabled: false } }, faults: [{ kind: "pause", atMs: 1000, durationMs: 800, target: 0 }] }))
+    const history: Array<HistoryEntry> = []
+    const impatient = await live(hunt({ engine: { timeoutMs: 150, retries: { max: 0 }, breaker: { enabled: false } }, faults: [{ kind: "pause", atMs: 1000, durationMs: 800, target: 0 }] }), [], history)
     expect(impatient.errors.byKind.timeout).toBeGreaterThan(0)
     expect(impatient.claims.appliedUnacknowledged).toBeGreaterThan(0)
+    // The history (one attempt per request here) says the same, attempt by attempt: each
+    // timeout ended at its deadline, and the pause's late replies are there — wins among them.
+    const timeouts = history.filter((e) => e.result === "timeout")
+    expect(timeouts.length).toBe(impatient.errors.byKind.timeout)
+    for (const e of timeouts) expect(e.endMs - e.invokeMs).toBeLessThanOrEqual(150 + 1)
+    expect(history.filter((e) => e.result === "won").length).toBe(impatient.replies.won)
+    expect(timeouts.filter((e) => e.lateReply === "won").length).toBeGreaterThan(0)
     invariantsHold(impatient)
   }, 60_000)
 
