@@ -19,7 +19,7 @@
  * injector stops (the run's end, a failure or Ctrl-C). Other kinds are refused before the
  * run starts (`notInjectable`), naming the fault.
  */
-import type { Fault } from "../../src/faults.ts"
+import { compileFaults, type Fault } from "../../src/faults.ts"
 import type { Scenario } from "../../src/scenario.ts"
 import type { Toxics } from "./proxy.ts"
 import type { LocalDeployment } from "../redis/deployment.ts"
@@ -109,13 +109,14 @@ export class FaultInjector {
     this.hooks = hooks
     this.scale = hooks.timeScale ?? 1
     const { detectionMs } = s.topology.failover
-    // A crash the model fails over (a replica, and longer than detection) gets a third edge:
-    // the promotion, detectionMs after the kill.
+    // A crash the model fails over (it had a replica then, and lasts past detection: its loss
+    // point says "failover") gets a third edge: the promotion, detectionMs after the kill.
+    const failover = new Set(compileFaults(s).losses.filter((l) => l.kind === "failover").map((l) => l.fault))
     this.edges = s.faults
       .flatMap((f, i) => [
         [f.atMs, i, true] as const,
         [f.atMs + f.durationMs, i, false] as const,
-        ...(f.kind === "crash" && s.topology.replicas && f.durationMs >= detectionMs ? [[f.atMs + detectionMs, i, "promote"] as const] : [])
+        ...(f.kind === "crash" && failover.has(i) ? [[f.atMs + detectionMs, i, "promote"] as const] : [])
       ])
       .sort((a, b) => a[0] - b[0] || order(a[2]) - order(b[2]) || a[1] - b[1]) // at a tie, ends first
     this.activeLinks = deployment.nodes.map(() => new Set<number>())
