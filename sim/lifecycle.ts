@@ -237,29 +237,39 @@ export class Lifecycle {
   }
 
   /**
+   * Time the attempt with the timing model (model and lockstep modes). One that never
+   * reaches the store — no pool connection in time, a dead node — is failed here; returns
+   * whether the store runs it (its figures are then in `timing`).
+   */
+  timeAttempt(slot: number, sendAt: number, deadline: number): boolean {
+    const c = this.client, tm = this.timing
+    tm.send(this.bucketNode[c.bucket(slot)], c.command(slot), sendAt, deadline, this.rng)
+    const out = tm.outcome
+    if (out === Outcome.POOL_TIMEOUT) this.scheduleCompletion(slot, -ErrorKind.POOL_TIMEOUT, tm.replyAt, deadline)
+    else if (out === Outcome.CONNECTION) this.scheduleCompletion(slot, -ErrorKind.CONNECTION, tm.replyAt, deadline)
+    else return true
+    return false
+  }
+
+  /**
    * The model answers the attempt (a simulated run): the timing model says when the call
    * runs and returns, or how it fails; the model store runs the claim there and then —
    * whether or not the client is still waiting.
    */
   modelAnswer(slot: number, sendAt: number, deadline: number): void {
-    const c = this.client, tm = this.timing
+    if (!this.timeAttempt(slot, sendAt, deadline)) return
+    const c = this.client, tm = this.timing, out = tm.outcome
     const bucket = c.bucket(slot)
     const cmd = c.command(slot)
-    tm.send(this.bucketNode[bucket], cmd, sendAt, deadline, this.rng)
-    const out = tm.outcome
-    if (out === Outcome.POOL_TIMEOUT) this.scheduleCompletion(slot, -ErrorKind.POOL_TIMEOUT, tm.replyAt, deadline)
-    else if (out === Outcome.CONNECTION) this.scheduleCompletion(slot, -ErrorKind.CONNECTION, tm.replyAt, deadline)
-    else {
-      let reply: number = Reply.BALANCE
-      if (cmd === Command.CLAIM) {
-        const store = this.store, artifact = c.artifact(slot)
-        reply = store.claim(artifact, c.hunter(slot), c.key(slot), tm.startAt, tm.lagMs, c.attempt(slot) > 1)
-        if (reply === Reply.WON) c.setWrite(slot, store.lastWrite)
-        this.noteClaim(artifact, bucket, reply, tm.startAt)
-      } else this.store.balance(bucket, c.hunter(slot))
-      if (this.waitTimeoutMs > 0) this.settleReply(slot, reply, deadline, isWinAck(reply) ? this.replicatedAt(slot, reply) : undefined)
-      else this.scheduleCompletion(slot, out === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply, tm.replyAt, deadline)
-    }
+    let reply: number = Reply.BALANCE
+    if (cmd === Command.CLAIM) {
+      const store = this.store, artifact = c.artifact(slot)
+      reply = store.claim(artifact, c.hunter(slot), c.key(slot), tm.startAt, tm.lagMs, c.attempt(slot) > 1)
+      if (reply === Reply.WON) c.setWrite(slot, store.lastWrite)
+      this.noteClaim(artifact, bucket, reply, tm.startAt)
+    } else this.store.balance(bucket, c.hunter(slot))
+    if (this.waitTimeoutMs > 0) this.settleReply(slot, reply, deadline, isWinAck(reply) ? this.replicatedAt(slot, reply) : undefined)
+    else this.scheduleCompletion(slot, out === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : reply, tm.replyAt, deadline)
   }
 
   /**
@@ -270,7 +280,6 @@ export class Lifecycle {
   settleReply(slot: number, reply: number, deadline: number, replicatedAt?: number): void {
     const tm = this.timing
     if (this.waitTimeoutMs > 0 && isWinAck(reply) && tm.outcome === Outcome.REPLY) tm.awaitReplica(this.waitTimeoutMs, replicatedAt)
-
     const out = tm.outcome
     this.scheduleCompletion(slot, out === Outcome.APPLIED_NO_REPLY ? -ErrorKind.CONNECTION : out === Outcome.UNCONFIRMED ? -ErrorKind.TIMEOUT : reply, tm.replyAt, deadline)
   }

@@ -4,13 +4,12 @@
  * awaited, so a seeded hunt reaches the same outcomes — winners, balances, stream
  * contents — on every store; only timing comes from the model.
  */
-import { Command, ErrorKind, Reply } from "../src/engine/protocol.ts"
+import { Command, Reply } from "../src/engine/protocol.ts"
 import type { LossPoint } from "../src/faults.ts"
 import type { AsyncClaimStore, StoreSnapshot, SyncClaimStore, WriteEntry } from "../src/ports/ClaimStore.ts"
 import type { Simulator } from "./driver.ts"
 import type { Lifecycle } from "./lifecycle.ts"
 import type { Mode } from "./mode.ts"
-import { Outcome } from "./model/timing.ts"
 import type { RawRun } from "./raw.ts"
 
 /**
@@ -100,16 +99,10 @@ export class LockstepMode implements Mode {
   }
 
   send(slot: number, sendAt: number, deadline: number): void {
-    const life = this.life, tm = life.timing
-    tm.send(life.bucketNode[life.client.bucket(slot)], life.client.command(slot), sendAt, deadline, life.rng)
-    const out = tm.outcome
-    if (out === Outcome.POOL_TIMEOUT) life.scheduleCompletion(slot, -ErrorKind.POOL_TIMEOUT, tm.replyAt, deadline)
-    else if (out === Outcome.CONNECTION) life.scheduleCompletion(slot, -ErrorKind.CONNECTION, tm.replyAt, deadline)
-    else {
-      this.slot = slot
-      this.startAt = tm.startAt
-      this.deadline = deadline
-    }
+    if (!this.life.timeAttempt(slot, sendAt, deadline)) return
+    this.slot = slot
+    this.startAt = this.life.timing.startAt
+    this.deadline = deadline
   }
 
   expire(): void {}

@@ -100,6 +100,8 @@ export class FaultInjector {
   /** Per node, the link faults active now. */
   private readonly activeLinks: Array<Set<number>>
   private readonly paused = new Set<number>()
+  /** Crashes being failed over (promoted at detection), by fault index. */
+  private readonly failingOver = new Set<number>()
 
   constructor(s: Scenario, deployment: LocalDeployment, hooks: InjectorHooks = {}) {
     const bad = notInjectable(s)
@@ -122,11 +124,7 @@ export class FaultInjector {
     this.activeLinks = deployment.nodes.map(() => new Set<number>())
     this.spikes = deployment.nodes.map(() => new Set<number>())
     this.chains = deployment.nodes.map(() => Promise.resolve())
-    this.failingOver = new Set()
   }
-
-  /** Crashes being failed over (promoted at detection), by fault index. */
-  private readonly failingOver: Set<number>
 
   /** Run `op` on node `node` after what is under way there. */
   private chain(node: number, what: string, op: () => Promise<void>): void {

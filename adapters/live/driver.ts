@@ -57,12 +57,11 @@ export class LiveRunner {
   private scale = 1
   private t0 = 0
   private readonly uncorrected = new FastHistogram(3)
-  private inFlight = 0
   private lateSends = 0
   private maxSendDelayMs = 0
   /** Every attempt sent and how it ended (`--history`). */
   readonly history: Array<HistoryEntry> = []
-  /** Attempts sent and not answered yet, with when they left. */
+  /** Attempts sent and not answered yet (the run drains them), with when they left. */
   private readonly open = new Map<LiveCall, number>()
 
   constructor(s: Scenario) {
@@ -78,16 +77,14 @@ export class LiveRunner {
 
   private send(call: LiveCall): void {
     const store = this.store as AsyncClaimStore
-    this.inFlight++
     const sentAt = this.vnow()
     const delay = sentAt - call.sendAt
     if (delay > 1) this.lateSends++
     if (delay > this.maxSendDelayMs) this.maxSendDelayMs = delay
     this.open.set(call, sentAt)
     const answer = (reply: number | undefined, outcome: number | undefined = reply) => {
-      this.inFlight--
-      if (this.sim.done) return
       this.open.delete(call)
+      if (this.sim.done) return
       const at = this.vnow()
       // In time (the engine's deadline had not ended the attempt): its latency from when it left.
       const inTime = this.mode.answer(call, reply, sentAt, at, outcome)
@@ -141,7 +138,7 @@ export class LiveRunner {
     await opts.settle?.()
     // Let what is in flight finish or time out, then run the remaining events to the end.
     const drainUntil = performance.now() + this.s.engine.timeoutMs / this.scale + 1000
-    while (this.inFlight > 0 && performance.now() < drainUntil) await sleep(5)
+    while (this.open.size > 0 && performance.now() < drainUntil) await sleep(5)
     while (!sim.step(1 << 20));
     return this.figures(store)
   }

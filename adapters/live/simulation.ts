@@ -54,16 +54,17 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
   const store = yield* target.open(live.storeConfig)
   if (scenario.engine.waitReplicas && store.waitReplicas === undefined)
     return yield* new ScenarioError({ field: "engine.waitReplicas", message: `${target.name} has no replicas to WAIT for; use --target local or a Redis with a replica` })
-  const deployment = store instanceof ShardedClaimStore ? store.deployment : undefined
+  const sharded = store instanceof ShardedClaimStore ? store : undefined
+  const deployment = sharded?.deployment
   const injector =
-    scenario.faults.length > 0 && deployment !== undefined && store instanceof ShardedClaimStore
+    scenario.faults.length > 0 && sharded !== undefined && deployment !== undefined
       ? yield* Effect.acquireRelease(
           Effect.sync(
             () =>
               new FaultInjector(scenario, deployment, {
                 onInjection: (i) => options.log?.(describeInjection(scenario, i, timeScale)),
-                reseed: (node) => store.stores[node].setup(),
-                scriptDelay: (node, ms) => (store.stores[node].spinMs = ms),
+                reseed: (node) => sharded.stores[node].setup(),
+                scriptDelay: (node, ms) => (sharded.stores[node].spinMs = ms),
                 timeScale,
                 onError: (message) => options.log?.(`fault injection: ${message}`)
               })
