@@ -1,6 +1,7 @@
 // The views: the three time charts (latency, throughput with errors by kind, breakers with
 // requests in flight), the bucket map and the time × bucket heat map, redrawn at most once
 // a frame; the summary and the lost / double-awarded / collision counters.
+import { losesStateKind } from "../src/faults.ts"
 import type { Report, TimelineRow } from "../src/report.ts"
 import { bucketMap, bucketRunLine, errorSeries, heatmap, lineChart } from "./charts.ts"
 import { $, columnAt, svgById, ui, type Metric } from "./state.ts"
@@ -15,6 +16,7 @@ export const heatMetric = $<HTMLSelectElement>("heat-metric")
 const mapWhen = $<HTMLSpanElement>("map-when")
 const counters = $<HTMLDivElement>("counters")
 const summary = $<HTMLDivElement>("summary")
+const checker = $<HTMLUListElement>("checker")
 
 const x = (r: TimelineRow) => r.second + 0.5 // the middle of its one-second window
 
@@ -121,7 +123,43 @@ export const showSummary = (r: Report) => {
     item("seed", String(r.seed), "sum-seed")
   )
   showCounters(r.claims.lostAcknowledged, r.claims.doubleAwarded, r.claims.collisions)
+  showChecker(r)
 }
 
+const line = (text: string, id: string, violated = false) => {
+  const li = document.createElement("li")
+  li.dataset.testid = id
+  li.textContent = text
+  if (violated) li.className = "violated"
+  return li
+}
+
+/**
+ * What the checker found (the CLI's Faults and Invariants sections): each fault's window and,
+ * for the kinds that lose state, the writes it lost; each invariant, ok or violated, with
+ * how many of its findings a fault window explains.
+ */
+export const showChecker = (r: Report) =>
+  checker.replaceChildren(
+    line(`applied, not acknowledged: ${r.claims.appliedUnacknowledged}`, "checker-applied"),
+    ...r.faults.map((f) =>
+      line(
+        `fault #${f.index} ${f.kind} on node ${f.target}, ${f.atMs / 1000}–${(f.atMs + f.durationMs) / 1000} s` +
+          (losesStateKind(f.kind) ? `: ${f.lostWrites} writes lost (${f.lostAcknowledged} acknowledged)` : ""),
+        `checker-fault-${f.index}`
+      )
+    ),
+    ...r.invariants.map((i) =>
+      line(
+        `${i.name}: ${i.ok ? `ok${i.attributed > 0 ? ` (${i.attributed} attributed to faults)` : ""}` : `VIOLATED ×${i.violations}: ${i.examples[0]?.detail ?? ""}`}`,
+        `checker-invariant-${i.name}`,
+        !i.ok
+      )
+    )
+  )
+
 /** Clear the summary while a run streams in. */
-export const clearSummary = () => summary.replaceChildren()
+export const clearSummary = () => {
+  summary.replaceChildren()
+  checker.replaceChildren()
+}

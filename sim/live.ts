@@ -3,8 +3,10 @@
  * through a `LiveSender` (adapters/live), and its answer comes back on the wall clock. The
  * engine's timeout rule runs on the virtual clock like everywhere else: every attempt arms a
  * deadline and schedules an event at it; the reply or the deadline, whichever comes first,
- * ends the attempt. Requests go straight to Redis (the tiers are the real system's) and on
- * schedule (open loop).
+ * ends the attempt. Requests go to Redis on schedule (open loop) through the client's
+ * connection pool — at most `topology.poolSize` in flight per node, the rest waiting in
+ * order for one to come back, as in the model (sim/model/timing.ts `Pool`): an attempt still
+ * waiting at its deadline fails as a pool timeout, never sent. The tiers are the real system's.
  */
 import { Command, ErrorKind, Reply } from "../src/engine/protocol.ts"
 import { Deadlines } from "../src/engine/timeout.ts"
@@ -26,13 +28,16 @@ export interface LiveCall {
   readonly deadline: number
 }
 
-/** Sends one attempt for real; must later call `LiveMode.answer` (once, unless the run ended). */
+/**
+ * Sends one attempt for real — at virtual time `at`, later than `call.sendAt` when it waited
+ * for a pool connection; must later call `LiveMode.answer` (once, unless the run ended).
+ */
 export interface LiveSender {
-  send(call: LiveCall): void
+  send(call: LiveCall, at: number): void
 }
 
 /**
- * Example: `const mode = new LiveMode(sender); const sim = new Simulator(s, { mode })`; the
+ * Example: `const mode = new LiveMode(sender, s.topology); const sim = new Simulator(s, { mode })`; the
  * sender calls `mode.answer(call, reply, sentAt, at)` when the store replies.
  */
 export class LiveMode implements Mode {
@@ -45,9 +50,20 @@ export class LiveMode implements Mode {
   private readonly failedKeys = new Set<number>()
   private life!: Lifecycle
   private readonly sender: LiveSender
+  /** Per node: attempts holding a pool connection, and those waiting for one (FIFO from `waitHead`). */
+  private readonly poolSize: number
+  private readonly inFlight: Int32Array
+  private readonly pending: Array<Array<LiveCall>>
+  private readonly pendingHead: Array<number>
+  /** Attempts waiting for a connection, by slot (a slot has one attempt out at a time). */
+  private readonly queued = new Map<number, LiveCall>()
 
-  constructor(sender: LiveSender) {
+  constructor(sender: LiveSender, topology: { readonly nodes: number; readonly poolSize: number }) {
     this.sender = sender
+    this.poolSize = topology.poolSize
+    this.inFlight = new Int32Array(topology.nodes)
+    this.pending = Array.from({ length: topology.nodes }, () => [])
+    this.pendingHead = Array.from({ length: topology.nodes }, () => 0)
   }
 
   attach(life: Lifecycle): void {
@@ -58,13 +74,39 @@ export class LiveMode implements Mode {
     const c = this.life.client
     this.deadlines.arm(slot, deadline)
     this.life.q.push(deadline, (slot << KIND_BITS) | K_DEADLINE)
-    this.sender.send({ slot, command: c.command(slot), bucket: c.bucket(slot), artifact: c.artifact(slot), hunter: c.hunter(slot), key: c.key(slot), sendAt, deadline })
+    const call = { slot, command: c.command(slot), bucket: c.bucket(slot), artifact: c.artifact(slot), hunter: c.hunter(slot), key: c.key(slot), sendAt, deadline }
+    const node = this.life.bucketNode[call.bucket]
+    if (this.inFlight[node] < this.poolSize) {
+      this.inFlight[node]++
+      this.sender.send(call, sendAt)
+    } else {
+      this.queued.set(slot, call)
+      this.pending[node].push(call)
+    }
   }
 
   expire(slot: number, t: number): void {
     if (!this.deadlines.expire(slot, t)) return
-    this.life.client.setResult(slot, -ErrorKind.TIMEOUT)
+    // Still waiting for a connection: never sent (it leaves the queue when it comes up).
+    const pooled = this.queued.delete(slot)
+    this.life.client.setResult(slot, pooled ? -ErrorKind.POOL_TIMEOUT : -ErrorKind.TIMEOUT)
     this.life.complete(slot, t)
+  }
+
+  /** `call` gave its connection back at `at`: the next attempt waiting on its node takes it. */
+  private release(call: LiveCall, at: number): void {
+    const node = this.life.bucketNode[call.bucket]
+    const queue = this.pending[node]
+    while (this.pendingHead[node] < queue.length) {
+      const next = queue[this.pendingHead[node]++]
+      if (this.queued.get(next.slot) !== next) continue // it timed out waiting
+      this.queued.delete(next.slot)
+      this.sender.send(next, at)
+      return
+    }
+    queue.length = 0
+    this.pendingHead[node] = 0
+    this.inFlight[node]--
   }
 
   failed(slot: number): void {
@@ -81,6 +123,7 @@ export class LiveMode implements Mode {
    */
   answer(call: LiveCall, reply: number | undefined, sentAt: number, at: number, outcome: number | undefined = reply): boolean {
     const life = this.life, c = life.client, slot = call.slot
+    this.release(call, at)
     if (reply === Reply.WON) {
       const write = life.storeWin(call.artifact, call.hunter, call.bucket, call.key, sentAt)
       if (this.failedKeys.delete(call.key)) life.appliedUnacknowledged++ // it already ended in error

@@ -34,9 +34,9 @@ export const FaultSchema = Schema.Union([
   // connection error at once (the RST comes back), the command not run.
   Schema.Struct({ kind: Schema.Literal("connectionReset"), ...at, probability: withDefault(Fraction, 1) }),
   // The node's process is killed and started again after durationMs with what it had on
-  // disk: "empty" (no persistence: everything lost), "disk" (AOF fsync'd every second: the
-  // last second's writes lost) or "replica" (reloaded from its replica: what the replica
-  // lacked is lost).
+  // disk: "empty" (no persistence: everything lost), "disk" (its AOF, fsync'd every second,
+  // as a machine that lost power finds it: the last second's writes lost) or "replica"
+  // (reloaded from its replica: what the replica lacked is lost).
   Schema.Struct({ kind: Schema.Literal("restart"), ...at, from: withDefault(Schema.Literals(["empty", "disk", "replica"]), "empty") }),
   // A controlled promotion of the node's replica at atMs — "sentinel" (SENTINEL FAILOVER) or
   // "promote" (REPLICAOF NO ONE and clients redirected): writes the replica lacked are lost,
@@ -47,8 +47,11 @@ export const FaultSchema = Schema.Union([
 export type Fault = typeof FaultSchema.Type
 export const faultKinds = ["latencySpike", "pause", "crash", "replicationLag", "poolShrink", "linkLatency", "partition", "connectionReset", "restart", "failover"] as const
 
+/** Whether faults of `kind` lose state. Example: `losesStateKind("restart") === true`. */
+export const losesStateKind = (kind: string): boolean => kind === "crash" || kind === "restart" || kind === "failover"
+
 /** Faults that lose state, which only the model store can undo (refused in lockstep). */
-export const losesState = (f: Fault): boolean => f.kind === "crash" || f.kind === "restart" || f.kind === "failover"
+export const losesState = (f: Fault): boolean => losesStateKind(f.kind)
 
 /** How long an AOF with `appendfsync everysec` may be behind when the process dies. */
 export const AOF_FSYNC_MS = 1000

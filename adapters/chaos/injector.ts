@@ -3,8 +3,9 @@
  * to the Redis deployment huntbench started for it (`--target local`) — the same timeline
  * the model simulates (src/faults.ts), so a live run and a simulated one mean the same thing.
  *
- * Injected today: `latencySpike` (scope `script`) as a spin of `extraMs` at the start of
- * every claim script on the node (the script's optional last argument); `linkLatency`,
+ * Injected today: `latencySpike` as a spin of `extraMs` on the server at the start of every
+ * claim script on the node (the script's optional last argument) and, node-wide, of every
+ * balance read too (a spinning script around the GET); `linkLatency`,
  * `partition` and `connectionReset` on the node's fault proxy
  * (overlapping windows combine: delays add, any partition holds, the highest reset
  * probability wins); `pause` as SIGSTOP/SIGCONT of the node's primary; `replicationLag` as
@@ -19,7 +20,7 @@
  * injector stops (the run's end, a failure or Ctrl-C). Other kinds are refused before the
  * run starts (`notInjectable`), naming the fault.
  */
-import { compileFaults, type Fault } from "../../src/faults.ts"
+import { AOF_FSYNC_MS, compileFaults, type Fault } from "../../src/faults.ts"
 import type { Scenario } from "../../src/scenario.ts"
 import type { Toxics } from "./proxy.ts"
 import type { LocalDeployment } from "../redis/deployment.ts"
@@ -27,30 +28,49 @@ import type { LocalDeployment } from "../redis/deployment.ts"
 /** The kinds a live run can inject into a local deployment. */
 export const injectableKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset", "pause", "replicationLag", "crash", "restart", "failover", "latencySpike"]
 
-/** Why fault `f` cannot be injected yet, or undefined. */
-const notYet = (f: Fault): string | undefined =>
-  !injectableKinds.includes(f.kind)
-    ? `${f.kind} cannot be injected into real processes yet`
-    : f.kind === "restart" && f.from === "disk"
-      ? `a restart from disk cannot be injected yet (from "empty" and "replica" can)`
-      : f.kind === "failover" && f.via !== "promote"
-        ? `a failover via ${f.via} cannot be injected yet (via "promote" can)`
-        : f.kind === "latencySpike" && f.scope !== "script"
-          ? `a node-wide latency spike cannot be injected yet (scope "script" can)`
-          : undefined
+/**
+ * Whether a local deployment for `s` runs Sentinels: when the timeline fails a node over the
+ * way Sentinel does — a `failover` via "sentinel", or a crash the model fails over (it has a
+ * replica and lasts past detection), which Sentinel then detects for real.
+ * Example: `needsSentinel(s) ? { downAfterMs: s.topology.failover.detectionMs } : undefined`.
+ */
+export const needsSentinel = (s: Scenario): boolean =>
+  s.faults.some((f) => f.kind === "failover" && f.via === "sentinel") || compileFaults(s).losses.some((l) => l.kind === "failover" && s.faults[l.fault].kind === "crash")
 
 /**
- * The first fault of `s` a live run cannot inject yet, as a field and a message; undefined
+ * What a live run at `timeScale` asks of the local deployment it starts for `s`: Sentinels
+ * that notice a dead primary after the scenario's detection time, on the wall clock, and
+ * AOFs for restarts from disk.
+ * Example: `target.open({ ...live.storeConfig, ...deploymentFor(s, 1) })`.
+ */
+export const deploymentFor = (s: Scenario, timeScale: number): { readonly sentinel?: { readonly downAfterMs: number }; readonly aof?: boolean } => ({
+  ...(needsSentinel(s) ? { sentinel: { downAfterMs: s.topology.failover.detectionMs / timeScale } } : {}),
+  ...(s.faults.some((f) => f.kind === "restart" && f.from === "disk") ? { aof: true } : {})
+})
+
+/** Why fault `i` of `s` cannot be injected, as the field at fault and a message, or undefined. */
+const notYet = (s: Scenario, i: number): { readonly field: string; readonly message: string } | undefined => {
+  const f = s.faults[i]
+  const at = (field: string, message: string) => ({ field: `faults[${i}].${field}`, message })
+  if (!injectableKinds.includes(f.kind)) return at("kind", `${f.kind} cannot be injected into real processes yet`)
+  if ((f.kind === "pause" || f.kind === "restart") && needsSentinel(s) && f.durationMs >= s.topology.failover.detectionMs)
+    return at(
+      "durationMs",
+      `a ${f.kind} of ${f.durationMs} ms is at least topology.failover.detectionMs (${s.topology.failover.detectionMs} ms): the Sentinels this timeline needs would fail the node over, which the model's ${f.kind} does not do`
+    )
+  return undefined
+}
+
+/**
+ * The first fault of `s` a live run cannot inject, as a field and a message; undefined
  * when all can. Example: `notInjectable(s)?.field === "faults[2].kind"`.
  */
 export const notInjectable = (s: Scenario): { readonly field: string; readonly message: string } | undefined => {
-  const i = s.faults.findIndex((f) => notYet(f) !== undefined)
-  if (i < 0) return undefined
-  const f = s.faults[i]
-  return {
-    field: `faults[${i}].${!injectableKinds.includes(f.kind) ? "kind" : f.kind === "restart" ? "from" : f.kind === "failover" ? "via" : "scope"}`,
-    message: `${notYet(f)} (live runs inject ${injectableKinds.join(", ")}); run it in simulation, or drop the faults with --no-faults`
+  for (let i = 0; i < s.faults.length; i++) {
+    const bad = notYet(s, i)
+    if (bad) return { field: bad.field, message: `${bad.message} (live runs inject ${injectableKinds.join(", ")}); run it in simulation, or drop the faults with --no-faults` }
   }
+  return undefined
 }
 
 /** What the injector needs besides the deployment: re-seeding a node that came back empty. */
@@ -60,8 +80,11 @@ export interface InjectorHooks {
   readonly reseed?: (node: number) => Promise<void>
   /** A chaos operation failed (the run goes on; the report will show what happened). */
   readonly onError?: (message: string) => void
-  /** Make every claim on `node` spin `ms` in the script first (0: none) — a script latency spike. */
-  readonly scriptDelay?: (node: number, ms: number) => void
+  /**
+   * Make every claim on `node` spin `claimMs` on the server first, and every balance read
+   * `balanceMs` (0: none) — a latency spike (a node-wide one slows both).
+   */
+  readonly scriptDelay?: (node: number, claimMs: number, balanceMs: number) => void
   /** Virtual ms per wall ms of the live run (default 1): injected delays are wall time. */
   readonly timeScale?: number
 }
@@ -102,6 +125,13 @@ export class FaultInjector {
   private readonly paused = new Set<number>()
   /** Crashes being failed over (promoted at detection), by fault index. */
   private readonly failingOver = new Set<number>()
+  /** The crashes the model fails over, by fault index. */
+  private readonly failsOver: ReadonlySet<number>
+  /** Per node, the crash under way (its fault index), and how many switches it had before. */
+  private readonly crashed = new Map<number, number>()
+  private readonly switchesBefore = new Map<number, number>()
+  /** The last virtual time ticked. */
+  private now = 0
 
   constructor(s: Scenario, deployment: LocalDeployment, hooks: InjectorHooks = {}) {
     const bad = notInjectable(s)
@@ -112,18 +142,24 @@ export class FaultInjector {
     this.scale = hooks.timeScale ?? 1
     const { detectionMs } = s.topology.failover
     // A crash the model fails over (it had a replica then, and lasts past detection: its loss
-    // point says "failover") gets a third edge: the promotion, detectionMs after the kill.
-    const failover = new Set(compileFaults(s).losses.filter((l) => l.kind === "failover").map((l) => l.fault))
+    // point says "failover"): Sentinel detects it when the deployment runs Sentinels;
+    // otherwise it gets a third edge, the promotion, detectionMs after the kill.
+    this.failsOver = new Set(compileFaults(s).losses.filter((l) => l.kind === "failover" && s.faults[l.fault].kind === "crash").map((l) => l.fault))
+    const bySentinel = deployment.sentinels.length > 0
     this.edges = s.faults
       .flatMap((f, i) => [
         [f.atMs, i, true] as const,
         [f.atMs + f.durationMs, i, false] as const,
-        ...(f.kind === "crash" && failover.has(i) ? [[f.atMs + detectionMs, i, "promote"] as const] : [])
+        ...(this.failsOver.has(i) && !bySentinel ? [[f.atMs + detectionMs, i, "promote"] as const] : [])
       ])
       .sort((a, b) => a[0] - b[0] || order(a[2]) - order(b[2]) || a[1] - b[1]) // at a tie, ends first
     this.activeLinks = deployment.nodes.map(() => new Set<number>())
     this.spikes = deployment.nodes.map(() => new Set<number>())
     this.chains = deployment.nodes.map(() => Promise.resolve())
+    deployment.onSwitch((node) => {
+      const i = this.crashed.get(node)
+      if (i !== undefined) this.record(i, "promote", this.now)
+    })
   }
 
   /** Run `op` on node `node` after what is under way there. */
@@ -133,6 +169,7 @@ export class FaultInjector {
 
   /** Apply every start and end due by virtual time `virtualMs`. */
   tick(virtualMs: number): void {
+    this.now = virtualMs
     while (this.next < this.edges.length && this.edges[this.next][0] <= virtualMs) {
       const [at, i, start] = this.edges[this.next++]
       this.apply(i, start, at)
@@ -166,12 +203,14 @@ export class FaultInjector {
       case "latencySpike": {
         if (start) this.spikes[t].add(i)
         else this.spikes[t].delete(i)
-        let ms = 0
+        let claimMs = 0, balanceMs = 0
         for (const j of this.spikes[t]) {
           const g = this.s.faults[j]
-          if (g.kind === "latencySpike") ms += g.extraMs
+          if (g.kind !== "latencySpike") continue
+          claimMs += g.extraMs
+          if (g.scope === "node") balanceMs += g.extraMs
         }
-        this.hooks.scriptDelay?.(t, ms / this.scale)
+        this.hooks.scriptDelay?.(t, claimMs / this.scale, balanceMs / this.scale)
         break
       }
       case "replicationLag":
@@ -180,14 +219,34 @@ export class FaultInjector {
         node.replLink?.set(start ? { latencyMs: f.lagMs / this.scale, direction: "down" } : {})
         break
       case "crash":
-      case "restart":
+      case "restart": {
+        if (start && f.kind === "crash" && this.failsOver.has(i) && d.sentinels.length > 0) {
+          // Sentinel notices and promotes; the window's end waits for it.
+          this.failingOver.add(i)
+          this.crashed.set(t, i)
+          this.switchesBefore.set(i, d.switchCount(t))
+        }
+        const failingOver = !start && this.failingOver.delete(i)
         if (start) this.chain(t, "killing the primary", async () => d.kill(t))
-        else if (this.failingOver.delete(i)) this.chain(t, "rejoining a replica", () => d.rejoin(t))
+        else if (failingOver && d.sentinels.length > 0) {
+          const before = this.switchesBefore.get(i) ?? 0
+          this.chain(t, "waiting for Sentinel", async () => {
+            const switched = await d.awaitSwitch(t, before, 15_000)
+            this.crashed.delete(t)
+            if (switched) return d.rejoin(t)
+            this.hooks.onError?.(`Sentinel did not fail node ${t} over; restarting its primary empty`)
+            return this.restartEmpty(t)
+          })
+        } else if (failingOver) this.chain(t, "rejoining a replica", () => d.rejoin(t))
         else if (f.kind === "restart" && f.from === "replica") this.chain(t, "restarting the primary from its replica", () => d.restartFromReplica(t))
+        else if (f.kind === "restart" && f.from === "disk") this.chain(t, "restarting the primary from its AOF", () => d.restartFromDisk(t, AOF_FSYNC_MS / this.scale))
         else this.chain(t, "restarting the primary empty", () => this.restartEmpty(t))
         break
+      }
       case "failover":
-        this.chain(t, start ? "promoting the replica" : "rejoining a replica", () => (start ? d.promote(t) : d.rejoin(t)))
+        if (!start) this.chain(t, "rejoining a replica", () => d.rejoin(t))
+        else if (f.via === "sentinel") this.chain(t, "failing over through Sentinel", () => d.sentinelFailover(t))
+        else this.chain(t, "promoting the replica", () => d.promote(t))
         break
     }
     this.record(i, start ? "start" : "end", at)
@@ -236,7 +295,7 @@ export class FaultInjector {
     for (const node of this.lagging) this.deployment.nodes[node].replLink?.clear()
     this.lagging.clear()
     this.spikes.forEach((set, node) => {
-      if (set.size > 0) this.hooks.scriptDelay?.(node, 0)
+      if (set.size > 0) this.hooks.scriptDelay?.(node, 0, 0)
       set.clear()
     })
     await Promise.all(this.chains)

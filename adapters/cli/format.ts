@@ -2,6 +2,7 @@
  * The terminal summary of a report: the figures an on-call engineer reads first, in a
  * fixed layout, ending with the SLO verdict and the replay command.
  */
+import { losesStateKind } from "../../src/faults.ts"
 import type { Report } from "../../src/report.ts"
 import { tiers } from "../../src/tiers/index.ts"
 import { bucketLabel as label, num } from "../../src/tiers/tier.ts"
@@ -82,7 +83,7 @@ export const formatSummary = (r: Report): string => {
     out.push(table(r.faults.map((f) => [
       `#${f.index} ${f.kind} n${f.target}`,
       `${num(f.atMs / 1000)}–${num((f.atMs + f.durationMs) / 1000)} s` +
-        (f.kind === "crash" ? `, ${num(f.lostWrites)} writes lost (${num(f.lostAcknowledged)} acknowledged)` : "")
+        (losesStateKind(f.kind) ? `, ${num(f.lostWrites)} writes lost (${num(f.lostAcknowledged)} acknowledged)` : "")
     ])))
   }
   out.push("")

@@ -66,7 +66,7 @@ export class LiveRunner {
 
   constructor(s: Scenario) {
     this.s = s
-    this.mode = new LiveMode({ send: (call) => this.send(call) })
+    this.mode = new LiveMode({ send: (call, at) => this.send(call, at) }, s.topology)
     this.sim = new Simulator(s, { mode: this.mode })
     this.storeConfig = this.sim.storeConfig
   }
@@ -75,10 +75,12 @@ export class LiveRunner {
     return (performance.now() - this.t0) * this.scale
   }
 
-  private send(call: LiveCall): void {
+  /** Send `call`, which the lifecycle let go at virtual time `at` (its pool wait done). */
+  private send(call: LiveCall, at: number): void {
     const store = this.store as AsyncClaimStore
     const sentAt = this.vnow()
-    const delay = sentAt - call.sendAt
+    // The driver's own lateness (a pool wait is the client's, and counts in latency).
+    const delay = sentAt - at
     if (delay > 1) this.lateSends++
     if (delay > this.maxSendDelayMs) this.maxSendDelayMs = delay
     this.open.set(call, sentAt)

@@ -8,7 +8,7 @@ import { StoreError, StoreTarget } from "../../src/ports/ClaimStore.ts"
 import { type Report } from "../../src/report.ts"
 import { buildReport } from "../../sim/report.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
-import { FaultInjector, notInjectable, type Injection } from "../chaos/injector.ts"
+import { deploymentFor, FaultInjector, notInjectable, type Injection } from "../chaos/injector.ts"
 import { ShardedClaimStore } from "../redis/sharded.ts"
 import { LiveRunner, type LiveRun } from "./driver.ts"
 import type { HistoryEntry } from "./history.ts"
@@ -51,7 +51,7 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
     if (bad) return yield* new ScenarioError(bad)
   }
   const live = new LiveRunner(scenario)
-  const store = yield* target.open(live.storeConfig)
+  const store = yield* target.open({ ...live.storeConfig, ...deploymentFor(scenario, timeScale) })
   if (scenario.engine.waitReplicas && store.waitReplicas === undefined)
     return yield* new ScenarioError({ field: "engine.waitReplicas", message: `${target.name} has no replicas to WAIT for; use --target local or a Redis with a replica` })
   const sharded = store instanceof ShardedClaimStore ? store : undefined
@@ -64,7 +64,10 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
               new FaultInjector(scenario, deployment, {
                 onInjection: (i) => options.log?.(describeInjection(scenario, i, timeScale)),
                 reseed: (node) => sharded.stores[node].setup(),
-                scriptDelay: (node, ms) => (sharded.stores[node].spinMs = ms),
+                scriptDelay: (node, claimMs, balanceMs) => {
+                  sharded.stores[node].spinMs = claimMs
+                  sharded.stores[node].balanceSpinMs = balanceMs
+                },
                 timeScale,
                 onError: (message) => options.log?.(`fault injection: ${message}`)
               })

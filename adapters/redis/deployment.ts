@@ -1,7 +1,8 @@
 /**
  * A Redis deployment huntbench starts for a run (`--target local`): per node a primary and,
  * with `topology.replicas`, a replica of it, each a redis-server on a free loopback port
- * with `--enable-debug-command local`, and a TCP fault proxy in front of every primary —
+ * with `--enable-debug-command local`, three Sentinels watching them when asked, and a TCP
+ * fault proxy in front of every primary —
  * clients connect through the proxy, so link faults (latency, partition, reset) and a
  * redirect to a promoted replica need no help from the client. The replica follows its
  * primary through a proxy of its own, where replication lag is injected. Chaos operations
@@ -9,10 +10,13 @@
  * stopped when the deployment stops (its scope closes: the end of the run, a failure or
  * Ctrl-C); `startRedisServer` also kills its processes when the Node process exits.
  */
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { Effect } from "effect"
 import { Redis } from "ioredis"
 import { FaultProxy } from "../chaos/proxy.ts"
-import { RedisServerError, startRedisServer, type RedisServer } from "./server.ts"
+import { RedisServerError, startRedisServer, startSentinel, type RedisServer } from "./server.ts"
 
 /**
  * One node: its primary and replica change places when the replica is promoted, and a
@@ -26,6 +30,24 @@ export interface LocalNode {
   readonly proxy: FaultProxy
   /** The replication link: the replica follows the primary through this proxy (lag is injected here). */
   replLink: FaultProxy | undefined
+  /** With an AOF: the primary's data directory (kept across restarts) and its AOF's recent sizes. */
+  readonly aof?: { readonly dir: string; readonly sizes: Array<readonly [at: number, bytes: number]> }
+}
+
+/**
+ * The primary's AOF: every write appended, fsync'd once a second, never rewritten during a
+ * run (a rewrite would start a new file under the sampler).
+ */
+const AOF_ARGS = ["--appendonly", "yes", "--appendfsync", "everysec", "--auto-aof-rewrite-percentage", "0"]
+
+/** The AOF file writes go to now (Redis 7 keeps them in appendonlydir/*.incr.aof). */
+const incrAof = (dir: string): string | undefined => {
+  const d = join(dir, "appendonlydir")
+  if (!existsSync(d)) return undefined
+  const files = readdirSync(d).filter((f) => f.endsWith(".incr.aof"))
+  const seq = (f: string) => Number(/\.(\d+)\.incr\.aof$/.exec(f)?.[1] ?? 0)
+  const last = files.sort((a, b) => seq(a) - seq(b)).at(-1)
+  return last === undefined ? undefined : join(d, last)
 }
 
 /** REPLICAOF NO ONE: `server` stops following and takes writes. */
@@ -42,6 +64,25 @@ const makePrimary = async (server: RedisServer): Promise<void> => {
 export interface LocalDeploymentOptions {
   readonly nodes: number
   readonly replicas: boolean
+  /**
+   * Watch the primaries with three Sentinels (quorum 2) that think one down after
+   * `downAfterMs` without an answer and promote its replica; clients follow the switch.
+   */
+  readonly sentinel?: { readonly downAfterMs: number }
+  /** Give every primary an AOF (`appendfsync everysec`), for restarts from disk. */
+  readonly aof?: boolean
+}
+
+/** The name Sentinel knows node `i`'s primary by. */
+export const sentinelName = (i: number): string => `huntbench-${i}`
+
+/** Poll `check` every 25 ms until it holds, or fail after `ms` with `what`. */
+const until = async (check: () => Promise<boolean>, ms: number, what: string): Promise<void> => {
+  const end = performance.now() + ms
+  while (!(await check())) {
+    if (performance.now() > end) throw new RedisServerError({ message: `${what} within ${ms / 1000} s` })
+    await new Promise((res) => setTimeout(res, 25))
+  }
 }
 
 /** Wait until `replica` reports its link to the primary up (a full sync done). */
@@ -66,10 +107,20 @@ const replicaInSync = async (replica: RedisServer): Promise<void> => {
  */
 export class LocalDeployment {
   readonly nodes: ReadonlyArray<LocalNode>
+  /** The Sentinels watching the primaries (none unless asked for). */
+  readonly sentinels: ReadonlyArray<RedisServer>
+  /** Connections subscribed to the Sentinels' `+switch-master` events. */
+  private readonly watchers: Array<Redis> = []
+  /** Per node, how many times its replica took over, and who waits for the next. */
+  private readonly switches: Array<number>
+  private readonly switchWaiters: Array<Array<() => void>>
   private stopped = false
 
-  private constructor(nodes: ReadonlyArray<LocalNode>) {
+  private constructor(nodes: ReadonlyArray<LocalNode>, sentinels: ReadonlyArray<RedisServer>) {
     this.nodes = nodes
+    this.sentinels = sentinels
+    this.switches = nodes.map(() => 0)
+    this.switchWaiters = nodes.map(() => [])
   }
 
   static async start(opts: LocalDeploymentOptions): Promise<LocalDeployment> {
@@ -77,7 +128,9 @@ export class LocalDeployment {
     try {
       const nodes: Array<LocalNode> = []
       for (let i = 0; i < opts.nodes; i++) {
-        const primary = await startRedisServer()
+        const aof = opts.aof ? { dir: mkdtempSync(join(tmpdir(), "huntbench-redis-")), sizes: [] } : undefined
+        if (aof) started.push({ stop: async () => rmSync(aof.dir, { recursive: true, force: true }) })
+        const primary = await startRedisServer(aof ? { dir: aof.dir, args: AOF_ARGS } : {})
         started.push(primary)
         const replLink = opts.replicas ? await FaultProxy.start({ host: "127.0.0.1", port: primary.port }) : undefined
         if (replLink) started.push(replLink)
@@ -85,25 +138,204 @@ export class LocalDeployment {
         if (replica) started.push(replica)
         const proxy = await FaultProxy.start({ host: "127.0.0.1", port: primary.port })
         started.push(proxy)
-        nodes.push({ index: i, primary, replica, proxy, replLink })
+        nodes.push({ index: i, primary, replica, proxy, replLink, aof })
       }
       await Promise.all(nodes.flatMap((n) => (n.replica ? [replicaInSync(n.replica)] : [])))
-      return new LocalDeployment(nodes)
+      const sentinels: Array<RedisServer> = []
+      if (opts.sentinel)
+        for (let k = 0; k < 3; k++) {
+          const sentinel = await startSentinel({
+            masters: nodes.map((n) => ({ name: sentinelName(n.index), port: n.primary.port })),
+            quorum: 2,
+            downAfterMs: opts.sentinel.downAfterMs,
+            failoverTimeoutMs: 600_000
+          })
+          started.push(sentinel)
+          sentinels.push(sentinel)
+        }
+      const d = new LocalDeployment(nodes, sentinels)
+      started.push(d)
+      if (opts.aof) {
+        for (const n of nodes) d.aofPrimary.add(n.index)
+        d.sampler = setInterval(() => d.sampleAof(), 20)
+      }
+      await d.watch()
+      return d
     } catch (e) {
       for (const s of started.reverse()) await ("stop" in s ? s.stop() : s.close()).catch(() => undefined)
       throw e
     }
   }
 
+  /**
+   * Wait until every Sentinel knows the other two and each primary's replica (they find each
+   * other through the primaries' hello channel, every 2 s), then follow their switches.
+   */
+  private async watch(): Promise<void> {
+    for (const sentinel of this.sentinels) {
+      const admin = new Redis(sentinel.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
+      try {
+        await admin.connect()
+        for (const n of this.nodes) {
+          const name = sentinelName(n.index)
+          await until(async () => ((await admin.call("SENTINEL", "SENTINELS", name)) as Array<unknown>).length >= 2, 15_000, `the Sentinels did not find each other`)
+          if (n.replica) await until(async () => ((await admin.call("SENTINEL", "REPLICAS", name)) as Array<unknown>).length >= 1, 15_000, `the Sentinels did not find node ${n.index}'s replica`)
+        }
+      } finally {
+        admin.disconnect()
+      }
+      const sub = new Redis(sentinel.url, { maxRetriesPerRequest: 0 })
+      this.watchers.push(sub)
+      sub.on("error", () => undefined)
+      sub.on("message", (_channel: string, message: string) => {
+        // "<name> <old ip> <old port> <new ip> <new port>"
+        const [name, , , , port] = message.split(" ")
+        const i = this.nodes.findIndex((n) => sentinelName(n.index) === name)
+        if (i >= 0) this.takeOver(i, Number(port))
+      })
+      await sub.subscribe("+switch-master")
+    }
+  }
+
+  /**
+   * Node `i`'s replica on `port` is primary now (Sentinel or we promoted it): retire the old
+   * primary (killed: a demoted primary must not take writes; it may be dead already) and
+   * redirect the clients — the proxy resets their connections and sends new ones there.
+   * Every Sentinel tells of the same switch; the first one does it.
+   */
+  private takeOver(i: number, port: number): void {
+    const n = this.nodes[i]
+    if (!n.replica || n.replica.port !== port) return
+    this.aofPrimary.delete(i)
+    this.killedAt.delete(i)
+    this.retired.add(n.primary)
+    n.primary.process.kill("SIGKILL")
+    n.primary = n.replica
+    n.replica = undefined
+    void n.replLink?.close()
+    n.replLink = undefined
+    n.proxy.retarget({ host: "127.0.0.1", port: n.primary.port })
+    this.switches[i]++
+    for (const w of this.switchWaiters[i].splice(0)) w()
+    for (const l of this.switchListeners) l(i)
+  }
+
+  private readonly switchListeners: Array<(node: number) => void> = []
+
+  /** Call `listener` with the node each time a node's replica takes over. */
+  onSwitch(listener: (node: number) => void): void {
+    this.switchListeners.push(listener)
+  }
+
+  /** How many times node `i`'s replica has taken over so far. */
+  switchCount(i: number): number {
+    return this.switches[i]
+  }
+
+  /** Wait until node `i`'s replica has taken over more than `count` times; false after `ms`. */
+  awaitSwitch(i: number, count: number, ms: number): Promise<boolean> {
+    if (this.switches[i] > count) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms)
+      this.switchWaiters[i].push(() => {
+        clearTimeout(timer)
+        resolve(true)
+      })
+    })
+  }
+
+  /**
+   * A failover through Sentinel (`SENTINEL FAILOVER`): the clients' link is held first, so no
+   * write reaches the old primary after the replica stopped following it (Redis's own
+   * FAILOVER pauses writes the same way), and they go on with the new primary once Sentinel
+   * announces it. What the replica lacked is lost.
+   */
+  async sentinelFailover(i: number): Promise<void> {
+    const n = this.nodes[i]
+    if (this.sentinels.length === 0) throw new RedisServerError({ message: "no Sentinels watch this deployment" })
+    if (!n.replica) throw new RedisServerError({ message: `node ${i} has no replica to fail over to` })
+    const toxics = n.proxy.toxics
+    const count = this.switches[i]
+    n.proxy.set({ ...toxics, hold: true })
+    try {
+      const admin = new Redis(this.sentinels[0].url, { lazyConnect: true, maxRetriesPerRequest: 0 })
+      try {
+        await admin.connect()
+        await admin.call("SENTINEL", "FAILOVER", sentinelName(i))
+      } finally {
+        admin.disconnect()
+      }
+      if (!(await this.awaitSwitch(i, count, 15_000))) throw new RedisServerError({ message: `Sentinel did not fail node ${i} over within 15 s` })
+    } finally {
+      n.proxy.set(toxics)
+    }
+  }
+
+  /** Samples each AOF's size every 20 ms, so a restart from disk can cut it back in time. */
+  private sampler: ReturnType<typeof setInterval> | undefined
+  /** The nodes whose primary writes the node's AOF (until a replica is promoted there). */
+  private readonly aofPrimary = new Set<number>()
+  /** When each node's primary was last killed. */
+  private readonly killedAt = new Map<number, number>()
+
+  private sampleAof(): void {
+    const now = performance.now()
+    for (const n of this.nodes) {
+      if (!n.aof || !this.aofPrimary.has(n.index) || this.killedAt.has(n.index)) continue
+      const file = incrAof(n.aof.dir)
+      if (file === undefined) continue
+      n.aof.sizes.push([now, statSync(file).size])
+      // Keep ten seconds: far more than the fsync interval a restart looks back.
+      while (n.aof.sizes.length > 1 && n.aof.sizes[0][0] < now - 10_000) n.aof.sizes.shift()
+    }
+  }
+
+  /** For a primary of node `i` started afresh: its AOF emptied, and the options to write it. */
+  private freshAof(i: number): { dir?: string; args?: ReadonlyArray<string> } {
+    const n = this.nodes[i]
+    if (!n.aof || !this.aofPrimary.has(i)) return {}
+    rmSync(join(n.aof.dir, "appendonlydir"), { recursive: true, force: true })
+    n.aof.sizes.length = 0
+    return { dir: n.aof.dir, args: AOF_ARGS }
+  }
+
+  /**
+   * Start node `i`'s killed primary again where it listened, from its AOF as a machine that
+   * lost power would find it: the writes of the last `unsyncedMs` before the kill, not yet
+   * fsync'd, are gone. (A process kill alone loses nothing — the kernel keeps what Redis
+   * wrote — so the AOF is cut back to its size `unsyncedMs` before the kill, sampled every
+   * 20 ms.) A replica resyncs from it and so has the same.
+   */
+  async restartFromDisk(i: number, unsyncedMs: number): Promise<void> {
+    const n = this.nodes[i]
+    if (!n.aof || !this.aofPrimary.has(i)) throw new RedisServerError({ message: `node ${i}'s primary has no AOF to restart from (a replica promoted since has none)` })
+    const killedAt = this.killedAt.get(i) ?? performance.now()
+    this.retired.add(n.primary)
+    await n.primary.stop()
+    this.retired.delete(n.primary)
+    const file = incrAof(n.aof.dir)
+    if (file !== undefined) {
+      const kept = n.aof.sizes.filter(([at]) => at <= killedAt - unsyncedMs).at(-1)?.[1] ?? 0
+      if (kept < statSync(file).size) truncateSync(file, kept)
+    }
+    n.aof.sizes.length = 0
+    n.primary = await startRedisServer({ port: n.primary.port, dir: n.aof.dir, args: AOF_ARGS })
+    this.killedAt.delete(i)
+  }
+
   /** Every process and proxy of the deployment, stopped (idempotent). */
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
+    if (this.sampler) clearInterval(this.sampler)
+    for (const w of this.watchers) w.disconnect()
+    await Promise.all(this.sentinels.map((s) => s.stop()))
     for (const n of this.nodes) {
       await n.proxy.close()
       await n.replLink?.close()
     }
     await Promise.all([...this.nodes.flatMap((n) => [n.primary.stop(), ...(n.replica ? [n.replica.stop()] : [])]), ...[...this.retired].map((r) => r.stop())])
+    for (const n of this.nodes) if (n.aof) rmSync(n.aof.dir, { recursive: true, force: true })
   }
 
   /** Processes replaced by a restart or a promotion, stopped with the rest. */
@@ -111,6 +343,7 @@ export class LocalDeployment {
 
   /** Kill node `i`'s primary at once (SIGKILL: no shutdown, nothing saved). */
   kill(i: number): void {
+    this.killedAt.set(i, performance.now())
     this.nodes[i].primary.process.kill("SIGKILL")
   }
 
@@ -123,7 +356,8 @@ export class LocalDeployment {
     this.retired.add(n.primary)
     await n.primary.stop()
     this.retired.delete(n.primary)
-    n.primary = await startRedisServer({ port: n.primary.port })
+    n.primary = await startRedisServer({ port: n.primary.port, ...this.freshAof(i) })
+    this.killedAt.delete(i)
   }
 
   /**
@@ -139,7 +373,8 @@ export class LocalDeployment {
     this.retired.add(n.primary)
     await n.primary.stop()
     this.retired.delete(n.primary)
-    n.primary = await startRedisServer({ port: n.primary.port, replicaOf: n.replica.port })
+    n.primary = await startRedisServer({ port: n.primary.port, replicaOf: n.replica.port, ...this.freshAof(i) })
+    this.killedAt.delete(i)
     await replicaInSync(n.primary)
     await makePrimary(n.primary)
     n.replLink.clear()
@@ -155,13 +390,7 @@ export class LocalDeployment {
     const n = this.nodes[i]
     if (!n.replica) throw new RedisServerError({ message: `node ${i} has no replica to promote` })
     await makePrimary(n.replica)
-    this.retired.add(n.primary)
-    n.primary.process.kill("SIGKILL") // a demoted primary must not take writes (it may be dead already)
-    n.primary = n.replica
-    n.replica = undefined
-    await n.replLink?.close()
-    n.replLink = undefined
-    n.proxy.retarget({ host: "127.0.0.1", port: n.primary.port })
+    this.takeOver(i, n.replica.port)
   }
 
   /** Give node `i` a replica again: a fresh process that syncs from the current primary. */
@@ -173,9 +402,9 @@ export class LocalDeployment {
     await replicaInSync(n.replica)
   }
 
-  /** The processes it runs (primaries and replicas), for checks that none outlives it. */
+  /** The processes it runs (primaries, replicas, Sentinels), for checks that none outlives it. */
   get pids(): ReadonlyArray<number> {
-    return this.nodes.flatMap((n) => [n.primary.process.pid, n.replica?.process.pid]).filter((p): p is number => p !== undefined)
+    return [...this.nodes.flatMap((n) => [n.primary.process.pid, n.replica?.process.pid]), ...this.sentinels.map((s) => s.process.pid)].filter((p): p is number => p !== undefined)
   }
 }
 

@@ -30,13 +30,14 @@ export const layerLocalTarget = (opts: LocalTargetOptions) =>
         Effect.gen(function* () {
           const deployment = yield* Effect.acquireRelease(
             Effect.tryPromise({
-              try: () => LocalDeployment.start({ nodes: config.nodes, replicas: config.replicas ?? false }),
+              try: () => LocalDeployment.start({ nodes: config.nodes, replicas: config.replicas ?? false, sentinel: config.sentinel, aof: config.aof }),
               catch: (e) => new StoreError({ message: `starting a local Redis deployment: ${e instanceof Error ? e.message : String(e)}` })
             }),
             (d) => Effect.promise(() => d.stop()).pipe(Effect.tap(() => Effect.sync(() => opts.log?.("stopped the local Redis deployment"))))
           )
           const ports = deployment.nodes.map((n) => `${n.primary.port}${n.replica ? `+${n.replica.port}` : ""}`).join(", ")
-          opts.log?.(`started a local Redis deployment: ${config.nodes} node(s) on 127.0.0.1 ports ${ports} (primary+replica), through fault proxies`)
+          const sentinels = deployment.sentinels.length > 0 ? `, watched by ${deployment.sentinels.length} Sentinels on ports ${deployment.sentinels.map((s) => s.port).join(", ")}` : ""
+          opts.log?.(`started a local Redis deployment: ${config.nodes} node(s) on 127.0.0.1 ports ${ports} (primary+replica), through fault proxies${sentinels}`)
           opts.onDeployment?.(deployment)
           const ns = runNamespace(undefined, opts.runId)
           const stores: Array<RedisClaimStore> = []

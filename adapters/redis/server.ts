@@ -4,7 +4,7 @@
  * as a last resort, so none outlives the command that started it.
  */
 import { spawn, type ChildProcess } from "node:child_process"
-import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { createServer, Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { delimiter, join } from "node:path"
@@ -66,19 +66,61 @@ let exitHookInstalled = false
  * Start a redis-server on a free port (or on `port`: a restart where a killed one listened). Example:
  * `const s = await startRedisServer(); … await s.stop()`; `startRedisServer({ replicaOf: s.port })`.
  */
-export const startRedisServer = async (opts: { replicaOf?: number; args?: ReadonlyArray<string>; port?: number } = {}): Promise<RedisServer> => {
-  const bin = findRedisServer()
-  if (!bin) throw new RedisServerError({ message: INSTALL_HINT })
+export const startRedisServer = async (opts: { replicaOf?: number; args?: ReadonlyArray<string>; port?: number; dir?: string } = {}): Promise<RedisServer> => {
   const port = opts.port ?? (await freePort())
-  const dir = mkdtempSync(join(tmpdir(), "huntbench-redis-"))
-  const args = [
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "huntbench-redis-"))
+  return spawnServer(port, dir, opts.dir === undefined, [
     "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
     "--dir", dir, "--daemonize", "no", "--enable-debug-command", "local", "--loglevel", "warning",
     // Diskless full sync waits 5 s for more replicas by default; ours start at once.
     "--repl-diskless-sync-delay", "0",
     ...(opts.replicaOf !== undefined ? ["--replicaof", "127.0.0.1", String(opts.replicaOf)] : []),
     ...(opts.args ?? [])
-  ]
+  ])
+}
+
+export interface SentinelOptions {
+  /** The primaries it watches, by name and port (on 127.0.0.1). */
+  readonly masters: ReadonlyArray<{ readonly name: string; readonly port: number }>
+  /** Sentinels that must agree a primary is down (of those watching it). */
+  readonly quorum: number
+  /** How long a primary must not answer before this Sentinel thinks it down. */
+  readonly downAfterMs: number
+  /**
+   * Also how long before Sentinel "fixes" a replica that follows its primary through
+   * another address (our replication proxy): long, so that it never does during a run.
+   */
+  readonly failoverTimeoutMs: number
+}
+
+/**
+ * Start a Redis Sentinel (`redis-server sentinel.conf --sentinel`) on a free port, watching
+ * `masters`. Example: `const s = await startSentinel({ masters: [{ name: "hb0", port: 6379 }],
+ * quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 600000 })`; `await s.stop()`.
+ */
+export const startSentinel = async (opts: SentinelOptions): Promise<RedisServer> => {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), "huntbench-sentinel-"))
+  const conf = join(dir, "sentinel.conf")
+  writeFileSync(
+    conf,
+    [
+      `port ${port}`, "bind 127.0.0.1", `dir ${dir}`, "daemonize no", "loglevel warning", "protected-mode no",
+      ...opts.masters.flatMap((m) => [
+        `sentinel monitor ${m.name} 127.0.0.1 ${m.port} ${opts.quorum}`,
+        `sentinel down-after-milliseconds ${m.name} ${Math.max(1, Math.round(opts.downAfterMs))}`,
+        `sentinel failover-timeout ${m.name} ${Math.round(opts.failoverTimeoutMs)}`,
+        `sentinel parallel-syncs ${m.name} 1`
+      ])
+    ].join("\n") + "\n"
+  )
+  return spawnServer(port, dir, true, [conf, "--sentinel"])
+}
+
+/** Spawn redis-server with `args`, wait until it answers PING on `port`; stopping it removes `dir` when `ownDir`. */
+const spawnServer = async (port: number, dir: string, ownDir: boolean, args: ReadonlyArray<string>): Promise<RedisServer> => {
+  const bin = findRedisServer()
+  if (!bin) throw new RedisServerError({ message: INSTALL_HINT })
   const child = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] })
   let stderr = ""
   child.stderr?.on("data", (d) => (stderr += d))
@@ -98,7 +140,7 @@ export const startRedisServer = async (opts: { replicaOf?: number; args?: Readon
       clearTimeout(timer)
     }
     live.delete(child)
-    rmSync(dir, { recursive: true, force: true })
+    if (ownDir) rmSync(dir, { recursive: true, force: true })
   }
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) break

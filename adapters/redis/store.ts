@@ -18,6 +18,12 @@ type ClaimCommand = (k1: string, k2: string, k3: string, k4: string, k5: string,
 /** The subset of ioredis this store uses; ioredis-mock provides the same. */
 export type RedisLike = IORedis
 
+/** GET after spinning ARGV[1] ms on the server: a balance read during a node-wide latency spike. */
+const SPIN_GET = `local t = redis.call("TIME")
+local stop = tonumber(t[1]) * 1000000 + tonumber(t[2]) + tonumber(ARGV[1]) * 1000
+repeat t = redis.call("TIME") until tonumber(t[1]) * 1000000 + tonumber(t[2]) >= stop
+return redis.call("GET", KEYS[1])`
+
 export class RedisClaimStore implements AsyncClaimStore {
   readonly name: string
   readonly keys: Keys
@@ -30,8 +36,10 @@ export class RedisClaimStore implements AsyncClaimStore {
   private readonly cap: string
   private readonly idemFlag: string
   private readonly evalsha: boolean
-  /** While a script latency spike is injected: ms every claim spins on the server first. */
+  /** While a latency spike is injected: ms every claim spins on the server first. */
   spinMs = 0
+  /** While a node-wide latency spike is injected: ms every balance read spins first (a script then). */
+  balanceSpinMs = 0
   /** With several nodes: the node this server is, whose buckets alone it seeds. */
   private readonly node: number | undefined
 
@@ -98,7 +106,9 @@ export class RedisClaimStore implements AsyncClaimStore {
   }
 
   async balance(bucket: number, hunter: number): Promise<number> {
-    return Number((await this.redis.get(this.keys.balance(bucket, hunter))) ?? 0)
+    const key = this.keys.balance(bucket, hunter)
+    if (this.balanceSpinMs > 0) return Number((await this.redis.eval(SPIN_GET, 1, key, String(this.balanceSpinMs))) ?? 0)
+    return Number((await this.redis.get(key)) ?? 0)
   }
 
   /**

@@ -17,6 +17,13 @@ export interface StoreConfig {
   readonly nodes: number
   /** Whether each node has a replica (a deployment huntbench starts gives it one). */
   readonly replicas?: boolean
+  /**
+   * A deployment huntbench starts watches its primaries with Sentinels, which think a silent
+   * one down after `downAfterMs` (wall clock) and promote its replica.
+   */
+  readonly sentinel?: { readonly downAfterMs: number }
+  /** A deployment huntbench starts gives each primary an AOF (restarts from disk). */
+  readonly aof?: boolean
   readonly streamCap: number
   readonly idempotency: boolean
 }

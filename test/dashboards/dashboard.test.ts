@@ -165,6 +165,15 @@ describe("dashboard in Chromium", () => {
       expect(await page.textContent("[data-testid=sum-name]")).toBe("default")
       expect(await page.locator("#latency path.series").count()).toBe(2)
       expect(await page.locator("#latency rect.band").count()).toBe(r.scenario.faults.length)
+      // The checker's findings: every fault (with what a state-losing one lost) and every invariant.
+      expect(await page.locator("[data-testid=checker] li").count()).toBe(1 + r.faults.length + r.invariants.length)
+      expect(await page.textContent("[data-testid=checker-applied]")).toBe(`applied, not acknowledged: ${r.claims.appliedUnacknowledged}`)
+      for (const f of r.faults) {
+        const t = await page.textContent(`[data-testid=checker-fault-${f.index}]`)
+        expect(t).toContain(`fault #${f.index} ${f.kind} on node ${f.target}`)
+        if (["crash", "restart", "failover"].includes(f.kind)) expect(t).toContain(`${f.lostWrites} writes lost (${f.lostAcknowledged} acknowledged)`)
+      }
+      for (const i of r.invariants) expect(await page.textContent(`[data-testid=checker-invariant-${i.name}]`)).toMatch(new RegExp(`^${i.name}: ${i.ok ? "ok" : "VIOLATED"}`))
 
       // The same report with hostile names: they must show up as literal text. (A hostile fault
       // kind cannot get in at all: the Report Schema decodes the scenario, whose kinds are

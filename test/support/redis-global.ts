@@ -41,7 +41,7 @@ export async function setup(project: TestProject): Promise<void> {
 export async function teardown(): Promise<void> {
   await Promise.all(servers.map((s) => s.stop()))
   servers = []
-  // No orphans: a redis-server huntbench started (its data dir is huntbench-redis-…) whose
+  // No orphans: a redis-server or Sentinel huntbench started (its dir is huntbench-redis-… or huntbench-sentinel-…) whose
   // parent is gone outlived the command or test that started it. Killed, and the run fails.
   const orphans = huntbenchOrphans()
   for (const o of orphans) process.kill(o.pid, "SIGKILL")
@@ -74,7 +74,7 @@ export const huntbenchOrphans = (): Array<{ pid: number; cmd: string }> => {
     } catch {
       continue
     }
-    if (!cwd.includes("huntbench-redis-")) continue
+    if (!/huntbench-(redis|sentinel)-/.test(cwd)) continue
     const ppid = /^PPid:\s+(\d+)/m.exec(read(`/proc/${pid}/status`))?.[1]
     const parent = ppid ? read(`/proc/${ppid}/cmdline`) : ""
     if (!/node/.test(parent)) out.push({ pid: Number(pid), cmd })

@@ -53,6 +53,29 @@ describe("fault injection into a local deployment", () => {
     invariantsHold(withFault)
   }, 60_000)
 
+  it("with calls that slow (linkLatency 25 ± 5 ms each way), a pool of 100 per node waits longer than a pool of 500, live and in the model", async () => {
+    // 2500 calls/s arriving (open loop, in both worlds); 100 connections held ~51 ms each
+    // carry ~1950/s, so a queue for a connection builds; 500 carry ~9800/s.
+    const busy = (poolSize: number) =>
+      hunt({
+        hunters: { count: 500, behaviour: { model: "open", ratePerSec: 2500 } },
+        topology: { buckets: 4, nodes: 1, poolSize },
+        engine: { timeoutMs: 3000 },
+        faults: [{ kind: "linkLatency", atMs: 0, durationMs: 4000, target: 0, extraMs: 25, jitterMs: 5 }]
+      })
+    const [small, large] = [await live(busy(100)), await live(busy(500))]
+    const [modelSmall, modelLarge] = [await Effect.runPromise(Simulation.run(busy(100))), await Effect.runPromise(Simulation.run(busy(500)))]
+    for (const [a, b] of [[small, large], [modelSmall, modelLarge]]) {
+      expect(a.latencyMs.p50).toBeGreaterThan(1.4 * b.latencyMs.p50)
+      expect(b.latencyMs.p50).toBeGreaterThan(45) // the link's delay, no wait
+      expect(b.latencyMs.p50).toBeLessThan(70)
+    }
+    // Live and model agree on the wait's size.
+    expect(small.latencyMs.p50 / modelSmall.latencyMs.p50).toBeGreaterThan(0.6)
+    expect(small.latencyMs.p50 / modelSmall.latencyMs.p50).toBeLessThan(1.6)
+    invariantsHold(small)
+  }, 90_000)
+
   it("a script latency spike slows every claim on the node by about its extraMs, live and in the model", async () => {
     // 10 hunters, 100 claims/s at 5 ms more each: the node half busy, so queueing adds a little.
     const few = { hunters: { count: 10, behaviour: { model: "closed", pollIntervalMs: 100, jitterMs: 30 } } }
@@ -63,6 +86,18 @@ describe("fault injection into a local deployment", () => {
     expect(model).toBeGreaterThan(4)
     expect(rise / model).toBeGreaterThan(0.5)
     expect(rise / model).toBeLessThan(2)
+  }, 60_000)
+
+  it("a node-wide latency spike slows balance reads too; a script one does not, live and in the model", async () => {
+    const reads = { hunters: { count: 10, behaviour: { model: "closed", pollIntervalMs: 100, jitterMs: 30, tasks: [{ name: "balance", command: "balance", weight: 1 }] } } }
+    const spike = (scope: string) => ({ ...reads, faults: [{ kind: "latencySpike", atMs: 0, durationMs: 4000, target: 0, extraMs: 5, scope }] })
+    const p50 = async (input: unknown) => [(await live(input)).latencyMs.p50, (await Effect.runPromise(Simulation.run(input))).latencyMs.p50]
+    const [[base, modelBase], [node, modelNode], [script, modelScript]] = [await p50(hunt(reads)), await p50(hunt(spike("node"))), await p50(hunt(spike("script")))]
+    for (const rise of [node - base, modelNode - modelBase]) {
+      expect(rise).toBeGreaterThan(4)
+      expect(rise).toBeLessThan(8)
+    }
+    for (const rise of [script - base, modelScript - modelBase]) expect(Math.abs(rise)).toBeLessThan(1)
   }, 60_000)
 
   it("a partition times requests out and opens the breaker; after it heals, requests succeed again", async () => {
@@ -99,13 +134,11 @@ describe("fault injection into a local deployment", () => {
   it("refuses what it cannot inject, and faults on a target it did not start, naming the fault", async () => {
     const refused = (faults: Array<Record<string, unknown>>) =>
       Effect.runPromiseExit(liveRun(hunt({ faults })).pipe(Effect.scoped, Effect.provide(layerLocalTarget({ runId: `inj-refuse-${process.pid}` }))))
-    const spike = await refused([{ kind: "pause", atMs: 100, durationMs: 100, target: 0 }, { kind: "latencySpike", atMs: 1000, durationMs: 500, target: 0, extraMs: 5 }])
-    expect(Exit.isFailure(spike) && Cause.squash(spike.cause)).toMatchObject({ _tag: "ScenarioError", field: "faults[1].scope" })
-    const shrink = await refused([{ kind: "poolShrink", atMs: 1000, durationMs: 500, target: 0, poolSize: 1 }])
-    expect(Exit.isFailure(shrink) && Cause.squash(shrink.cause)).toMatchObject({ _tag: "ScenarioError", field: "faults[0].kind" })
-    const disk = await refused([{ kind: "restart", atMs: 1000, durationMs: 500, target: 0, from: "disk" }])
-    expect(Exit.isFailure(disk) && String((Cause.squash(disk.cause) as { message?: unknown }).message)).toMatch(/from disk cannot be injected yet/)
-    expect(Exit.isFailure(disk) && Cause.squash(disk.cause)).toMatchObject({ _tag: "ScenarioError", field: "faults[0].from" })
+    const shrink = await refused([{ kind: "pause", atMs: 100, durationMs: 100, target: 0 }, { kind: "poolShrink", atMs: 1000, durationMs: 500, target: 0, poolSize: 1 }])
+    expect(Exit.isFailure(shrink) && Cause.squash(shrink.cause)).toMatchObject({ _tag: "ScenarioError", field: "faults[1].kind" })
+    // A pause past detection on a timeline with Sentinels: Sentinel would fail the node over.
+    const stall = await refused([{ kind: "pause", atMs: 100, durationMs: 2500, target: 0 }, { kind: "failover", atMs: 3000, durationMs: 500, target: 0, via: "sentinel" }])
+    expect(Exit.isFailure(stall) && Cause.squash(stall.cause)).toMatchObject({ _tag: "ScenarioError", field: "faults[0].durationMs" })
     const mock = await Effect.runPromiseExit(
       liveRun(hunt({ faults: [{ kind: "pause", atMs: 100, durationMs: 100, target: 0 }] })).pipe(Effect.scoped, Effect.provide(layerMockTarget(`inj-mock-${process.pid}`)))
     )

@@ -4,7 +4,10 @@
 // behind: when it stops, and when a live run on it is interrupted with Ctrl-C.
 import { Effect } from "effect"
 import { Redis } from "ioredis"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { createConnection } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { LocalDeployment } from "../../../adapters/redis/deployment.ts"
 import { layerLocalTarget } from "../../../adapters/redis/local.ts"
@@ -76,17 +79,25 @@ describe("local deployment", () => {
     expect(lines.some((l) => /stopped the local Redis deployment/.test(l))).toBe(true)
   })
 
-  it("Ctrl-C during a live run leaves no redis-server or proxy behind", async () => {
-    const cli = startCli(["run", "default", "--target", "local", "--live", "--no-faults"])
+  it("Ctrl-C during a live run leaves no redis-server, Sentinel or proxy behind", async () => {
+    // A crash the model fails over (far ahead): the deployment runs Sentinels too.
+    const dir = mkdtempSync(join(tmpdir(), "hb-local-"))
+    const file = join(dir, "crash.json")
+    writeFileSync(file, JSON.stringify({ ...input, durationMs: 60_000, faults: [{ kind: "crash", atMs: 50_000, durationMs: 5000, target: 0 }] }))
+    const cli = startCli(["run", file, "--target", "local", "--live"])
     await cli.waitFor(/started a local Redis deployment/)
     const line = cli.stderr().split("\n").find((l) => l.includes("started a local Redis deployment"))!
     const ports = [...line.matchAll(/(\d+)\+(\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[2])])
-    expect(ports.length).toBeGreaterThan(0)
+    expect(ports.length).toBe(6)
+    const sentinels = /Sentinels on ports ([\d, ]+)/.exec(line)?.[1].split(", ").map(Number) ?? []
+    expect(sentinels).toHaveLength(3)
+    ports.push(...sentinels)
     await cli.waitFor(/% done/)
     cli.child.kill("SIGINT")
     const { code } = await cli.exited
     expect(code).toBe(130)
     expect(cli.stderr()).toMatch(/stopped the local Redis deployment/)
     for (const p of ports) expect(await portOpen(p), `port ${p}`).toBe(false)
+    rmSync(dir, { recursive: true, force: true })
   }, 60_000)
 })
