@@ -16,8 +16,11 @@ const at = { atMs: NonNegative, durationMs: Positive, target: Target }
 export const FaultSchema = Schema.Union([
   // The node's script (or every command) takes extraMs longer.
   Schema.Struct({ kind: Schema.Literal("latencySpike"), ...at, extraMs: Positive, scope: withDefault(Schema.Literals(["node", "script"]), "node") }),
-  // The node stops serving (SIGSTOP, CLIENT PAUSE): requests queue until it resumes.
-  Schema.Struct({ kind: Schema.Literal("pause"), ...at }),
+  // The node stops serving: "all" (absent: SIGSTOP, CLIENT PAUSE ALL) holds every request
+  // until it resumes; "writes" (CLIENT PAUSE WRITE) holds the claims — which then run in a
+  // burst at the end — while reads go on. (Optional rather than defaulted, so that the
+  // reports of timelines written before it are unchanged.)
+  Schema.Struct({ kind: Schema.Literal("pause"), ...at, mode: Schema.optionalKey(Schema.Literals(["all", "writes"])) }),
   // The primary dies: with a replica and a crash longer than detection, Sentinel promotes the
   // replica (what it lacked is lost); otherwise it comes back empty.
   Schema.Struct({ kind: Schema.Literal("crash"), ...at }),
@@ -87,6 +90,8 @@ export interface LossPoint {
 export interface NodeFaults {
   readonly down: Array<Window>
   readonly pauses: Array<Window>
+  /** Write pauses (CLIENT PAUSE WRITE): claims are held until the window ends; reads are not. */
+  readonly writePauses: Array<Window>
   readonly spikes: Array<SpikeWindow>
   readonly lags: Array<LagWindow>
   /** Windows when the node has no replica (after a failover until the old primary rejoins). */
@@ -126,6 +131,7 @@ export const compileFaults = (s: Scenario): FaultPlan => {
   const nodes = Array.from({ length: s.topology.nodes }, () => ({
     down: [] as Array<Window>,
     pauses: [] as Array<Window>,
+    writePauses: [] as Array<Window>,
     spikes: [] as Array<SpikeWindow>,
     lags: [] as Array<LagWindow>,
     noReplica: [] as Array<Window>,
@@ -152,7 +158,7 @@ export const compileFaults = (s: Scenario): FaultPlan => {
         n.spikes.push({ from, to, fault: i, extraMs: f.extraMs, scriptOnly: f.scope === "script" })
         break
       case "pause":
-        n.pauses.push({ from, to, fault: i })
+        ;(f.mode === "writes" ? n.writePauses : n.pauses).push({ from, to, fault: i })
         break
       case "replicationLag":
         n.lags.push({ from, to, fault: i, lagMs: f.lagMs })
@@ -204,7 +210,7 @@ export const compileFaults = (s: Scenario): FaultPlan => {
       n.linkFirst = Math.min(n.linkFirst, w.from)
       n.linkLast = Math.max(n.linkLast, w.to)
     }
-    for (const w of [...n.down, ...n.pauses, ...n.spikes, ...n.lags, ...n.noReplica]) {
+    for (const w of [...n.down, ...n.pauses, ...n.writePauses, ...n.spikes, ...n.lags, ...n.noReplica]) {
       n.first = Math.min(n.first, w.from)
       n.last = Math.max(n.last, w.to)
     }

@@ -1,29 +1,68 @@
 /**
  * Real fault injection: a scenario's fault timeline applied, on the live run's virtual clock,
- * to the Redis deployment huntbench started for it (`--target local`) — the same timeline
- * the model simulates (src/faults.ts), so a live run and a simulated one mean the same thing.
+ * to real Redis — the same timeline the model simulates (src/faults.ts), so a live run and a
+ * simulated one mean the same thing.
  *
- * Injected today: `latencySpike` as a spin of `extraMs` on the server at the start of every
- * claim script on the node (the script's optional last argument) and, node-wide, of every
- * balance read too (a spinning script around the GET); `linkLatency`,
- * `partition` and `connectionReset` on the node's fault proxy
- * (overlapping windows combine: delays add, any partition holds, the highest reset
- * probability wins); `pause` as SIGSTOP/SIGCONT of the node's primary; `replicationLag` as
- * delay on the replication link's proxy; and the state-losing kinds as the model times them
- * (src/faults.ts): `crash` kills the primary (SIGKILL) — with a replica and a crash longer
- * than detection, the replica is promoted after `detectionMs` and the node gets a fresh
- * replica when the window ends, otherwise the primary comes back empty then; `restart`
- * kills it and starts it at the window's end, empty or loaded from its replica; `failover` (`via:
- * "promote"`) promotes the replica at once and rejoins one at the end. After an empty start
- * the node's artifacts are seeded again (the game re-creates them; the wins are gone).
- * Every fault is undone at the end of its window, and what is still applied when the
- * injector stops (the run's end, a failure or Ctrl-C). Other kinds are refused before the
- * run starts (`notInjectable`), naming the fault.
+ * On a deployment huntbench started (`--target local`, a `ChaosTarget` with processes):
+ * `latencySpike` as a spin of `extraMs` on the server at the start of every claim script
+ * (node-wide: every balance read too); `linkLatency`, `partition` and `connectionReset` on
+ * the node's fault proxy (overlapping windows combine: delays add, any partition holds, the
+ * highest reset probability wins); `pause` as SIGSTOP/SIGCONT of the primary (mode
+ * "writes": CLIENT PAUSE WRITE, then CLIENT UNPAUSE);
+ * `replicationLag` as delay on the replication link's proxy; and the state-losing kinds as
+ * the model times them: `crash` kills the primary (SIGKILL) — when the model fails it over,
+ * the deployment's Sentinels detect it and promote the replica (without Sentinels, the
+ * injector promotes after `detectionMs`), and the node gets a fresh replica at the window's
+ * end; otherwise the primary comes back empty then; `restart` kills it and starts it at
+ * the window's end, empty, from its AOF (cut back to a second before the kill) or loaded
+ * from its replica; `failover` promotes the replica through Sentinel or directly, and
+ * rejoins one at the end. After an empty start the node's artifacts are seeded again.
+ * On a server huntbench did not start only link faults (its own proxies) and — allowed
+ * explicitly — server-wide stalls (`pause` as CLIENT PAUSE ALL or WRITE, `latencySpike`) can be
+ * injected. Every fault is undone at the end of its window, and what is still applied when
+ * the injector stops (the run's end, a failure or Ctrl-C). What cannot be injected is
+ * refused before the run starts (`notInjectable`), naming the fault.
  */
 import { AOF_FSYNC_MS, compileFaults, type Fault } from "../../src/faults.ts"
 import type { Scenario } from "../../src/scenario.ts"
-import type { Toxics } from "./proxy.ts"
-import type { LocalDeployment } from "../redis/deployment.ts"
+import type { FaultProxy, Toxics } from "./proxy.ts"
+
+/**
+ * What the injector acts on: per node the fault proxy clients connect through (and the
+ * replication link's), and the operations on the node's processes. A deployment huntbench
+ * started (adapters/redis/deployment.ts) has them all; a server it did not start
+ * (adapters/redis/remote-chaos.ts) has the proxies and a server-wide pause, and refuses the
+ * rest — which `notInjectable` refuses before the run anyway.
+ */
+export interface ChaosTarget {
+  readonly nodes: ReadonlyArray<{ readonly proxy: FaultProxy; readonly replLink?: FaultProxy | undefined }>
+  readonly sentinels: ReadonlyArray<unknown>
+  /** Stop node `i` serving (only writes: `writesOnly`) for `ms` (wall) — or until `resume`. */
+  pause(i: number, ms: number, writesOnly: boolean): void
+  resume(i: number, writesOnly: boolean): void
+  kill(i: number): void
+  restartEmpty(i: number): Promise<void>
+  restartFromReplica(i: number): Promise<void>
+  restartFromDisk(i: number, unsyncedMs: number): Promise<void>
+  promote(i: number): Promise<void>
+  rejoin(i: number): Promise<void>
+  sentinelFailover(i: number): Promise<void>
+  switchCount(i: number): number
+  awaitSwitch(i: number, count: number, ms: number): Promise<boolean>
+  onSwitch(listener: (node: number) => void): void
+}
+
+/** Where a live run injects: a deployment huntbench started, or a server it did not (named). */
+export interface FaultScope {
+  readonly owned: boolean
+  readonly allowDestructive: boolean
+  readonly name: string
+}
+
+/** Kinds that act only on huntbench's own connections (its fault proxy): safe on any server. */
+const linkKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset"]
+/** Kinds that stall the whole server, every client's commands: destructive on a server huntbench did not start. */
+const serverKinds: ReadonlyArray<Fault["kind"]> = ["pause", "latencySpike"]
 
 /** The kinds a live run can inject into a local deployment. */
 export const injectableKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset", "pause", "replicationLag", "crash", "restart", "failover", "latencySpike"]
@@ -49,11 +88,20 @@ export const deploymentFor = (s: Scenario, timeScale: number): { readonly sentin
 })
 
 /** Why fault `i` of `s` cannot be injected, as the field at fault and a message, or undefined. */
-const notYet = (s: Scenario, i: number): { readonly field: string; readonly message: string } | undefined => {
+const notYet = (s: Scenario, i: number, scope: FaultScope): { readonly field: string; readonly message: string } | undefined => {
   const f = s.faults[i]
   const at = (field: string, message: string) => ({ field: `faults[${i}].${field}`, message })
   if (!injectableKinds.includes(f.kind)) return at("kind", `${f.kind} cannot be injected into real processes yet`)
-  if ((f.kind === "pause" || f.kind === "restart") && needsSentinel(s) && f.durationMs >= s.topology.failover.detectionMs)
+  if (!scope.owned && !linkKinds.includes(f.kind) && !serverKinds.includes(f.kind))
+    return at("kind", `${f.kind} needs processes huntbench started (--target local), never ${scope.name}, a server it does not own; there it injects ${linkKinds.join(", ")} (through its own fault proxy), and with --allow-destructive ${serverKinds.join(", ")}`)
+  if (!scope.owned && serverKinds.includes(f.kind) && !scope.allowDestructive)
+    return at("kind", `${f.kind} would stall every client of ${scope.name}, a server huntbench did not start: pass --allow-destructive to inject it there anyway, or use --target local`)
+  if (!scope.owned && serverKinds.includes(f.kind) && s.topology.nodes > 1)
+    return at(
+      "target",
+      `${f.kind} on ${scope.name} stalls the one server that holds all ${s.topology.nodes} nodes' buckets, where the model stalls node ${f.target} alone: set topology.nodes to 1 for this target, or use --target local`
+    )
+  if (((f.kind === "pause" && f.mode !== "writes") || f.kind === "restart") && needsSentinel(s) && f.durationMs >= s.topology.failover.detectionMs)
     return at(
       "durationMs",
       `a ${f.kind} of ${f.durationMs} ms is at least topology.failover.detectionMs (${s.topology.failover.detectionMs} ms): the Sentinels this timeline needs would fail the node over, which the model's ${f.kind} does not do`
@@ -65,10 +113,14 @@ const notYet = (s: Scenario, i: number): { readonly field: string; readonly mess
  * The first fault of `s` a live run cannot inject, as a field and a message; undefined
  * when all can. Example: `notInjectable(s)?.field === "faults[2].kind"`.
  */
-export const notInjectable = (s: Scenario): { readonly field: string; readonly message: string } | undefined => {
+export const notInjectable = (s: Scenario, scope: FaultScope = { owned: true, allowDestructive: true, name: "local" }): { readonly field: string; readonly message: string } | undefined => {
   for (let i = 0; i < s.faults.length; i++) {
-    const bad = notYet(s, i)
-    if (bad) return { field: bad.field, message: `${bad.message} (live runs inject ${injectableKinds.join(", ")}); run it in simulation, or drop the faults with --no-faults` }
+    const bad = notYet(s, i, scope)
+    if (bad)
+      return {
+        field: bad.field,
+        message: `${bad.message}${injectableKinds.includes(s.faults[i].kind) ? "" : ` (live runs inject ${injectableKinds.join(", ")})`}; run it in simulation, or drop the faults with --no-faults`
+      }
   }
   return undefined
 }
@@ -109,7 +161,7 @@ export class FaultInjector {
   /** What was applied and undone, in order. */
   readonly log: Array<Injection> = []
   private readonly s: Scenario
-  private readonly deployment: LocalDeployment
+  private readonly deployment: ChaosTarget
   private readonly hooks: InjectorHooks
   private readonly scale: number
   /** Chaos operations under way (restarts, promotions), in order per node. */
@@ -122,7 +174,8 @@ export class FaultInjector {
   private next = 0
   /** Per node, the link faults active now. */
   private readonly activeLinks: Array<Set<number>>
-  private readonly paused = new Set<number>()
+  /** Paused nodes, and whether only their writes are. */
+  private readonly paused = new Map<number, boolean>()
   /** Crashes being failed over (promoted at detection), by fault index. */
   private readonly failingOver = new Set<number>()
   /** The crashes the model fails over, by fault index. */
@@ -133,8 +186,8 @@ export class FaultInjector {
   /** The last virtual time ticked. */
   private now = 0
 
-  constructor(s: Scenario, deployment: LocalDeployment, hooks: InjectorHooks = {}) {
-    const bad = notInjectable(s)
+  constructor(s: Scenario, deployment: ChaosTarget, hooks: InjectorHooks = {}, scope?: FaultScope) {
+    const bad = notInjectable(s, scope)
     if (bad) throw new Error(`${bad.field}: ${bad.message}`)
     this.s = s
     this.deployment = deployment
@@ -195,11 +248,14 @@ export class FaultInjector {
         else this.activeLinks[f.target].delete(i)
         node.proxy.set(this.linkToxics(f.target))
         break
-      case "pause":
-        node.primary.process.kill(start ? "SIGSTOP" : "SIGCONT")
-        if (start) this.paused.add(f.target)
-        else this.paused.delete(f.target)
+      case "pause": {
+        const writesOnly = f.mode === "writes"
+        if (start) d.pause(t, f.durationMs / this.scale, writesOnly)
+        else d.resume(t, writesOnly)
+        if (start) this.paused.set(t, writesOnly)
+        else this.paused.delete(t)
         break
+      }
       case "latencySpike": {
         if (start) this.spikes[t].add(i)
         else this.spikes[t].delete(i)
@@ -290,7 +346,7 @@ export class FaultInjector {
         n.proxy.clear()
       }
     })
-    for (const node of this.paused) this.deployment.nodes[node].primary.process.kill("SIGCONT")
+    for (const [node, writesOnly] of this.paused) this.deployment.resume(node, writesOnly)
     this.paused.clear()
     for (const node of this.lagging) this.deployment.nodes[node].replLink?.clear()
     this.lagging.clear()

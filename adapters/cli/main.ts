@@ -62,8 +62,13 @@ Options for run:
   --live              run on the wall clock against the target (mock, local, redis://…): open
                       loop, latency from each request's intended time (and uncorrected)
   --time-scale X      live: virtual ms per wall ms (default 1; 2 runs twice as fast)
-  --no-faults         drop the scenario's faults (live runs inject them into --target local
-                      only, and not every kind yet: see the README)
+  --no-faults         drop the scenario's faults (live runs inject them for real: every kind
+                      but poolShrink into --target local; into a redis:// server huntbench did
+                      not start only linkLatency, partition, connectionReset — through its own
+                      fault proxy — and, with --allow-destructive, pause and latencySpike)
+  --allow-destructive live on redis://…: also inject the faults that stall the whole server
+                      for every client (pause as CLIENT PAUSE ALL or WRITE, latencySpike as
+                      slow scripts); needs topology.nodes 1 (the server is every node)
   --history FILE      live: write every attempt sent (what, when it left, when and how it
                       ended, a reply that came too late) as JSON lines
   --json FILE         write the full report as JSON
@@ -101,6 +106,7 @@ interface RunArgs {
   live: boolean
   timeScale: number
   noFaults: boolean
+  allowDestructive: boolean
   seed?: number
   json?: string
   html?: string
@@ -111,7 +117,7 @@ interface RunArgs {
 
 const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, UsageError> =>
   Effect.gen(function* () {
-    const out: RunArgs = { source: "default", target: "model", keepKeys: false, live: false, timeScale: 1, noFaults: false, queue: "wheel", quiet: false, checkDeterminism: false }
+    const out: RunArgs = { source: "default", target: "model", keepKeys: false, live: false, timeScale: 1, noFaults: false, allowDestructive: false, queue: "wheel", quiet: false, checkDeterminism: false }
     let positional = 0
     for (let i = 0; i < args.length; i++) {
       const a = args[i]
@@ -160,6 +166,7 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
       } else if (a === "--keep-keys") out.keepKeys = true
       else if (a === "--live") out.live = true
       else if (a === "--no-faults") out.noFaults = true
+      else if (a === "--allow-destructive") out.allowDestructive = true
       else if (a === "--quiet") out.quiet = true
       else if (a === "--check-determinism") out.checkDeterminism = true
       else if (a.startsWith("-")) return yield* new UsageError({ message: `unknown option ${a} (see huntbench help)` })
@@ -172,6 +179,8 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
     if (out.history !== undefined && !out.live) return yield* new UsageError({ message: "--history: only applies to --live runs (a simulated run's history is its seed)" })
     if ((out.prefix !== undefined || out.runId !== undefined || out.keepKeys) && !out.target.startsWith("redis"))
       return yield* new UsageError({ message: `${out.prefix !== undefined ? "--prefix" : out.runId !== undefined ? "--run-id" : "--keep-keys"}: only applies to --target redis://…` })
+    if (out.allowDestructive && !(out.live && out.target.startsWith("redis")))
+      return yield* new UsageError({ message: "--allow-destructive: only applies to --live runs on --target redis://… (a deployment huntbench starts takes every fault without it)" })
     if (out.checkDeterminism && out.keepKeys)
       return yield* new UsageError({ message: "--check-determinism with --keep-keys would run twice on the same keys; drop one" })
     return out
@@ -205,6 +214,7 @@ export interface CliContext {
 const replayFlags = (a: RunArgs): Array<string> => [
   ...(a.noFaults ? ["--no-faults"] : []),
   ...(a.live ? ["--live"] : []),
+  ...(a.allowDestructive ? ["--allow-destructive"] : []),
   ...(a.timeScale !== 1 ? ["--time-scale", String(a.timeScale)] : [])
 ]
 
@@ -242,7 +252,7 @@ const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
                 ? layerMockTarget(runId)
                 : a.target === "local"
                   ? layerLocalTarget({ runId, log })
-                  : layerRedisTarget({ url: a.target, prefix: a.prefix, runId, keepKeys: a.keepKeys, log, cleanupHint })
+                  : layerRedisTarget({ url: a.target, prefix: a.prefix, runId, keepKeys: a.keepKeys, log, cleanupHint, allowDestructive: a.allowDestructive })
             )
           )
     const what = `${scenario.name}: ${(scenario.durationMs / 1000).toLocaleString("en-US")} s simulated${a.target === "model" ? "" : ` on ${redactUrl(a.target)}${a.live ? ", live" : ", lockstep"}`}`

@@ -92,7 +92,10 @@ export class LiveRunner {
       const inTime = this.mode.answer(call, reply, sentAt, at, outcome)
       if (inTime && outcome !== undefined && outcome > 0 && at <= this.s.durationMs) this.uncorrected.recordMs(at - sentAt)
       const result = outcome === undefined ? "connection" : reply !== undefined && reply > 0 && outcome === -ErrorKind.TIMEOUT ? "unconfirmed" : outcomeName(outcome)
-      this.record(call, sentAt, inTime ? { endMs: at, result } : { endMs: call.deadline, result: "timeout", lateReply: reply === undefined ? "connection" : outcomeName(reply), lateReplyMs: at })
+      const replyName = reply === undefined ? "connection" : outcomeName(reply)
+      // Ended after the run's end (a reply or a deadline in the drain): unfinished, as the report counts it.
+      if ((inTime ? at : call.deadline) > this.s.durationMs) this.record(call, sentAt, { endMs: this.s.durationMs, result: "unfinished", lateReply: replyName, lateReplyMs: at })
+      else this.record(call, sentAt, inTime ? { endMs: at, result } : { endMs: call.deadline, result: "timeout", lateReply: replyName, lateReplyMs: at })
     }
     const request =
       call.command === Command.CLAIM

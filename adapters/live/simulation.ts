@@ -33,25 +33,28 @@ const describeInjection = (s: Scenario, i: Injection, timeScale: number): string
 
 /**
  * Run a scenario on the wall clock against the provided StoreTarget. Its faults are injected
- * into a deployment huntbench started (`--target local`, adapters/chaos/injector.ts); on
- * any other target, or of a kind not injectable yet, they are refused. Example:
+ * for real (adapters/chaos/injector.ts): every kind into a deployment huntbench started
+ * (`--target local`); into a server it did not start, those the target allows (link faults
+ * through its own proxy; server-wide ones with --allow-destructive); the rest are refused
+ * before anything is written, naming the fault. Example:
  * `liveRun(json).pipe(Effect.provide(layerRedisTarget({ url, runId })), Effect.scoped)`.
  */
 export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, options: LiveRunOptions = {}) {
   const scenario: Scenario = yield* decodeScenario(input)
   const timeScale = options.timeScale ?? 1
   const target = yield* StoreTarget
+  const scope = target.faults && { ...target.faults, name: target.name }
   if (scenario.faults.length > 0) {
-    if (target.name !== "local")
+    if (!scope)
       return yield* new ScenarioError({
         field: "faults[0].kind",
-        message: `${scenario.faults[0].kind} is injected only into a Redis deployment huntbench starts (--target local), never into ${target.name}, a server it does not own; use --target local, or drop the faults with --no-faults`
+        message: `${scenario.faults[0].kind} is injected only into real Redis — a deployment huntbench starts (--target local), or for some kinds a server given by --target redis://… — never into ${target.name}; drop the faults with --no-faults`
       })
-    const bad = notInjectable(scenario)
+    const bad = notInjectable(scenario, scope)
     if (bad) return yield* new ScenarioError(bad)
   }
   const live = new LiveRunner(scenario)
-  const store = yield* target.open({ ...live.storeConfig, ...deploymentFor(scenario, timeScale) })
+  const store = yield* target.open({ ...live.storeConfig, ...deploymentFor(scenario, timeScale), ...(scenario.faults.length > 0 ? { proxied: true } : {}) })
   if (scenario.engine.waitReplicas && store.waitReplicas === undefined)
     return yield* new ScenarioError({ field: "engine.waitReplicas", message: `${target.name} has no replicas to WAIT for; use --target local or a Redis with a replica` })
   const sharded = store instanceof ShardedClaimStore ? store : undefined
@@ -70,7 +73,7 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
                 },
                 timeScale,
                 onError: (message) => options.log?.(`fault injection: ${message}`)
-              })
+              }, scope)
           ),
           (inj) => Effect.promise(() => inj.stop())
         )

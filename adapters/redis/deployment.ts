@@ -50,15 +50,20 @@ const incrAof = (dir: string): string | undefined => {
   return last === undefined ? undefined : join(d, last)
 }
 
-/** REPLICAOF NO ONE: `server` stops following and takes writes. */
-const makePrimary = async (server: RedisServer): Promise<void> => {
+/** One command to `server` on a connection of its own. */
+const adminCall = async (server: RedisServer, command: string, ...args: Array<string>): Promise<unknown> => {
   const admin = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
   try {
     await admin.connect()
-    await admin.call("REPLICAOF", "NO", "ONE")
+    return await admin.call(command, ...args)
   } finally {
     admin.disconnect()
   }
+}
+
+/** REPLICAOF NO ONE: `server` stops following and takes writes. */
+const makePrimary = async (server: RedisServer): Promise<void> => {
+  await adminCall(server, "REPLICAOF", "NO", "ONE")
 }
 
 export interface LocalDeploymentOptions {
@@ -340,6 +345,24 @@ export class LocalDeployment {
 
   /** Processes replaced by a restart or a promotion, stopped with the rest. */
   private readonly retired = new Set<RedisServer>()
+
+  /**
+   * Stop node `i`'s primary until `resume`: SIGSTOP (it answers nothing, its connections
+   * hang) or, `writesOnly`, CLIENT PAUSE WRITE (writes wait, reads are served) — for `ms` at
+   * most, in case nobody resumes it.
+   */
+  pause(i: number, ms: number, writesOnly = false): void {
+    const n = this.nodes[i]
+    if (!writesOnly) n.primary.process.kill("SIGSTOP")
+    else void adminCall(n.primary, "CLIENT", "PAUSE", String(Math.max(1, Math.ceil(ms))), "WRITE").catch(() => undefined)
+  }
+
+  /** Continue node `i`'s paused primary (SIGCONT, or CLIENT UNPAUSE after a write pause). */
+  resume(i: number, writesOnly = false): void {
+    const n = this.nodes[i]
+    if (!writesOnly) n.primary.process.kill("SIGCONT")
+    else void adminCall(n.primary, "CLIENT", "UNPAUSE").catch(() => undefined)
+  }
 
   /** Kill node `i`'s primary at once (SIGKILL: no shutdown, nothing saved). */
   kill(i: number): void {

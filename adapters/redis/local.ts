@@ -26,6 +26,7 @@ export const layerLocalTarget = (opts: LocalTargetOptions) =>
     StoreTarget,
     StoreTarget.of({
       name: "local",
+      faults: { owned: true, allowDestructive: true },
       open: (config) =>
         Effect.gen(function* () {
           const deployment = yield* Effect.acquireRelease(
@@ -45,7 +46,10 @@ export const layerLocalTarget = (opts: LocalTargetOptions) =>
             // Without auto-pipelining, so that an injected link delay adds just that delay
             // (see redisConnection).
             const redis = yield* redisConnection(n.proxy.url, undefined, false, true)
-            const store = new RedisClaimStore(`node ${n.index}`, redis, ns, config, true, n.index)
+            // Reads on a connection of their own, as a pool's other connections: a claim held
+            // by a write pause (CLIENT PAUSE WRITE) holds up the commands behind it on its connection.
+            const reads = yield* redisConnection(n.proxy.url, undefined, false, true)
+            const store = new RedisClaimStore(`node ${n.index}`, redis, ns, config, true, n.index, reads)
             yield* Effect.tryPromise({
               try: () => store.setup(),
               catch: (e) => new StoreError({ message: `seeding node ${n.index} of the local deployment: ${e instanceof Error ? e.message : String(e)}` })

@@ -5,18 +5,18 @@
  * own part, put together.
  */
 import type { AsyncClaimStore, StoreConfig, StoreSnapshot } from "../../src/ports/ClaimStore.ts"
-import type { LocalDeployment } from "./deployment.ts"
+import type { ChaosTarget } from "../chaos/injector.ts"
 import type { RedisClaimStore } from "./store.ts"
 
 /** Example: `new ShardedClaimStore("local", [storeOnNode0, storeOnNode1], cfg)`. */
 export class ShardedClaimStore implements AsyncClaimStore {
   readonly name: string
   readonly stores: ReadonlyArray<RedisClaimStore>
-  /** The deployment the nodes belong to, when huntbench started it (faults can be injected). */
-  readonly deployment: LocalDeployment | undefined
+  /** What faults act on: the deployment huntbench started, or the proxies in front of a server it did not. */
+  readonly deployment: ChaosTarget | undefined
   private readonly cfg: StoreConfig
 
-  constructor(name: string, stores: ReadonlyArray<RedisClaimStore>, cfg: StoreConfig, deployment?: LocalDeployment) {
+  constructor(name: string, stores: ReadonlyArray<RedisClaimStore>, cfg: StoreConfig, deployment?: ChaosTarget) {
     if (stores.length !== cfg.nodes) throw new Error(`ShardedClaimStore: ${stores.length} stores for ${cfg.nodes} nodes`)
     this.name = name
     this.stores = stores

@@ -42,17 +42,21 @@ export class RedisClaimStore implements AsyncClaimStore {
   balanceSpinMs = 0
   /** With several nodes: the node this server is, whose buckets alone it seeds. */
   private readonly node: number | undefined
+  /** Where balance reads go: a connection of their own, or the claims'. */
+  private readonly reads: RedisLike
 
   /**
    * Example: `const s = new RedisClaimStore("redis", client, "huntbench:r1:", cfg); await s.setup()`.
    * `evalsha` (real Redis) calls EVALSHA directly and falls back to EVAL on NOSCRIPT;
    * otherwise (ioredis-mock, which has no EVALSHA) the script goes through defineCommand.
    * `node`: this server is one node of several and holds only that node's buckets.
+   * `reads`: a connection for balance reads (default: the claims' connection).
    */
-  constructor(name: string, redis: RedisLike, prefix: string, cfg: StoreConfig, evalsha = false, node?: number) {
+  constructor(name: string, redis: RedisLike, prefix: string, cfg: StoreConfig, evalsha = false, node?: number, reads: RedisLike = redis) {
     this.name = name
     this.node = node
     this.redis = redis
+    this.reads = reads
     this.keys = new Keys(prefix)
     this.cfg = cfg
     this.evalsha = evalsha
@@ -107,8 +111,8 @@ export class RedisClaimStore implements AsyncClaimStore {
 
   async balance(bucket: number, hunter: number): Promise<number> {
     const key = this.keys.balance(bucket, hunter)
-    if (this.balanceSpinMs > 0) return Number((await this.redis.eval(SPIN_GET, 1, key, String(this.balanceSpinMs))) ?? 0)
-    return Number((await this.redis.get(key)) ?? 0)
+    if (this.balanceSpinMs > 0) return Number((await this.reads.eval(SPIN_GET, 1, key, String(this.balanceSpinMs))) ?? 0)
+    return Number((await this.reads.get(key)) ?? 0)
   }
 
   /**

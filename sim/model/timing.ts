@@ -139,6 +139,13 @@ export const timingFor = (s: Scenario, plan: FaultPlan): SyncTiming =>
 
 export class ModelTiming implements SyncTiming {
   readonly nodeFree: Float64Array
+  /**
+   * A write pause's held claims (CLIENT PAUSE WRITE) run in a burst from the pause's end
+   * (`heldFrom`) until `heldFree`, on a cursor of their own so that reads during the pause
+   * are not queued behind them; what starts after the pause's end waits for the burst.
+   */
+  private readonly heldFrom: Float64Array
+  private readonly heldFree: Float64Array
   /** Sum of time requests spent queued at each node (arrival → start) and how many. */
   readonly queueWait: Float64Array
   readonly served: Float64Array
@@ -163,6 +170,8 @@ export class ModelTiming implements SyncTiming {
   constructor(cfg: TimingConfig) {
     this.cfg = cfg
     this.nodeFree = new Float64Array(cfg.nodes)
+    this.heldFrom = new Float64Array(cfg.nodes).fill(Infinity)
+    this.heldFree = new Float64Array(cfg.nodes)
     this.queueWait = new Float64Array(cfg.nodes)
     this.served = new Float64Array(cfg.nodes)
     this.pools = Array.from({ length: cfg.nodes }, () => new Pool(cfg.poolSize))
@@ -204,7 +213,9 @@ export class ModelTiming implements SyncTiming {
     }
     const arrive = sendAt + out
     let start = Math.max(arrive, this.nodeFree[node])
+    if (start < this.heldFree[node] && start >= this.heldFrom[node]) start = this.heldFree[node]
     let service = this.service[cmd].sample(rng)
+    let held = false
     // Only a request whose [arrival, finish] meets the node's fault span needs the scans
     // (measured: the scans on every request to a node with any fault cost ~25 % of the
     // reference hunt).
@@ -217,6 +228,17 @@ export class ModelTiming implements SyncTiming {
         return
       }
       start = pastWindows(nf.pauses, start)
+      if (cmd === Command.CLAIM && nf.writePauses.length > 0) {
+        const end = pastWindows(nf.writePauses, start)
+        if (end > start) {
+          held = true
+          if (end !== this.heldFrom[node]) {
+            this.heldFrom[node] = end
+            this.heldFree[node] = end
+          }
+          start = Math.max(end, this.heldFree[node])
+        }
+      }
       const diedAt = downBetween(nf, arrive, start)
       if (diedAt >= 0) {
         this.fail(pool, Outcome.CONNECTION, diedAt + half)
@@ -228,7 +250,8 @@ export class ModelTiming implements SyncTiming {
     this.queueWait[node] += start - arrive
     this.waitHistogram.recordMs(start - arrive)
     this.served[node]++
-    this.nodeFree[node] = finish
+    if (held) this.heldFree[node] = finish
+    else this.nodeFree[node] = finish
     this.startAt = start
     this.lagMs = near ? lagAt(nf, start, this.baseLagMs) : this.baseLagMs
     if (near) {

@@ -24,6 +24,8 @@ export interface StoreConfig {
   readonly sentinel?: { readonly downAfterMs: number }
   /** A deployment huntbench starts gives each primary an AOF (restarts from disk). */
   readonly aof?: boolean
+  /** Send each node's commands through a fault proxy of its own (a live run with faults). */
+  readonly proxied?: boolean
   readonly streamCap: number
   readonly idempotency: boolean
 }
@@ -113,4 +115,10 @@ export class StoreTarget extends Context.Service<StoreTarget, {
   /** For reports and logs; a URL here never shows a password. */
   readonly name: string
   readonly open: (config: StoreConfig) => Effect.Effect<AsyncClaimStore, StoreError, Scope.Scope>
+  /**
+   * Whether live runs can inject faults here (absent: none can): `owned` for a deployment
+   * huntbench started (every kind); otherwise only what acts on huntbench's own connections,
+   * plus — with `allowDestructive` — what stalls the whole server for every client.
+   */
+  readonly faults?: { readonly owned: boolean; readonly allowDestructive: boolean }
 }>()("huntbench/StoreTarget") {}

@@ -67,7 +67,9 @@ const scenarioArb = fc
             ? { ...base, kind: f.kind, poolSize: 1 }
             : f.kind === "connectionReset"
               ? { ...base, kind: f.kind, probability: 0.5 }
-              : { ...base, kind: f.kind }
+              : f.kind === "pause"
+                ? { ...base, kind: f.kind, mode: f.len > 0.25 ? "writes" : "all" }
+                : { ...base, kind: f.kind }
       })
     } as ScenarioInput
     return { input, stopAt: r.stopAt }

@@ -109,6 +109,8 @@ const scenarioArb = fc
             const from = (["empty", "disk", "replica"] as const)[f.amount % 3]
             return { ...base, kind: "restart", from: from === "replica" && !r.replicas ? "disk" : from }
           }
+          case "pause":
+            return { ...base, kind: "pause", mode: f.amount % 2 ? "writes" : "all" }
           case "failover":
             return r.replicas ? { ...base, kind: "failover", via: f.amount % 2 ? "sentinel" : "promote" } : { ...base, kind: "crash" }
           case "crash":

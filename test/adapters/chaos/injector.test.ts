@@ -100,6 +100,22 @@ describe("fault injection into a local deployment", () => {
     for (const rise of [script - base, modelScript - modelBase]) expect(Math.abs(rise)).toBeLessThan(1)
   }, 60_000)
 
+  it("a write pause (CLIENT PAUSE WRITE) holds the claims but not the reads, live and in the model", async () => {
+    const only = (command: string) => ({ hunters: { count: 50, behaviour: { model: "closed", pollIntervalMs: 100, jitterMs: 30, tasks: [{ name: command, command, weight: 1 }] } } })
+    const paused = (command: string) => hunt({ ...only(command), engine: { timeoutMs: 3000, breaker: { enabled: false } }, faults: [{ kind: "pause", atMs: 1000, durationMs: 1000, target: 0, mode: "writes" }] })
+    const log: Array<string> = []
+    for (const r of [await live(paused("claim"), log), await Effect.runPromise(Simulation.run(paused("claim")))]) {
+      // Claims sent in the window wait for its end: up to a second.
+      expect(r.latencyMs.max).toBeGreaterThan(800)
+      expect(r.errors.total).toBe(0)
+    }
+    expect(log.some((l) => /fault 0 \(pause, node 0\) injected/.test(l))).toBe(true)
+    for (const r of [await live(paused("balance")), await Effect.runPromise(Simulation.run(paused("balance")))]) {
+      expect(r.latencyMs.max).toBeLessThan(100)
+      expect(r.errors.total).toBe(0)
+    }
+  }, 60_000)
+
   it("a partition times requests out and opens the breaker; after it heals, requests succeed again", async () => {
     const r = await live(hunt({ durationMs: 6000, engine: { timeoutMs: 100, breaker: { openMs: 500 } }, faults: [{ kind: "partition", atMs: 1500, durationMs: 1500, target: 0 }] }))
     const during = r.timeline.filter((row) => row.second === 2)
@@ -151,7 +167,8 @@ describe("fault injection into a local deployment", () => {
     const cli = startCli(["run", "default", "--target", redisUrl(), "--live"])
     const { code } = await cli.exited
     expect(code).toBe(2)
-    expect(cli.stderr()).toMatch(/faults\[0\]\.kind: \w+ is injected only into a Redis deployment huntbench starts \(--target local\)/)
+    // The default's first fault, a latency spike, would stall every client of a shared server.
+    expect(cli.stderr()).toMatch(/faults\[0\]\.kind: latencySpike would stall every client of redis:\/\/[^,]+, a server huntbench did not start: pass --allow-destructive/)
     expect(cli.stderr()).not.toMatch(/\n\s+at /) // no stack trace
   })
 
