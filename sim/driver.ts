@@ -235,12 +235,18 @@ export class Simulator implements World {
         break
       case K_FAULT_START: {
         const f = this.s.faults[id]
-        if (f.kind === "poolShrink") this.timing.resizePool(f.target, f.poolSize, t)
+        if (f.kind === "poolShrink") {
+          this.timing.resizePool(f.target, f.poolSize, t)
+          life.mode.resizePool?.(f.target, f.poolSize, t)
+        }
         break
       }
       case K_FAULT_END: {
         const f = this.s.faults[id]
-        if (f.kind === "poolShrink") this.timing.resizePool(f.target, this.s.topology.poolSize, t)
+        if (f.kind === "poolShrink") {
+          this.timing.resizePool(f.target, this.s.topology.poolSize, t)
+          life.mode.resizePool?.(f.target, this.s.topology.poolSize, t)
+        }
         break
       }
       case K_LOSS:

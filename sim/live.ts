@@ -51,7 +51,8 @@ export class LiveMode implements Mode {
   private life!: Lifecycle
   private readonly sender: LiveSender
   /** Per node: attempts holding a pool connection, and those waiting for one (FIFO from `waitHead`). */
-  private readonly poolSize: number
+  /** Per node: the pool's size now (topology.poolSize, or a poolShrink's). */
+  private readonly cap: Int32Array
   private readonly inFlight: Int32Array
   private readonly pending: Array<Array<LiveCall>>
   private readonly pendingHead: Array<number>
@@ -60,7 +61,7 @@ export class LiveMode implements Mode {
 
   constructor(sender: LiveSender, topology: { readonly nodes: number; readonly poolSize: number }) {
     this.sender = sender
-    this.poolSize = topology.poolSize
+    this.cap = new Int32Array(topology.nodes).fill(topology.poolSize)
     this.inFlight = new Int32Array(topology.nodes)
     this.pending = Array.from({ length: topology.nodes }, () => [])
     this.pendingHead = Array.from({ length: topology.nodes }, () => 0)
@@ -76,7 +77,7 @@ export class LiveMode implements Mode {
     this.life.q.push(deadline, (slot << KIND_BITS) | K_DEADLINE)
     const call = { slot, command: c.command(slot), bucket: c.bucket(slot), artifact: c.artifact(slot), hunter: c.hunter(slot), key: c.key(slot), sendAt, deadline }
     const node = this.life.bucketNode[call.bucket]
-    if (this.inFlight[node] < this.poolSize) {
+    if (this.inFlight[node] < this.cap[node]) {
       this.inFlight[node]++
       this.sender.send(call, sendAt)
     } else {
@@ -93,24 +94,40 @@ export class LiveMode implements Mode {
     this.life.complete(slot, t)
   }
 
-  /** `call` gave its connection back at `at`: the next attempt waiting on its node takes it. */
+  failed(slot: number): void {
+    this.failedKeys.add(this.life.client.key(slot))
+  }
+
+  /** `call` gave its connection back at `at`: the next attempts waiting on its node may go. */
   private release(call: LiveCall, at: number): void {
     const node = this.life.bucketNode[call.bucket]
+    this.inFlight[node]--
+    this.pump(node, at)
+  }
+
+  /** Send what waits on `node` while it has connections free (at virtual time `at`). */
+  private pump(node: number, at: number): void {
     const queue = this.pending[node]
-    while (this.pendingHead[node] < queue.length) {
+    while (this.inFlight[node] < this.cap[node] && this.pendingHead[node] < queue.length) {
       const next = queue[this.pendingHead[node]++]
       if (this.queued.get(next.slot) !== next) continue // it timed out waiting
       this.queued.delete(next.slot)
+      this.inFlight[node]++
       this.sender.send(next, at)
-      return
     }
-    queue.length = 0
-    this.pendingHead[node] = 0
-    this.inFlight[node]--
+    if (this.pendingHead[node] >= queue.length) {
+      queue.length = 0
+      this.pendingHead[node] = 0
+    }
   }
 
-  failed(slot: number): void {
-    this.failedKeys.add(this.life.client.key(slot))
+  /**
+   * Node `node`'s pool holds `size` connections from `at` (a poolShrink starts or ends):
+   * shrunk below those busy, the ones that come back first are closed, as in the model.
+   */
+  resizePool(node: number, size: number, at: number): void {
+    this.cap[node] = size
+    this.pump(node, at)
   }
 
   /**

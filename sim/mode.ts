@@ -27,6 +27,8 @@ export interface Mode {
   expire(slot: number, t: number): void
   /** The request in `slot` ended in error (a win may still come back for it, live). */
   failed(slot: number): void
+  /** The client's pool to `node` holds `size` connections from `t` (modes with a pool of their own). */
+  resizePool?(node: number, size: number, t: number): void
 }
 
 /**

@@ -59,13 +59,13 @@ export interface FaultScope {
   readonly name: string
 }
 
-/** Kinds that act only on huntbench's own connections (its fault proxy): safe on any server. */
-const linkKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset"]
+/** Kinds that act only on huntbench's own connections (its fault proxy, its pool): safe on any server. */
+const linkKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset", "poolShrink"]
 /** Kinds that stall the whole server, every client's commands: destructive on a server huntbench did not start. */
 const serverKinds: ReadonlyArray<Fault["kind"]> = ["pause", "latencySpike"]
 
 /** The kinds a live run can inject into a local deployment. */
-export const injectableKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset", "pause", "replicationLag", "crash", "restart", "failover", "latencySpike"]
+export const injectableKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset", "poolShrink", "pause", "replicationLag", "crash", "restart", "failover", "latencySpike"]
 
 /**
  * Whether a local deployment for `s` runs Sentinels: when the timeline fails a node over the
@@ -93,7 +93,7 @@ const notYet = (s: Scenario, i: number, scope: FaultScope): { readonly field: st
   const at = (field: string, message: string) => ({ field: `faults[${i}].${field}`, message })
   if (!injectableKinds.includes(f.kind)) return at("kind", `${f.kind} cannot be injected into real processes yet`)
   if (!scope.owned && !linkKinds.includes(f.kind) && !serverKinds.includes(f.kind))
-    return at("kind", `${f.kind} needs processes huntbench started (--target local), never ${scope.name}, a server it does not own; there it injects ${linkKinds.join(", ")} (through its own fault proxy), and with --allow-destructive ${serverKinds.join(", ")}`)
+    return at("kind", `${f.kind} needs processes huntbench started (--target local), never ${scope.name}, a server it does not own; there it injects ${linkKinds.join(", ")} (through its own fault proxy and pool), and with --allow-destructive ${serverKinds.join(", ")}`)
   if (!scope.owned && serverKinds.includes(f.kind) && !scope.allowDestructive)
     return at("kind", `${f.kind} would stall every client of ${scope.name}, a server huntbench did not start: pass --allow-destructive to inject it there anyway, or use --target local`)
   if (!scope.owned && serverKinds.includes(f.kind) && s.topology.nodes > 1)
@@ -269,6 +269,8 @@ export class FaultInjector {
         this.hooks.scriptDelay?.(t, claimMs / this.scale, balanceMs / this.scale)
         break
       }
+      case "poolShrink":
+        break // the client's own pool: the live mode resizes it on the run's clock (sim/live.ts)
       case "replicationLag":
         if (start) this.lagging.add(t)
         else this.lagging.delete(t)

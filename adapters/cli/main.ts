@@ -63,9 +63,9 @@ Options for run:
                       loop, latency from each request's intended time (and uncorrected)
   --time-scale X      live: virtual ms per wall ms (default 1; 2 runs twice as fast)
   --no-faults         drop the scenario's faults (live runs inject them for real: every kind
-                      but poolShrink into --target local; into a redis:// server huntbench did
-                      not start only linkLatency, partition, connectionReset — through its own
-                      fault proxy — and, with --allow-destructive, pause and latencySpike)
+                      into --target local; into a redis:// server huntbench did not start only
+                      linkLatency, partition, connectionReset, poolShrink — its own proxy and
+                      pool — and, with --allow-destructive, pause and latencySpike)
   --allow-destructive live on redis://…: also inject the faults that stall the whole server
                       for every client (pause as CLIENT PAUSE ALL or WRITE, latencySpike as
                       slow scripts); needs topology.nodes 1 (the server is every node)
