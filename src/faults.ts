@@ -26,9 +26,16 @@ export const FaultSchema = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("crash"), ...at }),
   Schema.Struct({ kind: Schema.Literal("replicationLag"), ...at, lagMs: Positive }),
   Schema.Struct({ kind: Schema.Literal("poolShrink"), ...at, poolSize: PositiveInt }),
-  // The client↔node link, not the server: each way takes extraMs ± jitterMs longer, so a
-  // request holds its pool connection longer (pool size matters) while the node is idle.
-  Schema.Struct({ kind: Schema.Literal("linkLatency"), ...at, extraMs: Positive, jitterMs: withDefault(NonNegative, 0) }),
+  // The client↔node link, not the server: each way (or only "up", client → node, or "down")
+  // takes extraMs ± jitterMs longer, so a request holds its pool connection longer (pool size
+  // matters) while the node is idle. (direction optional: older timelines' reports unchanged.)
+  Schema.Struct({
+    kind: Schema.Literal("linkLatency"),
+    ...at,
+    extraMs: Positive,
+    jitterMs: withDefault(NonNegative, 0),
+    direction: Schema.optionalKey(Schema.Literals(["both", "up", "down"]))
+  }),
   // The link passes nothing: what leaves either way in the window is held (TCP retransmits)
   // and gets through when it heals — so the client times out meanwhile, its connection
   // hangs, and late requests still run after. Not a crash: the node loses nothing.
@@ -74,6 +81,9 @@ export interface LagWindow extends Window {
 export interface LinkWindow extends Window {
   readonly extraMs: number
   readonly jitterMs: number
+  /** Whether it slows the way out (client → node) and the way back. */
+  readonly up: boolean
+  readonly down: boolean
 }
 /**
  * A moment where a node's state is lost: `failover` keeps what the replica had (a promotion,
@@ -167,7 +177,7 @@ export const compileFaults = (s: Scenario): FaultPlan => {
         n.shrinks.push({ from, to, fault: i, poolSize: f.poolSize })
         break
       case "linkLatency":
-        n.links.push({ from, to, fault: i, extraMs: f.extraMs, jitterMs: f.jitterMs })
+        n.links.push({ from, to, fault: i, extraMs: f.extraMs, jitterMs: f.jitterMs, up: f.direction !== "down", down: f.direction !== "up" })
         break
       case "partition":
         n.cuts.push({ from, to, fault: i })

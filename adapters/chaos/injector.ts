@@ -322,18 +322,22 @@ export class FaultInjector {
     this.hooks.onInjection?.(entry)
   }
 
-  /** The proxy's toxics for the link faults active on `node`. */
+  /** The proxy's toxics for the link faults active on `node`: delays add per direction. */
   private linkToxics(node: number): Toxics {
-    let latencyMs = 0, jitterMs = 0, hold = false, resetProbability = 0
+    const up = { ms: 0, jitterMs: 0 }, down = { ms: 0, jitterMs: 0 }
+    let hold = false, resetProbability = 0
     for (const i of this.activeLinks[node]) {
       const f = this.s.faults[i]
       if (f.kind === "linkLatency") {
-        latencyMs += f.extraMs
-        jitterMs += f.jitterMs
+        for (const [way, on] of [[up, f.direction !== "down"], [down, f.direction !== "up"]] as const) {
+          if (!on) continue
+          way.ms += f.extraMs / this.scale
+          way.jitterMs += f.jitterMs / this.scale
+        }
       } else if (f.kind === "partition") hold = true
       else if (f.kind === "connectionReset") resetProbability = Math.max(resetProbability, f.probability)
     }
-    return { latencyMs: latencyMs / this.scale, jitterMs: jitterMs / this.scale, hold, resetProbability }
+    return { latency: { up, down }, hold, resetProbability }
   }
 
   /**

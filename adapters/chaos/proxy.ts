@@ -32,6 +32,14 @@ export interface Toxics {
   readonly bytesPerSec?: number
   /** Where latency and bandwidth apply: "both" (default), "up" (client → node) or "down". */
   readonly direction?: "both" | "up" | "down"
+  /** Latency ± jitter per direction, in place of `latencyMs`/`jitterMs` (each way its own). */
+  readonly latency?: { readonly up: Delay; readonly down: Delay }
+}
+
+/** A one-way delay: `ms` ± `jitterMs`. */
+export interface Delay {
+  readonly ms: number
+  readonly jitterMs: number
 }
 
 export interface ProxyStats {
@@ -61,7 +69,9 @@ class Link {
   push(chunk: Buffer): void {
     const t = this.proxy.toxics
     const applies = t.direction === undefined || t.direction === "both" || (t.direction === "up") === this.up
-    const delay = applies && t.latencyMs ? Math.max(0, t.latencyMs + (t.jitterMs ? (2 * this.proxy.random() - 1) * t.jitterMs : 0)) : 0
+    const own = t.latency && (this.up ? t.latency.up : t.latency.down)
+    const [ms, jitter] = own ? [own.ms, own.jitterMs] : applies ? [t.latencyMs ?? 0, t.jitterMs ?? 0] : [0, 0]
+    const delay = ms ? Math.max(0, ms + (jitter ? (2 * this.proxy.random() - 1) * jitter : 0)) : 0
     const rate = applies && t.bytesPerSec ? t.bytesPerSec : 0
     if (delay === 0 && rate === 0 && !t.hold && this.chunks.length === 0) {
       this.dst.write(chunk)

@@ -209,7 +209,7 @@ export class ModelTiming implements SyncTiming {
         this.fail(pool, Outcome.CONNECTION, sendAt + half)
         return
       }
-      out += pastWindows(nf.cuts, sendAt) - sendAt + linkAt(nf, sendAt, rng)
+      out += pastWindows(nf.cuts, sendAt) - sendAt + linkAt(nf, sendAt, rng, true)
     }
     const arrive = sendAt + out
     let start = Math.max(arrive, this.nodeFree[node])
@@ -264,7 +264,7 @@ export class ModelTiming implements SyncTiming {
     this.outcome = Outcome.REPLY
     this.finishAt = finish
     this.lastNode = node
-    this.replyAt = finish + (finish < nf.linkLast && finish >= nf.linkFirst ? pastWindows(nf.cuts, finish) - finish + half + linkAt(nf, finish, rng) : half)
+    this.replyAt = finish + (finish < nf.linkLast && finish >= nf.linkFirst ? pastWindows(nf.cuts, finish) - finish + half + linkAt(nf, finish, rng, false) : half)
     pool.occupy(this.replyAt)
   }
 
@@ -332,10 +332,10 @@ const spikeAt = (nf: NodeFaults, t: number, cmd: number): number => {
 }
 
 /** Extra one-way delay on the link at `t`: each active window's extraMs ± up to its jitterMs. */
-const linkAt = (nf: NodeFaults, t: number, rng: Uniform): number => {
+const linkAt = (nf: NodeFaults, t: number, rng: Uniform, up: boolean): number => {
   let extra = 0
   for (const w of nf.links) {
-    if (w.from <= t && t < w.to) extra += Math.max(0, w.extraMs + (w.jitterMs > 0 ? (2 * rng.next() - 1) * w.jitterMs : 0))
+    if (w.from <= t && t < w.to && (up ? w.up : w.down)) extra += Math.max(0, w.extraMs + (w.jitterMs > 0 ? (2 * rng.next() - 1) * w.jitterMs : 0))
   }
   return extra
 }

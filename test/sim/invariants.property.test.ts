@@ -102,7 +102,7 @@ const scenarioArb = fc
           case "poolShrink":
             return { ...base, kind: "poolShrink", poolSize: 1 + (f.amount % 5) }
           case "linkLatency":
-            return { ...base, kind: "linkLatency", extraMs: f.amount / 100, jitterMs: (f.amount % 7) / 10 }
+            return { ...base, kind: "linkLatency", extraMs: f.amount / 100, jitterMs: (f.amount % 7) / 10, direction: (["both", "up", "down"] as const)[f.amount % 3] }
           case "connectionReset":
             return { ...base, kind: "connectionReset", probability: (f.amount % 11) / 10 }
           case "restart": {

@@ -76,6 +76,20 @@ describe("fault injection into a local deployment", () => {
     invariantsHold(small)
   }, 90_000)
 
+  it("linkLatency on one direction only (up 40 ms, or down) raises the p50 by about 40 ms, live and in the model", async () => {
+    const base = await live(hunt({}))
+    const modelBase = await Effect.runPromise(Simulation.run(hunt({})))
+    for (const direction of ["up", "down"]) {
+      const slow = hunt({ faults: [{ kind: "linkLatency", atMs: 0, durationMs: 4000, target: 0, extraMs: 40, direction }] })
+      const rise = (await live(slow)).latencyMs.p50 - base.latencyMs.p50
+      const model = (await Effect.runPromise(Simulation.run(slow))).latencyMs.p50 - modelBase.latencyMs.p50
+      for (const r of [rise, model]) {
+        expect(r, direction).toBeGreaterThan(30)
+        expect(r, direction).toBeLessThan(52)
+      }
+    }
+  }, 60_000)
+
   it("a script latency spike slows every claim on the node by about its extraMs, live and in the model", async () => {
     // 10 hunters, 100 claims/s at 5 ms more each: the node half busy, so queueing adds a little.
     const few = { hunters: { count: 10, behaviour: { model: "closed", pollIntervalMs: 100, jitterMs: 30 } } }
