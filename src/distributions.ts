@@ -58,6 +58,34 @@ export const compile = (d: Distribution): Sampler => {
         }
       }
     }
+    case "empirical":
+      return empirical(d.quantiles)
+  }
+}
+
+/**
+ * The inverse CDF of a quantile table, linear between its points, tabulated at TABLE + 1
+ * points so that a draw is one lookup and one interpolation whatever the table's size.
+ * Example: `empirical([[0, 1], [0.5, 2], [1, 10]])` has median 2, mean 3.75, max 10.
+ */
+export const empirical = (points: ReadonlyArray<readonly [number, number]>): Sampler => {
+  const at = (u: number): number => {
+    let i = 1
+    while (i < points.length - 1 && points[i][0] <= u) i++
+    const [q0, m0] = points[i - 1], [q1, m1] = points[i]
+    return q1 > q0 ? m0 + ((u - q0) / (q1 - q0)) * (m1 - m0) : m1
+  }
+  const table = new Float64Array(TABLE + 1)
+  for (let i = 0; i <= TABLE; i++) table[i] = at(i / TABLE)
+  let mean = 0
+  for (let i = 1; i < points.length; i++) mean += (points[i][0] - points[i - 1][0]) * (points[i][1] + points[i - 1][1]) / 2
+  return {
+    mean,
+    sample: (rng) => {
+      const x = rng.next() * TABLE
+      const i = x | 0
+      return table[i] + (x - i) * (table[i + 1] - table[i])
+    }
   }
 }
 

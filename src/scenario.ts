@@ -6,6 +6,7 @@
 import { Data, Effect, Exit, Schema } from "effect"
 import { fieldOf, firstIssue, valueAt } from "./issues.ts"
 import { FaultSchema } from "./faults.ts"
+import { ProfileSchema } from "./profile.ts"
 import { Distribution, Fraction, NonNegative, NonNegativeInt, Positive, PositiveInt, withDefault } from "./schema-parts.ts"
 import { geographyCells } from "./tiers/geography.ts"
 import { tiers, tierScenarioFields } from "./tiers/index.ts"
@@ -120,7 +121,12 @@ const ScenarioStruct = Schema.Struct({
   timing: withDefault(
     Schema.Struct({
       claim: withDefault(Distribution, { kind: "lognormal", meanMs: 0.05, p99Ms: 0.2 }),
-      balance: withDefault(Distribution, { kind: "constant", ms: 0.01 })
+      balance: withDefault(Distribution, { kind: "constant", ms: 0.01 }),
+      // A timing profile measured by `huntbench calibrate` (src/profile.ts): its round trip
+      // and service times replace topology.rttMs, claim and balance. The CLI reads a file
+      // path here and puts the profile in its place (elsewhere a path is refused, in
+      // decodeScenario), so the report carries what was used.
+      profile: Schema.optionalKey(ProfileSchema)
     }),
     {}
   ),
@@ -214,6 +220,9 @@ export const decodeScenario = (input: unknown): Effect.Effect<Scenario, Scenario
   Effect.suspend(() => {
     if (input === null || typeof input !== "object" || Array.isArray(input))
       return Effect.fail(new ScenarioError({ field: "(root)", message: "a scenario must be a JSON object" }))
+    const profile = valueAt(input, ["timing", "profile"])
+    if (typeof profile === "string")
+      return Effect.fail(new ScenarioError({ field: "timing.profile", message: `${JSON.stringify(profile)} is a file path, which only the CLI reads (huntbench run): embed the profile object here` }))
     const exit = Schema.decodeUnknownExit(ScenarioStruct)(input, { onExcessProperty: "error" })
     if (Exit.isFailure(exit)) {
       const first = firstIssue(exit.cause)

@@ -30,6 +30,24 @@ export const Distribution = Schema.Union([
       if (r > 14.9) return { path: ["p99Ms"], issue: "must be at most 14.9 × meanMs for a lognormal" }
       return undefined
     })
+  ),
+  // A measured shape (huntbench calibrate): [quantile, ms] points from quantile 0 to 1,
+  // sampled by interpolating linearly between them.
+  Schema.Struct({
+    kind: Schema.Literal("empirical"),
+    quantiles: Schema.Array(Schema.Tuple([Fraction, NonNegative]))
+  }).check(
+    Schema.makeFilter((d) => {
+      const q = d.quantiles
+      if (q.length < 2) return { path: ["quantiles"], issue: "needs at least two [quantile, ms] points" }
+      if (q[0][0] !== 0) return { path: ["quantiles", 0, 0], issue: "the first quantile must be 0" }
+      if (q[q.length - 1][0] !== 1) return { path: ["quantiles", q.length - 1, 0], issue: "the last quantile must be 1" }
+      for (let i = 1; i < q.length; i++) {
+        if (q[i][0] <= q[i - 1][0]) return { path: ["quantiles", i, 0], issue: "quantiles must increase" }
+        if (q[i][1] < q[i - 1][1]) return { path: ["quantiles", i, 1], issue: "must not be below the previous quantile's ms" }
+      }
+      return undefined
+    })
   )
 ])
 export type Distribution = typeof Distribution.Type

@@ -19,6 +19,9 @@ export const formatSummary = (r: Report): string => {
   const s = r.scenario
   const out: Array<string> = []
   out.push(`huntbench — ${s.name}: ${num(s.hunters.count)} hunters, ${num(s.durationMs / 1000)} s, ${s.topology.buckets} buckets on ${s.topology.nodes} nodes, ${s.faults.length} fault(s)`)
+  const profile = s.timing.profile
+  if (profile)
+    out.push(`timing: the profile calibrate measured on ${profile.target} at ${profile.measuredAt} (Redis ${profile.redisVersion}; round trip p50 ${num(profile.raw.rttMs.p50)} ms, ceiling ${num(profile.ceilingPerSec)} claims/s)`)
   if (r.partial)
     out.push(`PARTIAL — interrupted at ${num(r.partial.atMs / 1000)} s of ${num(s.durationMs / 1000)} s: the figures below cover only that much`)
   out.push("")

@@ -27,7 +27,29 @@ export const loadInput = (source: string): Effect.Effect<Record<string, unknown>
       })
     if (input === null || typeof input !== "object" || Array.isArray(input))
       return yield* new ScenarioError({ field: "(root)", message: "a scenario must be a JSON object" })
+    yield* inlineProfile(input as Record<string, unknown>, Object.hasOwn(presets, source) ? process.cwd() : dirname(resolve(source)))
     return input as Record<string, unknown>
+  })
+
+/**
+ * A `timing.profile` given as a file path (relative to the scenario's file) is read and put
+ * in its place, so the decoded scenario — and the report — carry the profile itself.
+ */
+const inlineProfile = (input: Record<string, unknown>, dir: string): Effect.Effect<void, ScenarioError> =>
+  Effect.gen(function* () {
+    const timing = input.timing
+    if (timing === null || typeof timing !== "object" || Array.isArray(timing)) return
+    const t = timing as Record<string, unknown>
+    if (typeof t.profile !== "string") return
+    const file = resolve(dir, t.profile)
+    const text = yield* Effect.try({
+      try: () => readFileSync(file, "utf8"),
+      catch: (e) => new ScenarioError({ field: "timing.profile", message: `cannot read the profile ${JSON.stringify(t.profile)}: ${(e as Error).message}` })
+    })
+    t.profile = yield* Effect.try({
+      try: () => JSON.parse(text) as unknown,
+      catch: (e) => new ScenarioError({ field: "timing.profile", message: `${JSON.stringify(t.profile)} is not valid JSON: ${(e as Error).message}` })
+    })
   })
 
 /**

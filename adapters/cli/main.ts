@@ -23,6 +23,7 @@ import { dashboardCommand } from "./dashboard.ts"
 import { sweepCommand } from "./sweep.ts"
 import { rehearse, tuneJitFor, wantsRehearsal } from "./jit.ts"
 import { compareCommand } from "./compare.ts"
+import { calibrateCommand } from "./calibrate.ts"
 import { cleanupCommand } from "./cleanup.ts"
 import { EXIT_INTERRUPTED, interruptRequested, onInterrupt } from "./interrupt.ts"
 import { Progress } from "./progress.ts"
@@ -42,6 +43,10 @@ Usage:
                                                (--port 0: any free port, printed)
   huntbench cleanup --target redis://… --run-id ID [--prefix P]
                                                remove the keys a --keep-keys run left
+  huntbench calibrate --target local|redis://… [--profile FILE] [--seconds N]
+                                               measure a real Redis (round trip, server time
+                                               per command, load levels, ceiling) and write
+                                               a timing profile for "timing": {"profile": FILE}
   huntbench presets                            list the built-in scenarios
   huntbench help                               this text
 
@@ -312,7 +317,9 @@ export const main = (argv: ReadonlyArray<string>, ctx: CliContext = {}): Effect.
                 ? dashboardCommand(rest)
                 : cmd === "cleanup"
                   ? cleanupCommand(rest)
-                  : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)} (see huntbench help)` }))
+                  : cmd === "calibrate"
+                    ? calibrateCommand(rest)
+                    : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)} (see huntbench help)` }))
   return program.pipe(
     Effect.catchTag("ScenarioError", (e) =>
       Effect.sync(() => {

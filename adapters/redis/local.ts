@@ -38,7 +38,7 @@ export const layerLocalTarget = (opts: LocalTargetOptions) =>
           )
           const ports = deployment.nodes.map((n) => `${n.primary.port}${n.replica ? `+${n.replica.port}` : ""}`).join(", ")
           const sentinels = deployment.sentinels.length > 0 ? `, watched by ${deployment.sentinels.length} Sentinels on ports ${deployment.sentinels.map((s) => s.port).join(", ")}` : ""
-          opts.log?.(`started a local Redis deployment: ${config.nodes} node(s) on 127.0.0.1 ports ${ports} (primary+replica), through fault proxies${sentinels}`)
+          opts.log?.(`started a local Redis deployment: ${config.nodes} node(s) on 127.0.0.1 ports ${ports} (primary${config.replicas ? "+replica" : ""}), through fault proxies${sentinels}`)
           opts.onDeployment?.(deployment)
           const ns = runNamespace(undefined, opts.runId)
           const stores: Array<RedisClaimStore> = []

@@ -123,19 +123,22 @@ export class Pool {
 const ringSize = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)))
 
 /**
- * The one place a run's timing is chosen: today the queueing model below, fed with the
- * scenario's distributions (a timing profile measured on a real server will plug in here,
- * through the scenario, so every entry point gets it). Example: `timingFor(s, compileFaults(s))`.
+ * The one place a run's timing is chosen: the queueing model below, fed with the scenario's
+ * distributions — or, with `timing.profile`, with what calibrate measured on a real server
+ * (its round trip and service times), so every entry point gets it. Example:
+ * `timingFor(s, compileFaults(s))`.
  */
-export const timingFor = (s: Scenario, plan: FaultPlan): SyncTiming =>
-  new ModelTiming({
+export const timingFor = (s: Scenario, plan: FaultPlan): SyncTiming => {
+  const p = s.timing.profile
+  return new ModelTiming({
     nodes: s.topology.nodes,
     poolSize: s.topology.poolSize,
-    rtt: compile(s.topology.rttMs),
-    service: [compile(s.timing.claim), compile(s.timing.balance)],
+    rtt: compile(p ? p.rttMs : s.topology.rttMs),
+    service: [compile(p ? p.timing.claim : s.timing.claim), compile(p ? p.timing.balance : s.timing.balance)],
     baseLagMs: s.topology.replicationLagMs,
     plan
   })
+}
 
 export class ModelTiming implements SyncTiming {
   readonly nodeFree: Float64Array

@@ -27,3 +27,11 @@ describe("decoding a bad scenario", () => {
     expect(Exit.isSuccess(decode(json(crash({}))))).toBe(true)
   })
 })
+
+describe("timing.profile outside the CLI", () => {
+  it("a file path is refused naming the field (only the CLI reads files); an embedded profile is decoded", () => {
+    const exit = decode(JSON.stringify({ timing: { profile: "profile.json" } }))
+    expect(Exit.isFailure(exit) && Cause.squash(exit.cause)).toMatchObject({ field: "timing.profile" })
+    expect(Exit.isFailure(exit) && String((Cause.squash(exit.cause) as Error).message)).toMatch(/only the CLI reads/)
+  })
+})
