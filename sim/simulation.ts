@@ -26,6 +26,8 @@ export interface RunOptions {
    * then, marked `partial`. Example: `{ onPartial: (r) => print(formatSummary(r)) }`.
    */
   readonly onPartial?: (report: Report) => void
+  /** Closed-model hunters start their next task on schedule, as a live run's do (fidelity comparisons). */
+  readonly openLoop?: boolean
 }
 
 export const Simulation = {
@@ -37,7 +39,7 @@ export const Simulation = {
   run: Effect.fn("Simulation.run")(function* (input: unknown, options: RunOptions = {}) {
     const scenario: Scenario = yield* decodeScenario(input)
     const started = yield* Clock.currentTimeMillis
-    const sim = new Simulator(scenario, { queue: options.queue })
+    const sim = new Simulator(scenario, { queue: options.queue, openLoop: options.openLoop })
     const chunk = options.chunkEvents ?? 1 << 20
     const source = options.source ?? scenario.name
     const info = { replayFlags: options.replayFlags }

@@ -101,7 +101,7 @@ const notYet = (s: Scenario, i: number, scope: FaultScope): { readonly field: st
       "target",
       `${f.kind} on ${scope.name} stalls the one server that holds all ${s.topology.nodes} nodes' buckets, where the model stalls node ${f.target} alone: set topology.nodes to 1 for this target, or use --target local`
     )
-  if (((f.kind === "pause" && f.mode !== "writes") || f.kind === "restart") && needsSentinel(s) && f.durationMs >= s.topology.failover.detectionMs)
+  if (scope.owned && ((f.kind === "pause" && f.mode !== "writes") || f.kind === "restart") && needsSentinel(s) && f.durationMs >= s.topology.failover.detectionMs)
     return at(
       "durationMs",
       `a ${f.kind} of ${f.durationMs} ms is at least topology.failover.detectionMs (${s.topology.failover.detectionMs} ms): the Sentinels this timeline needs would fail the node over, which the model's ${f.kind} does not do`

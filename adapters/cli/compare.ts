@@ -8,6 +8,12 @@ import { compareReports, formatDelta, formatFigure, formatRelative, type Change 
 import { decodeReport, type Report } from "../../src/report.ts"
 import { decodeScenario, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../sim/simulation.ts"
+import { fidelityRows, type FidelityRow } from "../../src/fidelity.ts"
+import { liveRun } from "../live/simulation.ts"
+import { fidelityHtml } from "../report/html.ts"
+import { redactUrl } from "../redis/keys.ts"
+import { layerRedisTarget } from "../redis/layers.ts"
+import { layerLocalTarget } from "../redis/local.ts"
 import { checkWritable, loadInput, UsageError } from "./input.ts"
 import { Progress } from "./progress.ts"
 import { rehearse, tuneJitFor } from "./jit.ts"
@@ -55,9 +61,21 @@ export const compareCommand = (args: ReadonlyArray<string>) =>
     let seed: number | undefined
     let json: string | undefined
     let quiet = false
+    let simVsLive = false
+    let target: string | undefined
+    let html: string | undefined
     for (let i = 0; i < args.length; i++) {
       const a = args[i]
-      if (a === "--seed") {
+      if (a === "--sim-vs-live") simVsLive = true
+      else if (a === "--html") {
+        html = args[++i]
+        if (!html) return yield* new UsageError({ message: "--html: expected a file name" })
+      }
+      else if (a === "--target") {
+        const v = args[++i]
+        if (v === undefined || !(v === "local" || /^rediss?:\/\/./.test(v))) return yield* new UsageError({ message: `--target: expected local or a redis:// URL, got ${JSON.stringify(v ?? "")}` })
+        target = v
+      } else if (a === "--seed") {
         const v = args[++i]
         if (v === undefined || !/^\d+$/.test(v) || Number(v) > 4294967295)
           return yield* new UsageError({ message: `--seed: expected an integer from 0 to 4294967295, got ${v === undefined ? "nothing" : JSON.stringify(v)}` })
@@ -69,6 +87,13 @@ export const compareCommand = (args: ReadonlyArray<string>) =>
       else if (a.startsWith("-")) return yield* new UsageError({ message: `unknown option ${a} (see huntbench help)` })
       else sources.push(a)
     }
+    if (simVsLive) {
+      if (sources.length !== 1) return yield* new UsageError({ message: `compare --sim-vs-live: expected one scenario, got ${sources.length}` })
+      if (target === undefined) return yield* new UsageError({ message: "--target: compare --sim-vs-live needs local or the redis:// URL to run live on" })
+      return yield* simulatedBesideLive(sources[0], target, seed, json, html, quiet)
+    }
+    if (target !== undefined) return yield* new UsageError({ message: "--target: only applies to compare --sim-vs-live" })
+    if (html !== undefined) return yield* new UsageError({ message: "--html: only applies to compare --sim-vs-live" })
     if (sources.length !== 2) return yield* new UsageError({ message: `compare: expected two scenarios (A and B), got ${sources.length}` })
     if (json) yield* checkWritable("--json", json)
     // Both sides are read and checked before either runs: a report file (run --json) is
@@ -109,5 +134,56 @@ export const compareCommand = (args: ReadonlyArray<string>) =>
       })
     }
     process.stdout.write(formatComparison(a, b, changes))
+    return 0
+  })
+
+/** The side-by-side table: each figure simulated and live, and live ÷ simulated. */
+export const formatFidelity = (sim: Report, live: Report, rows: ReadonlyArray<FidelityRow>): string => {
+  const ratio = (r: FidelityRow) => (r.ratio === null ? (r.live === 0 ? "=" : "new") : `${formatFigure(r.ratio)}×`)
+  const table = [["figure", "simulated", "live", "live ÷ sim"], ...rows.map((r) => [r.label, formatFigure(r.sim), formatFigure(r.live), ratio(r)])]
+  const w = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)))
+  const line = (r: Array<string>) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join("  ").trimEnd()
+  return [`huntbench compare --sim-vs-live — ${sim.scenario.name}, seed ${sim.seed}, live on ${live.target}`, "", ...table.map(line), ""].join("\n")
+}
+
+/** Run `source` simulated and live on `target` (same seed, same fault timeline) and print them side by side. */
+const simulatedBesideLive = (source: string, target: string, seed: number | undefined, json: string | undefined, html: string | undefined, quiet: boolean) =>
+  Effect.gen(function* () {
+    if (json) yield* checkWritable("--json", json)
+    if (html) yield* checkWritable("--html", html)
+    const input = yield* loadInput(source)
+    if (seed !== undefined) input.seed = seed
+    const scenario = yield* decodeScenario(input)
+    const log = (line: string) => process.stderr.write(`huntbench: ${line}\n`)
+    const progress = new Progress(quiet ? null : process.stderr)
+    progress.phase(`simulating ${scenario.name}`)
+    // Open loop, as the live run sends: each hunter's next task on schedule, not after its last reply.
+    const sim = yield* Simulation.run(scenario, { source, openLoop: true }).pipe(Effect.ensuring(Effect.sync(() => progress.done())))
+    progress.phase(`running ${scenario.name} live on ${target === "local" ? "local" : redactUrl(target)}`)
+    const runId = `fidelity-${Date.now().toString(36)}-${process.pid.toString(36)}`
+    const live = yield* liveRun(scenario, { source, log, onProgress: (v, total) => progress.update(v / total, "live") }).pipe(
+      Effect.scoped,
+      Effect.provide(target === "local" ? layerLocalTarget({ runId, log }) : layerRedisTarget({ url: target, runId, log })),
+      Effect.ensuring(Effect.sync(() => progress.done()))
+    )
+    const rows = fidelityRows(sim, live)
+    if (json) {
+      const file = json
+      yield* Effect.try({
+        try: () => writeFileSync(file, JSON.stringify({ source, sim, live, rows }, null, 2) + "\n"),
+        catch: (e) => new UsageError({ message: `--json: cannot write ${file}: ${(e as Error).message}` })
+      })
+      log(`wrote both reports and the rows to ${file}`)
+    }
+    process.stdout.write(formatFidelity(sim, live, rows))
+    if (html) {
+      const file = html
+      const page = yield* Effect.promise(() => fidelityHtml({ sim, live, rows }))
+      yield* Effect.try({
+        try: () => writeFileSync(file, page),
+        catch: (e) => new UsageError({ message: `--html: cannot write ${file}: ${(e as Error).message}` })
+      })
+      log(`wrote the overlay page to ${file}`)
+    }
     return 0
   })

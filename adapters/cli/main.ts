@@ -39,6 +39,9 @@ Usage:
   huntbench compare A B [--seed N] [--json F]  run two designs (presets or files; same seed)
                                                and print which figures moved, and how much;
                                                A or B may be a report saved by run --json
+  huntbench compare --sim-vs-live S --target local|redis://… [--json F] [--html F]
+                                               run S simulated and live (same seed and
+                                               faults) and print each figure side by side
   huntbench dashboard [--port N]               serve the browser dashboard on 127.0.0.1
                                                (--port 0: any free port, printed)
   huntbench cleanup --target redis://… --run-id ID [--prefix P]

@@ -3,6 +3,7 @@
  * text, and the dashboard's chart code (with d3) bundled inline. No network, no server.
  */
 import { fileURLToPath } from "node:url"
+import type { FidelityRow } from "../../src/fidelity.ts"
 import type { Report } from "../../src/report.ts"
 
 const bundles = new Map<string, Promise<string>>()
@@ -106,6 +107,34 @@ export const sweepHtml = async (doc: { readonly title: string; readonly sloP99Ms
 <h2>p99 per configuration (median, min–max over seeds) and the SLO</h2><svg id="sweep"></svg>
 <table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>${body.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("")}</table>
 <script type="application/json" id="sweep-data">${jsonForScript(doc)}</script>
+<script>${scriptBody(code)}</script>
+</body></html>
+`
+}
+
+/**
+ * A simulated run beside a live one (`compare --sim-vs-live --html`): the side-by-side
+ * rows as a table and the two timelines overlaid (dashed: simulated). Same rules as
+ * `reportHtml`: data in a JSON script block, labels as text, no network.
+ */
+export const fidelityHtml = async (doc: { readonly sim: Report; readonly live: Report; readonly rows: ReadonlyArray<FidelityRow> }): Promise<string> => {
+  const code = await pageScript("fidelity-entry.ts")
+  const n = (x: number) => String(Math.round(x * 1000) / 1000)
+  const title = `${doc.sim.scenario.name}: simulated beside live on ${doc.live.target}`
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>huntbench — ${esc(title)}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
+<style>body{font:14px system-ui,sans-serif;margin:1rem 2rem;color:#222}table{border-collapse:collapse}td,th{padding:.15rem .8rem .15rem 0;text-align:right}td:first-child,th:first-child{text-align:left}svg{width:100%;max-width:1000px;height:240px;display:block}</style>
+</head><body>
+<h1>huntbench — ${esc(title)}</h1>
+<p>Seed ${doc.sim.seed}, the same fault timeline in both; dashed lines are the simulation.</p>
+<h2>Latency (ms)</h2><svg id="latency"></svg>
+<h2>Requests and errors per second</h2><svg id="throughput"></svg>
+<h2>Figures</h2>
+<table id="rows"><tr><th>figure</th><th>simulated</th><th>live</th><th>live ÷ sim</th></tr>${doc.rows
+    .map((r) => `<tr><td>${esc(r.label)}</td><td>${n(r.sim)}</td><td>${n(r.live)}</td><td>${r.ratio === null ? (r.live === 0 ? "=" : "new") : `${n(r.ratio)}×`}</td></tr>`)
+    .join("")}</table>
+<script type="application/json" id="fidelity-data">${jsonForScript({ sim: doc.sim, live: doc.live })}</script>
 <script>${scriptBody(code)}</script>
 </body></html>
 `

@@ -345,6 +345,31 @@ describe("dashboard in Chromium", () => {
     }
   }, 60_000)
 
+  it("compare --sim-vs-live --html writes an offline page overlaying the simulated and live timelines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "huntbench-fidelity-"))
+    try {
+      const scenario = join(dir, "s.json"), html = join(dir, "f.html"), json = join(dir, "f.json")
+      writeFileSync(scenario, JSON.stringify({ name: "tiny", seed: 3, durationMs: 3000, hunters: { count: 50, behaviour: { model: "closed", pollIntervalMs: 100, jitterMs: 30 } }, topology: { buckets: 4, nodes: 1 }, faults: [{ kind: "pause", atMs: 1000, durationMs: 500, target: 0 }] }))
+      const cli = spawnSync(process.execPath, ["bin/huntbench.js", "compare", "--sim-vs-live", scenario, "--target", "local", "--quiet", "--html", html, "--json", json], { encoding: "utf8", timeout: 120_000 })
+      expect(cli.status, cli.stderr).toBe(0)
+      const doc = JSON.parse(readFileSync(json, "utf8")) as { rows: Array<{ label: string }> }
+      const context = await browser.newContext({ offline: true })
+      const p = await context.newPage()
+      await p.goto(`file://${html}`)
+      await p.waitForSelector("body[data-rendered=true]", { timeout: 15_000 })
+      // Four lines a chart: simulated (dashed) and live, each p50 and p99 / requests and errors.
+      expect(await p.locator("#latency path.series").count()).toBe(4)
+      expect(await p.locator("#latency path.series[stroke-dasharray]").count()).toBe(2)
+      expect(await p.locator("#throughput path.series").count()).toBe(4)
+      expect(await p.locator("#latency rect.band").count()).toBe(1) // the pause
+      expect(await p.locator("#rows tr").count()).toBe(doc.rows.length + 1)
+      expect(await p.textContent("#rows tr:nth-child(2) td:first-child")).toBe(doc.rows[0].label)
+      await context.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+
   it("the offline HTML report opens with the network disabled, draws its charts, and escapes names", async () => {
     const dir = mkdtempSync(join(tmpdir(), "huntbench-html-"))
     try {
