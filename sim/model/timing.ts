@@ -125,15 +125,19 @@ const ringSize = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n))
 /**
  * The one place a run's timing is chosen: the queueing model below, fed with the scenario's
  * distributions — or, with `timing.profile`, with what calibrate measured on a real server
- * (its round trip and service times), so every entry point gets it. Example:
+ * (its round trip, service times and the client's overhead), so every entry point gets it. Example:
  * `timingFor(s, compileFaults(s))`.
  */
 export const timingFor = (s: Scenario, plan: FaultPlan): SyncTiming => {
   const p = s.timing.profile
+  const rtt = compile(p ? p.rttMs : s.topology.rttMs)
+  // The client's own time per request beyond the round trip and the server (measured by
+  // calibrate): part of what a live client sees, added to the round trip (half each way).
+  const overhead = p?.clientOverheadMs ?? 0
   return new ModelTiming({
     nodes: s.topology.nodes,
     poolSize: s.topology.poolSize,
-    rtt: compile(p ? p.rttMs : s.topology.rttMs),
+    rtt: overhead > 0 ? { mean: rtt.mean + overhead, sample: (rng) => rtt.sample(rng) + overhead } : rtt,
     service: [compile(p ? p.timing.claim : s.timing.claim), compile(p ? p.timing.balance : s.timing.balance)],
     baseLagMs: s.topology.replicationLagMs,
     plan

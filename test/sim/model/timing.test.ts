@@ -8,6 +8,8 @@ import { Command } from "../../../src/engine/protocol.ts"
 import { compileFaults } from "../../../src/faults.ts"
 import { decodeScenarioSync, type ScenarioInput } from "../../../src/scenario.ts"
 import { Prng } from "../../../sim/prng.ts"
+import { simulate } from "../../../sim/driver.ts"
+import { summarize } from "../../../src/metrics/histogram.ts"
 import { checkProperty } from "../../support/property.ts"
 
 const FILE = "test/sim/model/timing.test.ts"
@@ -308,5 +310,31 @@ describe("Pool", () => {
       }),
       { numRuns: 500 }
     )
+  })
+})
+
+describe("a timing profile (huntbench calibrate)", () => {
+  const profile = (clientOverheadMs: number) => ({
+    huntbenchProfile: 1,
+    target: "test",
+    measuredAt: "2026-12-01T00:00:00.000Z",
+    redisVersion: "7.0.15",
+    rttMs: { kind: "empirical", quantiles: [[0, 0.2], [0.5, 0.3], [1, 0.6]] },
+    timing: { claim: { kind: "constant", ms: 0.02 }, balance: { kind: "constant", ms: 0.01 } },
+    clientOverheadMs,
+    eventLoopDelayMs: { p50: 0.01, p99: 0.1, max: 1 },
+    ceilingPerSec: 50_000,
+    levels: [],
+    raw: { rttMs: { p50: 0.3, p90: 0.5, p99: 0.6, p999: 0.6, max: 0.6, count: 100 }, claimServerMs: { p50: 0.02, p90: 0.02, p99: 0.02, p999: 0.02, max: 0.02, count: 100 }, balanceServerMs: { p50: 0.01, p90: 0.01, p99: 0.01, p999: 0.01, max: 0.01, count: 100 } }
+  })
+  const median = (clientOverheadMs: number) =>
+    summarize(simulate(decodeScenarioSync({ seed: 2, durationMs: 5000, hunters: { count: 20 }, topology: { rttMs: { kind: "constant", ms: 50 } }, timing: { profile: profile(clientOverheadMs) } })).latency).p50
+  it("replaces the round trip and service times, and adds the client's overhead", () => {
+    const [none, five] = [median(0), median(5)]
+    // The profile's round trip (p50 0.3 ms), not the scenario's 50 ms; service 0.02 ms.
+    expect(none).toBeGreaterThan(0.25)
+    expect(none).toBeLessThan(0.45)
+    expect(five - none).toBeGreaterThan(4.5)
+    expect(five - none).toBeLessThan(5.5)
   })
 })
