@@ -2,6 +2,7 @@
 // table of the headline figures with B − A highlighted better or worse, and A's lines drawn
 // dashed under B's (views.ts).
 import { compareReports, formatDelta, formatFigure, formatRelative } from "../src/compare.ts"
+import type { Report } from "../src/report.ts"
 import { $, ui } from "./state.ts"
 import { scheduleDraw } from "./views.ts"
 
@@ -36,19 +37,22 @@ export const showCompare = () => {
   compareTable.hidden = false
 }
 
+/** Put `r` on screen as A, with a label saying what it is. */
+export const setA = (r: Report | undefined, label: string) => {
+  ui.reportA = r
+  aLabel.textContent = label
+  clearA.disabled = r === undefined
+}
+
 keepA.addEventListener("click", () => {
   const r = ui.report
   if (!r) return
-  ui.reportA = r
-  aLabel.textContent = `A = ${r.scenario.name}, seed ${r.seed}: now change the design (same seed) and run B`
-  clearA.disabled = false
+  setA(r, `A = ${r.scenario.name}, seed ${r.seed}: now change the design (same seed) and run B`)
   showCompare()
   scheduleDraw()
 })
 clearA.addEventListener("click", () => {
-  ui.reportA = undefined
-  aLabel.textContent = ""
-  clearA.disabled = true
+  setA(undefined, "")
   showCompare()
   scheduleDraw()
 })

@@ -345,7 +345,7 @@ describe("dashboard in Chromium", () => {
     }
   }, 60_000)
 
-  it("compare --sim-vs-live --html writes an offline page overlaying the simulated and live timelines", async () => {
+  it("compare --sim-vs-live --html writes an offline page overlaying the simulated and live timelines; the dashboard loads the pair as A and B", async () => {
     const dir = mkdtempSync(join(tmpdir(), "huntbench-fidelity-"))
     try {
       const scenario = join(dir, "s.json"), html = join(dir, "f.html"), json = join(dir, "f.json")
@@ -365,6 +365,17 @@ describe("dashboard in Chromium", () => {
       expect(await p.locator("#rows tr").count()).toBe(doc.rows.length + 1)
       expect(await p.textContent("#rows tr:nth-child(2) td:first-child")).toBe(doc.rows[0].label)
       await context.close()
+      // The dashboard loads the pair: the simulated run as A (dashed), live as B, the A/B table.
+      const pair = JSON.parse(readFileSync(json, "utf8")) as { sim: Report; live: Report }
+      await open()
+      await page.setInputFiles("[data-testid=load]", json)
+      await expect.poll(() => page.textContent("[data-testid=sum-requests]")).toBe(String(pair.live.requests))
+      expect(await page.textContent("[data-testid=a-label]")).toMatch(/^A = tiny simulated, B = live on local/)
+      await expect.poll(() => page.isHidden("[data-testid=compare]")).toBe(false)
+      const won = await page.$$eval('#compare tr[data-figure="claims won"] td', (tds) => tds.map((td) => td.textContent))
+      expect(won.slice(1, 3)).toEqual([String(pair.sim.claims.won), String(pair.live.claims.won)])
+      expect(await page.locator("#latency path.series[stroke-dasharray]").count()).toBeGreaterThan(0)
+      await page.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
