@@ -16,7 +16,8 @@ import { join } from "node:path"
 import { Effect } from "effect"
 import { Redis } from "ioredis"
 import { FaultProxy } from "../chaos/proxy.ts"
-import { RedisServerError, startRedisServer, startSentinel, type RedisServer } from "./server.ts"
+import { awaitDiscovery, requestFailover, startSentinels, watchSwitches } from "./sentinel.ts"
+import { RedisServerError, startRedisServer, type RedisServer } from "./server.ts"
 
 /**
  * One node: its primary and replica change places when the replica is promoted, and a
@@ -78,18 +79,6 @@ export interface LocalDeploymentOptions {
   readonly aof?: boolean
 }
 
-/** The name Sentinel knows node `i`'s primary by. */
-export const sentinelName = (i: number): string => `huntbench-${i}`
-
-/** Poll `check` every 25 ms until it holds, or fail after `ms` with `what`. */
-const until = async (check: () => Promise<boolean>, ms: number, what: string): Promise<void> => {
-  const end = performance.now() + ms
-  while (!(await check())) {
-    if (performance.now() > end) throw new RedisServerError({ message: `${what} within ${ms / 1000} s` })
-    await new Promise((res) => setTimeout(res, 25))
-  }
-}
-
 /** Wait until `replica` reports its link to the primary up (a full sync done). */
 const replicaInSync = async (replica: RedisServer): Promise<void> => {
   const r = new Redis(replica.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
@@ -146,18 +135,7 @@ export class LocalDeployment {
         nodes.push({ index: i, primary, replica, proxy, replLink, aof })
       }
       await Promise.all(nodes.flatMap((n) => (n.replica ? [replicaInSync(n.replica)] : [])))
-      const sentinels: Array<RedisServer> = []
-      if (opts.sentinel)
-        for (let k = 0; k < 3; k++) {
-          const sentinel = await startSentinel({
-            masters: nodes.map((n) => ({ name: sentinelName(n.index), port: n.primary.port })),
-            quorum: 2,
-            downAfterMs: opts.sentinel.downAfterMs,
-            failoverTimeoutMs: 600_000
-          })
-          started.push(sentinel)
-          sentinels.push(sentinel)
-        }
+      const sentinels = opts.sentinel ? await startSentinels(nodes.map((n) => ({ node: n.index, port: n.primary.port })), opts.sentinel.downAfterMs, (sentinel) => started.push(sentinel)) : []
       const d = new LocalDeployment(nodes, sentinels)
       started.push(d)
       if (opts.aof) {
@@ -172,33 +150,15 @@ export class LocalDeployment {
     }
   }
 
-  /**
-   * Wait until every Sentinel knows the other two and each primary's replica (they find each
-   * other through the primaries' hello channel, every 2 s), then follow their switches.
-   */
+  /** Once every Sentinel has found the others and the replicas, follow their switches. */
   private async watch(): Promise<void> {
     for (const sentinel of this.sentinels) {
-      const admin = new Redis(sentinel.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
-      try {
-        await admin.connect()
-        for (const n of this.nodes) {
-          const name = sentinelName(n.index)
-          await until(async () => ((await admin.call("SENTINEL", "SENTINELS", name)) as Array<unknown>).length >= 2, 15_000, `the Sentinels did not find each other`)
-          if (n.replica) await until(async () => ((await admin.call("SENTINEL", "REPLICAS", name)) as Array<unknown>).length >= 1, 15_000, `the Sentinels did not find node ${n.index}'s replica`)
-        }
-      } finally {
-        admin.disconnect()
-      }
-      const sub = new Redis(sentinel.url, { maxRetriesPerRequest: 0 })
-      this.watchers.push(sub)
-      sub.on("error", () => undefined)
-      sub.on("message", (_channel: string, message: string) => {
-        // "<name> <old ip> <old port> <new ip> <new port>"
-        const [name, , , , port] = message.split(" ")
-        const i = this.nodes.findIndex((n) => sentinelName(n.index) === name)
-        if (i >= 0) this.takeOver(i, Number(port))
-      })
-      await sub.subscribe("+switch-master")
+      await awaitDiscovery(sentinel, this.nodes.map((n) => ({ node: n.index, hasReplica: n.replica !== undefined })))
+      this.watchers.push(
+        await watchSwitches(sentinel, (i, port) => {
+          if (i < this.nodes.length) this.takeOver(i, port)
+        })
+      )
     }
   }
 
@@ -263,13 +223,7 @@ export class LocalDeployment {
     const count = this.switches[i]
     n.proxy.set({ ...toxics, hold: true })
     try {
-      const admin = new Redis(this.sentinels[0].url, { lazyConnect: true, maxRetriesPerRequest: 0 })
-      try {
-        await admin.connect()
-        await admin.call("SENTINEL", "FAILOVER", sentinelName(i))
-      } finally {
-        admin.disconnect()
-      }
+      await requestFailover(this.sentinels[0], i)
       if (!(await this.awaitSwitch(i, count, 15_000))) throw new RedisServerError({ message: `Sentinel did not fail node ${i} over within 15 s` })
     } finally {
       n.proxy.set(toxics)

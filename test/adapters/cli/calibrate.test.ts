@@ -63,6 +63,7 @@ describe("huntbench calibrate", () => {
     const r = cli("run", join(dir, "s.json"), "--quiet", "--json", json)
     expect([0, 1]).toContain(r.status)
     expect(r.stdout).toMatch(/timing: the profile calibrate measured on local at /)
+    expect(r.stdout).toMatch(/not modelled: the client's event-loop delay \(p99 [\d.,]+ ms when measured\)/)
     const report = JSON.parse(readFileSync(json, "utf8")) as Report
     expect(report.scenario.timing.profile).toEqual(JSON.parse(readFileSync(profileFile, "utf8")))
     // The model ran on the measured round trip: no success faster than its minimum.
