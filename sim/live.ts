@@ -50,9 +50,9 @@ export class LiveMode implements Mode {
   private readonly failedKeys = new Set<number>()
   private life!: Lifecycle
   private readonly sender: LiveSender
-  /** Per node: attempts holding a pool connection, and those waiting for one (FIFO from `waitHead`). */
   /** Per node: the pool's size now (topology.poolSize, or a poolShrink's). */
   private readonly cap: Int32Array
+  /** Per node: attempts holding a pool connection, and those waiting for one (FIFO from `pendingHead`). */
   private readonly inFlight: Int32Array
   private readonly pending: Array<Array<LiveCall>>
   private readonly pendingHead: Array<number>

@@ -297,7 +297,13 @@ export class FaultInjector {
           })
         } else if (failingOver) this.chain(t, "rejoining a replica", () => d.rejoin(t))
         else if (f.kind === "restart" && f.from === "replica") this.chain(t, "restarting the primary from its replica", () => d.restartFromReplica(t))
-        else if (f.kind === "restart" && f.from === "disk") this.chain(t, "restarting the primary from its AOF", () => d.restartFromDisk(t, AOF_FSYNC_MS / this.scale))
+        else if (f.kind === "restart" && f.from === "disk")
+          this.chain(t, "restarting the primary from its AOF", async () => {
+            await d.restartFromDisk(t, AOF_FSYNC_MS / this.scale)
+            // A kill within a second of the start cuts the AOF back past the artifacts' seeding;
+            // seeding again restores them (their winners, if any survived, are kept).
+            await this.reseed(t)
+          })
         else this.chain(t, "restarting the primary empty", () => this.restartEmpty(t))
         break
       }
@@ -312,7 +318,25 @@ export class FaultInjector {
 
   private async restartEmpty(node: number): Promise<void> {
     await this.deployment.restartEmpty(node)
-    await this.hooks.reseed?.(node)
+    await this.reseed(node)
+  }
+
+  /**
+   * Seed `node`'s artifacts again once its clients have reconnected to the restarted
+   * process (they retry every 20 ms; a command before that fails at once): tried for 5 s.
+   */
+  private async reseed(node: number): Promise<void> {
+    const reseed = this.hooks.reseed
+    if (!reseed) return
+    const end = performance.now() + 5000
+    for (;;) {
+      try {
+        return await reseed(node)
+      } catch (e) {
+        if (performance.now() > end) throw e
+        await new Promise((r) => setTimeout(r, 25))
+      }
+    }
   }
 
   private record(i: number, action: Injection["action"], at: number): void {

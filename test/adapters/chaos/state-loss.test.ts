@@ -148,6 +148,16 @@ describe("state loss on a local deployment", () => {
     expect(model.claims.lostAcknowledged / independent).toBeLessThan(2)
   }, 60_000)
 
+  it("a restart from disk within the first second: the AOF cut back past the seeding, the artifacts come back, claims win after it", async () => {
+    const { report, independent, errors, history } = await liveWithState(hunt([{ kind: "restart", atMs: 400, durationMs: 600, target: 0, from: "disk" }]))
+    expect(errors).toEqual([])
+    expect(report.claims.lostAcknowledged).toBe(independent)
+    // After the restart the node still knows its artifacts: claims are won (an artifact it had
+    // lost would answer "none").
+    expect(history.filter((e) => e.invokeMs > 1500 && e.result === "won").length).toBeGreaterThan(100)
+    for (const inv of report.invariants) expect(inv.ok, `${inv.name}: ${JSON.stringify(inv.examples)}`).toBe(true)
+  }, 60_000)
+
   it("a restart from the lagging replica loses what the replica lacked, counted and predicted", async () => {
     const faults = [
       { kind: "replicationLag", atMs: 1000, durationMs: 2100, target: 0, lagMs: 1500 },
