@@ -9,22 +9,14 @@ const svg = (id: string) => document.getElementById(id) as unknown as SVGSVGElem
 const bands = faultBands(data.sim.scenario)
 const xMax = data.sim.scenario.durationMs / 1000
 type Row = Report["timeline"][number]
-const series = (r: Report, side: string, name: string, color: string, dash: boolean, get: (row: Row) => number) => ({
-  name: `${side} ${name}`,
-  color,
-  ...(dash ? { dash: "5 3" } : {}),
-  points: r.timeline.map((row) => [row.second + 0.5, get(row)] as const)
-})
-lineChart(svg("latency"), [
-  series(data.sim, "simulated", "p50", "#2e86c1", true, (r) => r.p50),
-  series(data.live, "live", "p50", "#2e86c1", false, (r) => r.p50),
-  series(data.sim, "simulated", "p99", "#c0392b", true, (r) => r.p99),
-  series(data.live, "live", "p99", "#c0392b", false, (r) => r.p99)
-], bands, "", xMax)
-lineChart(svg("throughput"), [
-  series(data.sim, "simulated", "requests/s", "#27ae60", true, (r) => r.requests),
-  series(data.live, "live", "requests/s", "#27ae60", false, (r) => r.requests),
-  series(data.sim, "simulated", "errors/s", "#7f8c8d", true, (r) => r.errors),
-  series(data.live, "live", "errors/s", "#7f8c8d", false, (r) => r.errors)
-], bands, "", xMax)
+/** The figure's line for each run: simulated dashed, live solid, same colour. */
+const both = (name: string, color: string, get: (row: Row) => number) =>
+  ([["simulated", data.sim], ["live", data.live]] as const).map(([side, r]) => ({
+    name: `${side} ${name}`,
+    color,
+    ...(side === "simulated" ? { dash: "5 3" } : {}),
+    points: r.timeline.map((row) => [row.second + 0.5, get(row)] as const)
+  }))
+lineChart(svg("latency"), [...both("p50", "#2e86c1", (r) => r.p50), ...both("p99", "#c0392b", (r) => r.p99)], bands, "", xMax)
+lineChart(svg("throughput"), [...both("requests/s", "#27ae60", (r) => r.requests), ...both("errors/s", "#7f8c8d", (r) => r.errors)], bands, "", xMax)
 document.body.dataset.rendered = "true"

@@ -4,7 +4,7 @@
  * trips, lost and double-awarded claims, backlog, and per fault window its errors and worst
  * p99. Pure: the CLI and the dashboard show the same rows.
  */
-import { figures } from "./compare.ts"
+import { figures, formatFigure } from "./compare.ts"
 import type { Report } from "./report.ts"
 
 export interface FidelityRow {
@@ -45,3 +45,6 @@ export const fidelityRows = (sim: Report, live: Report): Array<FidelityRow> => {
   })
   return out
 }
+
+/** live ÷ sim as text: "1.02×", "=" (both 0) or "new" (sim 0). Example: `formatRatio(row)`. */
+export const formatRatio = (r: FidelityRow): string => (r.ratio === null ? (r.live === 0 ? "=" : "new") : `${formatFigure(r.ratio)}×`)

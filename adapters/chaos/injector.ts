@@ -64,17 +64,17 @@ const linkKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "co
 /** Kinds that stall the whole server, every client's commands: destructive on a server huntbench did not start. */
 const serverKinds: ReadonlyArray<Fault["kind"]> = ["pause", "latencySpike"]
 
-/** The kinds a live run can inject into a local deployment. */
-export const injectableKinds: ReadonlyArray<Fault["kind"]> = ["linkLatency", "partition", "connectionReset", "poolShrink", "pause", "replicationLag", "crash", "restart", "failover", "latencySpike"]
-
 /**
  * Whether a local deployment for `s` runs Sentinels: when the timeline fails a node over the
  * way Sentinel does — a `failover` via "sentinel", or a crash the model fails over (it has a
  * replica and lasts past detection), which Sentinel then detects for real.
  * Example: `needsSentinel(s) ? { downAfterMs: s.topology.failover.detectionMs } : undefined`.
  */
-export const needsSentinel = (s: Scenario): boolean =>
-  s.faults.some((f) => f.kind === "failover" && f.via === "sentinel") || compileFaults(s).losses.some((l) => l.kind === "failover" && s.faults[l.fault].kind === "crash")
+export const needsSentinel = (s: Scenario): boolean => s.faults.some((f) => f.kind === "failover" && f.via === "sentinel") || crashesFailedOver(s).size > 0
+
+/** The crashes the model fails over (a replica then, and past detection: their loss point says "failover"), by fault index. */
+const crashesFailedOver = (s: Scenario): ReadonlySet<number> =>
+  new Set(compileFaults(s).losses.filter((l) => l.kind === "failover" && s.faults[l.fault].kind === "crash").map((l) => l.fault))
 
 /**
  * What a live run at `timeScale` asks of the local deployment it starts for `s`: Sentinels
@@ -91,7 +91,6 @@ export const deploymentFor = (s: Scenario, timeScale: number): { readonly sentin
 const notYet = (s: Scenario, i: number, scope: FaultScope): { readonly field: string; readonly message: string } | undefined => {
   const f = s.faults[i]
   const at = (field: string, message: string) => ({ field: `faults[${i}].${field}`, message })
-  if (!injectableKinds.includes(f.kind)) return at("kind", `${f.kind} cannot be injected into real processes yet`)
   if (!scope.owned && !linkKinds.includes(f.kind) && !serverKinds.includes(f.kind))
     return at("kind", `${f.kind} needs processes huntbench started (--target local), never ${scope.name}, a server it does not own; there it injects ${linkKinds.join(", ")} (through its own fault proxy and pool), and with --allow-destructive ${serverKinds.join(", ")}`)
   if (!scope.owned && serverKinds.includes(f.kind) && !scope.allowDestructive)
@@ -119,7 +118,7 @@ export const notInjectable = (s: Scenario, scope: FaultScope = { owned: true, al
     if (bad)
       return {
         field: bad.field,
-        message: `${bad.message}${injectableKinds.includes(s.faults[i].kind) ? "" : ` (live runs inject ${injectableKinds.join(", ")})`}; run it in simulation, or drop the faults with --no-faults`
+        message: `${bad.message}; run it in simulation, or drop the faults with --no-faults`
       }
   }
   return undefined
@@ -180,9 +179,8 @@ export class FaultInjector {
   private readonly failingOver = new Set<number>()
   /** The crashes the model fails over, by fault index. */
   private readonly failsOver: ReadonlySet<number>
-  /** Per node, the crash under way (its fault index), and how many switches it had before. */
-  private readonly crashed = new Map<number, number>()
-  private readonly switchesBefore = new Map<number, number>()
+  /** Per node, the crash Sentinel is to fail over: its fault index, and the node's switches before it. */
+  private readonly crashed = new Map<number, { readonly fault: number; readonly switchesBefore: number }>()
   /** The last virtual time ticked. */
   private now = 0
 
@@ -197,7 +195,7 @@ export class FaultInjector {
     // A crash the model fails over (it had a replica then, and lasts past detection: its loss
     // point says "failover"): Sentinel detects it when the deployment runs Sentinels;
     // otherwise it gets a third edge, the promotion, detectionMs after the kill.
-    this.failsOver = new Set(compileFaults(s).losses.filter((l) => l.kind === "failover" && s.faults[l.fault].kind === "crash").map((l) => l.fault))
+    this.failsOver = crashesFailedOver(s)
     const bySentinel = deployment.sentinels.length > 0
     this.edges = s.faults
       .flatMap((f, i) => [
@@ -210,8 +208,8 @@ export class FaultInjector {
     this.spikes = deployment.nodes.map(() => new Set<number>())
     this.chains = deployment.nodes.map(() => Promise.resolve())
     deployment.onSwitch((node) => {
-      const i = this.crashed.get(node)
-      if (i !== undefined) this.record(i, "promote", this.now)
+      const crash = this.crashed.get(node)
+      if (crash !== undefined) this.record(crash.fault, "promote", this.now)
     })
   }
 
@@ -281,13 +279,12 @@ export class FaultInjector {
         if (start && f.kind === "crash" && this.failsOver.has(i) && d.sentinels.length > 0) {
           // Sentinel notices and promotes; the window's end waits for it.
           this.failingOver.add(i)
-          this.crashed.set(t, i)
-          this.switchesBefore.set(i, d.switchCount(t))
+          this.crashed.set(t, { fault: i, switchesBefore: d.switchCount(t) })
         }
         const failingOver = !start && this.failingOver.delete(i)
         if (start) this.chain(t, "killing the primary", async () => d.kill(t))
         else if (failingOver && d.sentinels.length > 0) {
-          const before = this.switchesBefore.get(i) ?? 0
+          const before = this.crashed.get(t)?.switchesBefore ?? 0
           this.chain(t, "waiting for Sentinel", async () => {
             const switched = await d.awaitSwitch(t, before, 15_000)
             this.crashed.delete(t)
@@ -312,6 +309,11 @@ export class FaultInjector {
         else if (f.via === "sentinel") this.chain(t, "failing over through Sentinel", () => d.sentinelFailover(t))
         else this.chain(t, "promoting the replica", () => d.promote(t))
         break
+      default: {
+        // Every kind is injected: a new one does not compile until it has its case here.
+        const unhandled: never = f
+        throw new Error(`no injection for ${JSON.stringify(unhandled)}`)
+      }
     }
     this.record(i, start ? "start" : "end", at)
   }

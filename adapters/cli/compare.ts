@@ -8,7 +8,7 @@ import { compareReports, formatDelta, formatFigure, formatRelative, type Change 
 import { decodeReport, type Report } from "../../src/report.ts"
 import { decodeScenario, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../sim/simulation.ts"
-import { fidelityRows, type FidelityRow } from "../../src/fidelity.ts"
+import { fidelityRows, formatRatio, type FidelityRow } from "../../src/fidelity.ts"
 import { liveRun } from "../live/simulation.ts"
 import { fidelityHtml } from "../report/html.ts"
 import { redactUrl } from "../redis/keys.ts"
@@ -18,16 +18,20 @@ import { checkWritable, loadInput, UsageError } from "./input.ts"
 import { Progress } from "./progress.ts"
 import { rehearse, tuneJitFor } from "./jit.ts"
 
+/** Rows of cells as aligned text lines: the first column left, the others right. */
+const tableLines = (rows: ReadonlyArray<ReadonlyArray<string>>): Array<string> => {
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
+  return rows.map((r) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join("  ").trimEnd())
+}
+
 /** The comparison as text: one row per figure, B − A, the relative change and the verdict. */
 export const formatComparison = (a: Report, b: Report, changes: ReadonlyArray<Change>): string => {
   const rows = [["figure", `A: ${a.scenario.name}`, `B: ${b.scenario.name}`, "B − A", "change", ""], ...changes.map((c) => [c.label, formatFigure(c.a), formatFigure(c.b), formatDelta(c), formatRelative(c), c.verdict === "same" ? "" : c.verdict])]
-  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
-  const line = (r: Array<string>) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join("  ").trimEnd()
   const moved = changes.filter((c) => c.verdict !== "same")
   return [
     `huntbench compare — A: ${a.scenario.name}, B: ${b.scenario.name} (seeds ${a.seed} / ${b.seed})`,
     "",
-    ...rows.map(line),
+    ...tableLines(rows),
     "",
     `${moved.filter((c) => c.verdict === "better").length} figure(s) better, ${moved.filter((c) => c.verdict === "worse").length} worse, ${changes.length - moved.length} unchanged`,
     `SLO: A ${a.slo.pass ? "PASS" : "FAIL"}, B ${b.slo.pass ? "PASS" : "FAIL"}`,
@@ -139,11 +143,8 @@ export const compareCommand = (args: ReadonlyArray<string>) =>
 
 /** The side-by-side table: each figure simulated and live, and live ÷ simulated. */
 export const formatFidelity = (sim: Report, live: Report, rows: ReadonlyArray<FidelityRow>): string => {
-  const ratio = (r: FidelityRow) => (r.ratio === null ? (r.live === 0 ? "=" : "new") : `${formatFigure(r.ratio)}×`)
-  const table = [["figure", "simulated", "live", "live ÷ sim"], ...rows.map((r) => [r.label, formatFigure(r.sim), formatFigure(r.live), ratio(r)])]
-  const w = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)))
-  const line = (r: Array<string>) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join("  ").trimEnd()
-  return [`huntbench compare --sim-vs-live — ${sim.scenario.name}, seed ${sim.seed}, live on ${live.target}`, "", ...table.map(line), ""].join("\n")
+  const table = [["figure", "simulated", "live", "live ÷ sim"], ...rows.map((r) => [r.label, formatFigure(r.sim), formatFigure(r.live), formatRatio(r)])]
+  return [`huntbench compare --sim-vs-live — ${sim.scenario.name}, seed ${sim.seed}, live on ${live.target}`, "", ...tableLines(table), ""].join("\n")
 }
 
 /** Run `source` simulated and live on `target` (same seed, same fault timeline) and print them side by side. */

@@ -14,7 +14,7 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks"
 import { Effect } from "effect"
-import { Redis } from "ioredis"
+import type { Redis } from "ioredis"
 import { Simulator } from "../../sim/driver.ts"
 import { compile } from "../../src/distributions.ts"
 import { Prng } from "../../sim/prng.ts"
@@ -22,6 +22,7 @@ import type { Distribution } from "../../src/scenario.ts"
 import { decodeScenarioSync } from "../../src/scenario.ts"
 import { StoreError, StoreTarget, type AsyncClaimStore } from "../../src/ports/ClaimStore.ts"
 import { PROFILE_VERSION, type Profile } from "../../src/profile.ts"
+import { redisConnection } from "./layers.ts"
 
 export interface CalibrateOptions {
   /** Where admin commands (PING, LATENCY HISTOGRAM, INFO) go: the address clients use. */
@@ -149,17 +150,8 @@ export const calibrate = Effect.fn("Calibrate.run")(function* (opts: CalibrateOp
   const sim = new Simulator(calibrationScenario())
   const store: AsyncClaimStore = yield* target.open(sim.storeConfig)
   const cfg = sim.storeConfig
-  const admin = yield* Effect.acquireRelease(
-    Effect.tryPromise({
-      try: async () => {
-        const r = new Redis(opts.adminUrl(), { lazyConnect: true, maxRetriesPerRequest: 0, enableAutoPipelining: false })
-        await r.connect()
-        return r
-      },
-      catch: (e) => new StoreError({ message: `calibrate: cannot connect to ${opts.target}: ${e instanceof Error ? e.message : String(e)}` })
-    }),
-    (r) => Effect.sync(() => r.disconnect())
-  )
+  // One command at a time: no auto-pipelining, so a PING's round trip is its own.
+  const admin = yield* redisConnection(opts.adminUrl(), undefined, false)
   return yield* Effect.tryPromise({
     try: async (): Promise<Profile> => {
       const info = await admin.info("server")

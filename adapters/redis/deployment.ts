@@ -17,7 +17,7 @@ import { Effect } from "effect"
 import { Redis } from "ioredis"
 import { FaultProxy } from "../chaos/proxy.ts"
 import { awaitDiscovery, requestFailover, startSentinels, watchSwitches } from "./sentinel.ts"
-import { RedisServerError, startRedisServer, type RedisServer } from "./server.ts"
+import { RedisServerError, startRedisServer, until, withAdmin, type RedisServer } from "./server.ts"
 
 /**
  * One node: its primary and replica change places when the replica is promoted, and a
@@ -52,15 +52,7 @@ const incrAof = (dir: string): string | undefined => {
 }
 
 /** One command to `server` on a connection of its own. */
-const adminCall = async (server: RedisServer, command: string, ...args: Array<string>): Promise<unknown> => {
-  const admin = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
-  try {
-    await admin.connect()
-    return await admin.call(command, ...args)
-  } finally {
-    admin.disconnect()
-  }
-}
+const adminCall = (server: RedisServer, command: string, ...args: Array<string>): Promise<unknown> => withAdmin(server, (admin) => admin.call(command, ...args))
 
 /** REPLICAOF NO ONE: `server` stops following and takes writes. */
 const makePrimary = async (server: RedisServer): Promise<void> => {
@@ -80,20 +72,8 @@ export interface LocalDeploymentOptions {
 }
 
 /** Wait until `replica` reports its link to the primary up (a full sync done). */
-const replicaInSync = async (replica: RedisServer): Promise<void> => {
-  const r = new Redis(replica.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
-  try {
-    await r.connect()
-    for (let i = 0; i < 200; i++) {
-      const info = await r.info("replication")
-      if (/master_link_status:up/.test(info)) return
-      await new Promise((res) => setTimeout(res, 25))
-    }
-    throw new RedisServerError({ message: `the replica on port ${replica.port} did not sync with its primary within 5 s` })
-  } finally {
-    r.disconnect()
-  }
-}
+const replicaInSync = (replica: RedisServer): Promise<void> =>
+  withAdmin(replica, (r) => until(async () => /master_link_status:up/.test(await r.info("replication")), 5000, `the replica on port ${replica.port} did not sync with its primary`))
 
 /**
  * Example: `const d = await LocalDeployment.start({ nodes: 2, replicas: true })`; clients
@@ -268,18 +248,17 @@ export class LocalDeployment {
   async restartFromDisk(i: number, unsyncedMs: number): Promise<void> {
     const n = this.nodes[i]
     if (!n.aof || !this.aofPrimary.has(i)) throw new RedisServerError({ message: `node ${i}'s primary has no AOF to restart from (a replica promoted since has none)` })
+    const aof = n.aof
     const killedAt = this.killedAt.get(i) ?? performance.now()
-    this.retired.add(n.primary)
-    await n.primary.stop()
-    this.retired.delete(n.primary)
-    const file = incrAof(n.aof.dir)
-    if (file !== undefined) {
-      const kept = n.aof.sizes.filter(([at]) => at <= killedAt - unsyncedMs).at(-1)?.[1] ?? 0
-      if (kept < statSync(file).size) truncateSync(file, kept)
-    }
-    n.aof.sizes.length = 0
-    n.primary = await startRedisServer({ port: n.primary.port, dir: n.aof.dir, args: AOF_ARGS })
-    this.killedAt.delete(i)
+    await this.restartPrimary(i, () => {
+      const file = incrAof(aof.dir)
+      if (file !== undefined) {
+        const kept = aof.sizes.filter(([at]) => at <= killedAt - unsyncedMs).at(-1)?.[1] ?? 0
+        if (kept < statSync(file).size) truncateSync(file, kept)
+      }
+      aof.sizes.length = 0
+      return { dir: aof.dir, args: AOF_ARGS }
+    })
   }
 
   /** Every process and proxy of the deployment, stopped (idempotent). */
@@ -329,11 +308,20 @@ export class LocalDeployment {
    * follows it resyncs from it (and so loses everything too, as it would in production).
    */
   async restartEmpty(i: number): Promise<void> {
+    await this.restartPrimary(i, () => this.freshAof(i))
+  }
+
+  /**
+   * Node `i`'s killed primary stopped for good (it is retired meanwhile, so a stop of the
+   * deployment still reaches it), then a new one started where it listened with `options()`
+   * (called in between, once the old process is gone).
+   */
+  private async restartPrimary(i: number, options: () => { replicaOf?: number; dir?: string; args?: ReadonlyArray<string> }): Promise<void> {
     const n = this.nodes[i]
     this.retired.add(n.primary)
     await n.primary.stop()
     this.retired.delete(n.primary)
-    n.primary = await startRedisServer({ port: n.primary.port, ...this.freshAof(i) })
+    n.primary = await startRedisServer({ port: n.primary.port, ...options() })
     this.killedAt.delete(i)
   }
 
@@ -347,11 +335,8 @@ export class LocalDeployment {
     const n = this.nodes[i]
     if (!n.replica || !n.replLink) throw new RedisServerError({ message: `node ${i} has no replica to restart from` })
     n.replLink.set({ hold: true })
-    this.retired.add(n.primary)
-    await n.primary.stop()
-    this.retired.delete(n.primary)
-    n.primary = await startRedisServer({ port: n.primary.port, replicaOf: n.replica.port, ...this.freshAof(i) })
-    this.killedAt.delete(i)
+    const replica = n.replica
+    await this.restartPrimary(i, () => ({ replicaOf: replica.port, ...this.freshAof(i) }))
     await replicaInSync(n.primary)
     await makePrimary(n.primary)
     n.replLink.clear()

@@ -2,11 +2,12 @@
  * Faults on a Redis server huntbench did not start (`--target redis://…`, live runs): each
  * node's commands go through an in-process fault proxy of its own in front of the server, so
  * link faults (latency, partition, reset) act on huntbench's connections only — nobody
- * else's (as does a poolShrink, on huntbench's own pool). A pause is `CLIENT PAUSE <window> ALL` (or WRITE), which stalls every client of
- * the server: injected only with `--allow-destructive` (checked before the run,
- * adapters/chaos/injector.ts), and timed to end by itself (CLIENT UNPAUSE would be paused
- * too after ALL), so an interrupted run leaves no pause behind longer than the window. Everything that needs the server's
- * processes (crash, restart, failover, replication lag) is refused before the run.
+ * else's (as does a poolShrink, on huntbench's own pool). A pause is `CLIENT PAUSE <window>
+ * ALL` (or WRITE), which stalls every client of the server: injected only with
+ * `--allow-destructive` (checked before the run, adapters/chaos/injector.ts), and timed to
+ * end by itself (CLIENT UNPAUSE would be paused too after ALL), so an interrupted run leaves
+ * no pause behind longer than the window. Everything that needs the server's processes
+ * (crash, restart, failover, replication lag) is refused before the run.
  */
 import type { ChaosTarget } from "../chaos/injector.ts"
 import type { FaultProxy } from "../chaos/proxy.ts"

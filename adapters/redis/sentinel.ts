@@ -6,30 +6,10 @@
  * The deployment decides what a switch does to its processes and proxies.
  */
 import { Redis } from "ioredis"
-import { RedisServerError, startSentinel, type RedisServer } from "./server.ts"
+import { startSentinel, until, withAdmin, type RedisServer } from "./server.ts"
 
 /** The name Sentinel knows node `i`'s primary by. */
 export const sentinelName = (i: number): string => `huntbench-${i}`
-
-/** Poll `check` every 25 ms until it holds, or fail after `ms` with `what`. */
-const until = async (check: () => Promise<boolean>, ms: number, what: string): Promise<void> => {
-  const end = performance.now() + ms
-  while (!(await check())) {
-    if (performance.now() > end) throw new RedisServerError({ message: `${what} within ${ms / 1000} s` })
-    await new Promise((res) => setTimeout(res, 25))
-  }
-}
-
-/** `run` on a connection of its own to `sentinel`, closed after. */
-const withAdmin = async <A>(sentinel: RedisServer, run: (admin: Redis) => Promise<A>): Promise<A> => {
-  const admin = new Redis(sentinel.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
-  try {
-    await admin.connect()
-    return await run(admin)
-  } finally {
-    admin.disconnect()
-  }
-}
 
 /**
  * Start three Sentinels watching `primaries` (by node index and port); each one started is

@@ -9,6 +9,7 @@ import { createServer, Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { delimiter, join } from "node:path"
 import { Data, Effect } from "effect"
+import { Redis } from "ioredis"
 
 export class RedisServerError extends Data.TaggedError("RedisServerError")<{ readonly message: string }> {}
 
@@ -149,6 +150,29 @@ const spawnServer = async (port: number, dir: string, ownDir: boolean, args: Rea
   }
   await stop()
   throw new RedisServerError({ message: `redis-server did not start on port ${port}: ${stderr.trim() || "no output"}` })
+}
+
+/** `run` on a connection of its own to `server` (closed after). Example: `withAdmin(s, (r) => r.ping())`. */
+export const withAdmin = async <A>(server: { readonly url: string }, run: (admin: Redis) => Promise<A>): Promise<A> => {
+  const admin = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
+  try {
+    await admin.connect()
+    return await run(admin)
+  } finally {
+    admin.disconnect()
+  }
+}
+
+/**
+ * Poll `check` every 25 ms until it holds, or fail after `ms` with "`what` within N s".
+ * Example: `await until(async () => (await r.dbsize()) > 0, 5000, "no key appeared")`.
+ */
+export const until = async (check: () => Promise<boolean>, ms: number, what: string): Promise<void> => {
+  const end = performance.now() + ms
+  while (!(await check())) {
+    if (performance.now() > end) throw new RedisServerError({ message: `${what} within ${ms / 1000} s` })
+    await new Promise((res) => setTimeout(res, 25))
+  }
 }
 
 /** A redis-server for the life of a scope. Example: `Effect.scoped(Effect.flatMap(redisServer(), (s) => …))`. */

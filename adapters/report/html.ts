@@ -3,7 +3,8 @@
  * text, and the dashboard's chart code (with d3) bundled inline. No network, no server.
  */
 import { fileURLToPath } from "node:url"
-import type { FidelityRow } from "../../src/fidelity.ts"
+import { formatFigure } from "../../src/compare.ts"
+import { formatRatio, type FidelityRow } from "../../src/fidelity.ts"
 import type { Report } from "../../src/report.ts"
 
 const bundles = new Map<string, Promise<string>>()
@@ -119,7 +120,6 @@ export const sweepHtml = async (doc: { readonly title: string; readonly sloP99Ms
  */
 export const fidelityHtml = async (doc: { readonly sim: Report; readonly live: Report; readonly rows: ReadonlyArray<FidelityRow> }): Promise<string> => {
   const code = await pageScript("fidelity-entry.ts")
-  const n = (x: number) => String(Math.round(x * 1000) / 1000)
   const title = `${doc.sim.scenario.name}: simulated beside live on ${doc.live.target}`
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>huntbench — ${esc(title)}</title>
@@ -132,7 +132,7 @@ export const fidelityHtml = async (doc: { readonly sim: Report; readonly live: R
 <h2>Requests and errors per second</h2><svg id="throughput"></svg>
 <h2>Figures</h2>
 <table id="rows"><tr><th>figure</th><th>simulated</th><th>live</th><th>live ÷ sim</th></tr>${doc.rows
-    .map((r) => `<tr><td>${esc(r.label)}</td><td>${n(r.sim)}</td><td>${n(r.live)}</td><td>${r.ratio === null ? (r.live === 0 ? "=" : "new") : `${n(r.ratio)}×`}</td></tr>`)
+    .map((r) => `<tr><td>${esc(r.label)}</td><td>${formatFigure(r.sim)}</td><td>${formatFigure(r.live)}</td><td>${formatRatio(r)}</td></tr>`)
     .join("")}</table>
 <script type="application/json" id="fidelity-data">${jsonForScript({ sim: doc.sim, live: doc.live })}</script>
 <script>${scriptBody(code)}</script>
