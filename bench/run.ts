@@ -15,6 +15,8 @@
  *   dashboard      the default preset in Chromium (Web Worker) vs the CLI code: first chart
  *                  frame and total wall time
  *   geohash-lookup which bucket a point is in: the dense cell grid vs ngeohash.encode + a Map
+ *   fidelity       the model with a profile calibrated on a local Redis vs live runs there:
+ *                  p50/p99 at moderate load, the knee, fault outcomes (bench/fidelity.ts)
  *
  * Options: --quick (a 10-minute reference, for a fast look), --no-write (leave BENCHMARKS.md).
  */
@@ -28,6 +30,7 @@ import ngeohash from "ngeohash"
 import { GeoGrid, cellsCovering } from "../src/geo.ts"
 import { benchRedis } from "./redis.ts"
 import { benchDashboard, canBenchDashboard } from "./dashboard.ts"
+import { benchFidelity } from "./fidelity.ts"
 import { defaultWorkers, runPoints } from "../adapters/sweep/pool.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "../sim/queue.ts"
 import { Simulator, simulate } from "../sim/driver.ts"
@@ -323,6 +326,12 @@ resetJit()
 {
   if (!canBenchDashboard()) emit({ bench: "dashboard", skipped: "no /usr/bin/chromium (Debian: apt-get install chromium)" })
   else emit(await benchDashboard())
+}
+
+// 7. Fidelity: the model calibrated on a local Redis beside live runs on it (issue 16).
+{
+  if (!findRedisServer()) emit({ bench: "fidelity", skipped: "redis-server not on PATH (Debian: apt-get install redis-server)" })
+  else await benchFidelity(quick, emit)
 }
 
 // BENCHMARKS.md: replace the generated block.

@@ -33,6 +33,20 @@ export const ProfileSchema = Schema.Struct({
   /** Each load level: requests in flight, the claims/s reached and the client's latency then. */
   levels: Schema.Array(Schema.Struct({ inFlight: PositiveInt, claimsPerSec: N, latencyMs: Quantiles })),
   /** The raw measurements the distributions were fitted from. */
-  raw: Schema.Struct({ rttMs: Quantiles, claimServerMs: Quantiles, balanceServerMs: Quantiles })
+  raw: Schema.Struct({ rttMs: Quantiles, claimServerMs: Quantiles, balanceServerMs: Quantiles }),
+  /**
+   * huntbench's own live driver measured on this path (open-loop claims at a few rates): the
+   * latency a live run sees there — round trip, server, the client's work, and the machine's
+   * stalls (GC pauses, wake-ups from idle) that make the tail — and the rate at which the
+   * driver saturates. With it the model takes each request's path from the level nearest the
+   * client's current rate and queues requests on the client's one thread (sim/model/client.ts).
+   */
+  driver: Schema.optionalKey(
+    Schema.Struct({
+      levels: Schema.Array(Schema.Struct({ ratePerSec: Positive, claimsPerSec: N, latencyMs: Distribution, raw: Quantiles })).check(Schema.isMinLength(1)),
+      /** The highest claims/s the driver sustains: it keeps up, and its p99 stays within 10× its p99 at the lowest level. */
+      ceilingPerSec: Positive
+    })
+  )
 })
 export type Profile = typeof ProfileSchema.Type

@@ -22,8 +22,15 @@ export const formatSummary = (r: Report): string => {
   const profile = s.timing.profile
   if (profile) {
     out.push(`timing: the profile calibrate measured on ${profile.target} at ${profile.measuredAt} (Redis ${profile.redisVersion}; round trip p50 ${num(profile.raw.rttMs.p50)} ms, ceiling ${num(profile.ceilingPerSec)} claims/s)`)
-    // What calibrate measured but the model does not reproduce yet (issue 16): say so.
-    out.push(`        not modelled: the client's event-loop delay (p99 ${num(profile.eventLoopDelayMs.p99)} ms when measured) — a live p99 runs higher than this one`)
+    const d = profile.driver
+    if (d) {
+      const rates = d.levels.map((l) => l.ratePerSec)
+      out.push(`        the client: huntbench's live driver as measured there (latency at ${num(Math.min(...rates))}–${num(Math.max(...rates))} claims/s, ceiling ${num(d.ceilingPerSec)} claims/s in one process)`)
+      // Measured on one node's connection (BENCHMARKS.md, fidelity): more sockets, more client work.
+      if (s.topology.nodes > 1) out.push(`        not modelled: the client's extra work for ${s.topology.nodes} nodes' connections (calibrated on one) — a live p99 runs higher than this one`)
+    }
+    // A profile without the driver's levels: the model lacks the client's stalls, and says so.
+    else out.push(`        not modelled: the client's event-loop delay (p99 ${num(profile.eventLoopDelayMs.p99)} ms when measured) — a live p99 runs higher than this one`)
   }
   if (r.partial)
     out.push(`PARTIAL — interrupted at ${num(r.partial.atMs / 1000)} s of ${num(s.durationMs / 1000)} s: the figures below cover only that much`)

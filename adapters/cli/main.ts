@@ -46,10 +46,12 @@ Usage:
                                                (--port 0: any free port, printed)
   huntbench cleanup --target redis://… --run-id ID [--prefix P]
                                                remove the keys a --keep-keys run left
-  huntbench calibrate --target local|redis://… [--profile FILE] [--seconds N]
+  huntbench calibrate --target local|redis://… [--profile FILE] [--seconds N] [--repeats N]
                                                measure a real Redis (round trip, server time
-                                               per command, load levels, ceiling) and write
-                                               a timing profile for "timing": {"profile": FILE}
+                                               per command, load levels, ceiling) and the
+                                               live driver on it (latency by rate, its own
+                                               ceiling; each level the median of N runs) and
+                                               write a profile for "timing": {"profile": FILE}
   huntbench presets                            list the built-in scenarios
   huntbench help                               this text
 

@@ -8,12 +8,19 @@
  * 3. load levels — claims with 1, 8, 64 and 256 in flight for a while each: claims/s and
  *    the client's latency, the highest claims/s being the ceiling as this client sees it;
  * 4. the client's event-loop delay throughout, and its overhead: the latency at one in
- *    flight beyond round trip and server time.
+ *    flight beyond round trip and server time;
+ * 5. huntbench's own live driver: open-loop claim hunts at a few rates (the latency a live
+ *    run sees there, tail and all), then at higher rates until it no longer sustains one
+ *    (the highest it does is its ceiling) — what the model's client takes its path and its
+ *    thread from (sim/model/client.ts).
  * The round trip and the server times become `empirical` distributions (quantile tables);
  * the raw figures are kept beside them.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks"
 import { Effect } from "effect"
+import * as hdr from "hdr-histogram-js"
+import { liveRun } from "../live/simulation.ts"
+import type { Report } from "../../src/report.ts"
 import type { Redis } from "ioredis"
 import { Simulator } from "../../sim/driver.ts"
 import { compile } from "../../src/distributions.ts"
@@ -35,6 +42,10 @@ export interface CalibrateOptions {
   readonly log?: (line: string) => void
   /** ISO time of the measurement (the caller's clock). */
   readonly now: string
+  /** The live driver's open-loop rates (claims/s; default 1 000, 4 000, 16 000); its ceiling is sought above the highest. */
+  readonly driverRates?: ReadonlyArray<number>
+  /** Runs per driver level; the level is their median, quantile by quantile (default 3). */
+  readonly repeats?: number
 }
 
 const ARTIFACTS = 20_000
@@ -72,6 +83,36 @@ export const empiricalOf = (sorted: ReadonlyArray<number>): Distribution => {
     last = Math.max(last, Math.round(x * 1e6) / 1e6)
     return [q, last] as [number, number]
   })
+  return { kind: "empirical", quantiles: points }
+}
+
+/** The hunt the live driver is measured on: open-loop claims at `ratePerSec`, artifacts revealed throughout. */
+export const driverHunt = (ratePerSec: number, seconds: number) => ({
+  name: `calibrate: open ${ratePerSec}/s`,
+  seed: 11,
+  durationMs: Math.round(seconds * 1000),
+  hunters: { count: 5000, behaviour: { model: "open", ratePerSec } },
+  artifacts: { count: ARTIFACTS, claimWindowMs: 2000, reveal: { kind: "spread", fromMs: 0, toMs: Math.round(seconds * 1000) } },
+  topology: { buckets: BUCKETS, nodes: 1 },
+  engine: { timeoutMs: 1000 }
+})
+
+const TABLE = [0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1]
+
+/**
+ * A report's latency as an `empirical` distribution, read off its HdrHistogram at fixed
+ * points from the minimum to the maximum. Example: `latencyOf(report).quantiles.at(-1)[1]`
+ * is the report's `latencyMs.max`.
+ */
+export const latencyOf = (report: Report): Distribution => {
+  const h = hdr.decodeFromCompressedBase64(report.histogram.hdrBase64)
+  let last = 0
+  const points = TABLE.map((q) => {
+    const us = h.totalCount === 0 ? 0 : q === 0 ? h.minNonZeroValue : q === 1 ? h.maxValue : h.getValueAtPercentile(q * 100)
+    last = Math.max(last, Math.round(Math.min(us, h.maxValue)) / 1000)
+    return [q, last] as [number, number]
+  })
+  h.destroy()
   return { kind: "empirical", quantiles: points }
 }
 
@@ -136,6 +177,7 @@ const drive = async (call: (i: number) => Promise<unknown>, inFlight: number, ms
   return { latencies, perSec: (latencies.length * 1000) / (performance.now() - start) }
 }
 
+const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]
 const mean = (xs: ReadonlyArray<number>) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length)
 
 /**
@@ -148,71 +190,128 @@ export const calibrate = Effect.fn("Calibrate.run")(function* (opts: CalibrateOp
   const levels = opts.levels ?? [1, 8, 64, 256]
   const target = yield* StoreTarget
   const sim = new Simulator(calibrationScenario())
-  const store: AsyncClaimStore = yield* target.open(sim.storeConfig)
   const cfg = sim.storeConfig
-  // One command at a time: no auto-pipelining, so a PING's round trip is its own.
-  const admin = yield* redisConnection(opts.adminUrl(), undefined, false)
-  return yield* Effect.tryPromise({
-    try: async (): Promise<Profile> => {
-      const info = await admin.info("server")
-      const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown"
-      const loop = monitorEventLoopDelay({ resolution: 10 })
-      loop.enable()
-      // 1. The round trip.
-      log("measuring the round trip (PING, one at a time)")
-      await drive(() => admin.ping(), 1, 10_000, 200)
-      const rtt = (await drive(() => admin.ping(), 1, seconds * 1000, 3000)).latencies.sort((a, b) => a - b)
-      // 2. Server time per command, one call at a time.
-      const rng = new Prng(7)
-      let key = 0
-      const claim = () => {
-        const a = Math.floor(rng.next() * ARTIFACTS)
-        return store.claim(cfg.artifactBucket[a], a, Math.floor(rng.next() * 10_000), ++key, 0)
-      }
-      const balance = () => store.balance(Math.floor(rng.next() * BUCKETS), Math.floor(rng.next() * 10_000))
-      log("measuring the server's time per command (LATENCY HISTOGRAM around calls one at a time)")
-      const [claimBefore, balanceBefore] = [await histogram(admin, "evalsha"), await histogram(admin, "get")]
-      const claimsAlone = await drive(claim, 1, seconds * 1000, 5000)
-      const balancesAlone = await drive(balance, 1, seconds * 1000, 5000)
-      const [claimAfter, balanceAfter] = [await histogram(admin, "evalsha"), await histogram(admin, "get")]
-      const claimServer = claimBefore && claimAfter ? serverTimeOf(claimBefore, claimAfter) : undefined
-      const balanceServer = balanceBefore && balanceAfter ? serverTimeOf(balanceBefore, balanceAfter) : undefined
-      const rttMean = mean(rtt)
-      // Without the server's histogram: what the client sees beyond the round trip.
-      const fallback = (latencies: ReadonlyArray<number>): Distribution => ({ kind: "constant", ms: Math.max(0.001, Math.round((mean(latencies) - rttMean) * 1e6) / 1e6) })
-      if (!claimServer || !balanceServer) log(`${opts.target} has no LATENCY HISTOGRAM (Redis < 7): server times are the client's latency minus the round trip`)
-      // 3. Load levels.
-      const measured: Array<Profile["levels"][number]> = []
-      for (const inFlight of levels) {
-        log(`load level: ${inFlight} claim(s) in flight for ${seconds} s`)
-        const r = await drive(claim, inFlight, seconds * 1000)
-        measured.push({ inFlight, claimsPerSec: Math.round(r.perSec), latencyMs: quantilesOf(r.latencies) })
-      }
-      loop.disable()
-      const claimServerMean = claimServer ? compile(claimServer.dist).mean : 0
-      const overhead = Math.max(0, mean(claimsAlone.latencies) - rttMean - claimServerMean)
-      const ms = (ns: number) => Math.round(ns / 1e3) / 1e3
-      return {
-        huntbenchProfile: PROFILE_VERSION,
-        target: opts.target,
-        measuredAt: opts.now,
-        redisVersion,
-        rttMs: empiricalOf(rtt),
-        timing: {
-          claim: claimServer?.dist ?? fallback(claimsAlone.latencies),
-          balance: balanceServer?.dist ?? fallback(balancesAlone.latencies)
-        },
-        clientOverheadMs: Math.round(overhead * 1e6) / 1e6,
-        eventLoopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
-        ceilingPerSec: Math.max(1, ...measured.map((l) => l.claimsPerSec)),
-        levels: measured,
-        raw: {
-          rttMs: quantilesOf([...rtt]),
-          claimServerMs: claimServer?.raw ?? quantilesOf([...claimsAlone.latencies]),
-          balanceServerMs: balanceServer?.raw ?? quantilesOf([...balancesAlone.latencies])
+  // Steps 1–4 in a scope of their own: their keys (and a local deployment) are gone before
+  // the live driver's runs each claim a namespace, or start a deployment, of their own.
+  const measured = yield* Effect.scoped(Effect.gen(function* () {
+    const store: AsyncClaimStore = yield* target.open(cfg)
+    // One command at a time: no auto-pipelining, so a PING's round trip is its own.
+    const admin = yield* redisConnection(opts.adminUrl(), undefined, false)
+    return yield* Effect.tryPromise({
+      try: async (): Promise<Profile> => {
+        const info = await admin.info("server")
+        const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown"
+        const loop = monitorEventLoopDelay({ resolution: 10 })
+        loop.enable()
+        // 1. The round trip.
+        log("measuring the round trip (PING, one at a time)")
+        await drive(() => admin.ping(), 1, 10_000, 200)
+        const rtt = (await drive(() => admin.ping(), 1, seconds * 1000, 3000)).latencies.sort((a, b) => a - b)
+        // 2. Server time per command, one call at a time.
+        const rng = new Prng(7)
+        let key = 0
+        const claim = () => {
+          const a = Math.floor(rng.next() * ARTIFACTS)
+          return store.claim(cfg.artifactBucket[a], a, Math.floor(rng.next() * 10_000), ++key, 0)
         }
+        const balance = () => store.balance(Math.floor(rng.next() * BUCKETS), Math.floor(rng.next() * 10_000))
+        log("measuring the server's time per command (LATENCY HISTOGRAM around calls one at a time)")
+        const [claimBefore, balanceBefore] = [await histogram(admin, "evalsha"), await histogram(admin, "get")]
+        const claimsAlone = await drive(claim, 1, seconds * 1000, 5000)
+        const balancesAlone = await drive(balance, 1, seconds * 1000, 5000)
+        const [claimAfter, balanceAfter] = [await histogram(admin, "evalsha"), await histogram(admin, "get")]
+        const claimServer = claimBefore && claimAfter ? serverTimeOf(claimBefore, claimAfter) : undefined
+        const balanceServer = balanceBefore && balanceAfter ? serverTimeOf(balanceBefore, balanceAfter) : undefined
+        const rttMean = mean(rtt)
+        // Without the server's histogram: what the client sees beyond the round trip.
+        const fallback = (latencies: ReadonlyArray<number>): Distribution => ({ kind: "constant", ms: Math.max(0.001, Math.round((mean(latencies) - rttMean) * 1e6) / 1e6) })
+        if (!claimServer || !balanceServer) log(`${opts.target} has no LATENCY HISTOGRAM (Redis < 7): server times are the client's latency minus the round trip`)
+        // 3. Load levels.
+        const measured: Array<Profile["levels"][number]> = []
+        for (const inFlight of levels) {
+          log(`load level: ${inFlight} claim(s) in flight for ${seconds} s`)
+          const r = await drive(claim, inFlight, seconds * 1000)
+          measured.push({ inFlight, claimsPerSec: Math.round(r.perSec), latencyMs: quantilesOf(r.latencies) })
+        }
+        loop.disable()
+        const claimServerMean = claimServer ? compile(claimServer.dist).mean : 0
+        const overhead = Math.max(0, mean(claimsAlone.latencies) - rttMean - claimServerMean)
+        const ms = (ns: number) => Math.round(ns / 1e3) / 1e3
+        return {
+          huntbenchProfile: PROFILE_VERSION,
+          target: opts.target,
+          measuredAt: opts.now,
+          redisVersion,
+          rttMs: empiricalOf(rtt),
+          timing: {
+            claim: claimServer?.dist ?? fallback(claimsAlone.latencies),
+            balance: balanceServer?.dist ?? fallback(balancesAlone.latencies)
+          },
+          clientOverheadMs: Math.round(overhead * 1e6) / 1e6,
+          eventLoopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
+          ceilingPerSec: Math.max(1, ...measured.map((l) => l.claimsPerSec)),
+          levels: measured,
+          raw: {
+            rttMs: quantilesOf([...rtt]),
+            claimServerMs: claimServer?.raw ?? quantilesOf([...claimsAlone.latencies]),
+            balanceServerMs: balanceServer?.raw ?? quantilesOf([...balancesAlone.latencies])
+          }
+        }
+      },
+      catch: (e) => new StoreError({ message: `calibrate on ${opts.target}: ${e instanceof Error ? e.message : String(e)}` })
+    })
+  }))
+  // 5. The live driver, each rate on a store of its own (a fresh deployment on local).
+  const rates = opts.driverRates ?? [1000, 4000, 16_000]
+  const repeats = opts.repeats ?? 3
+  const once = (rate: number) =>
+    liveRun(driverHunt(rate, seconds)).pipe(
+      Effect.scoped,
+      Effect.mapError((e) => new StoreError({ message: `calibrate on ${opts.target}: the live driver at ${rate} claims/s: ${"message" in e ? e.message : String(e)}` }))
+    )
+  type Level = NonNullable<Profile["driver"]>["levels"][number]
+  // A short run's figures are at the mercy of one GC pause more or less: the level is the
+  // median of `repeats` runs, quantile by quantile (a median of rising curves rises too).
+  const driveLive = (rate: number) =>
+    Effect.gen(function* () {
+      const tables: Array<ReadonlyArray<readonly [number, number]>> = [], perSec: Array<number> = [], counts: Array<number> = []
+      for (let i = 0; i < repeats; i++) {
+        const r = yield* once(rate)
+        const d = latencyOf(r)
+        if (d.kind === "empirical") tables.push(d.quantiles)
+        perSec.push(r.throughputPerSec)
+        counts.push(r.latencyMs.count)
       }
-    },
-    catch: (e) => new StoreError({ message: `calibrate on ${opts.target}: ${e instanceof Error ? e.message : String(e)}` })
-  })
+      const quantiles = tables[0].map(([q], j) => [q, median(tables.map((t) => t[j][1]))] as [number, number])
+      const at = (q: number) => quantiles.find(([p]) => p >= q)?.[1] ?? 0
+      return {
+        ratePerSec: rate,
+        claimsPerSec: Math.round(median(perSec)),
+        latencyMs: { kind: "empirical", quantiles },
+        raw: { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max: at(1), count: median(counts) }
+      } satisfies Level
+    })
+  const driverLevels: Array<Level> = []
+  for (const rate of rates) {
+    log(`the live driver: open-loop claims at ${rate.toLocaleString("en-US")}/s for ${seconds} s${repeats > 1 ? `, ${repeats} times` : ""}`)
+    driverLevels.push(yield* driveLive(rate))
+  }
+  // Then a quarter more each step until the driver cannot sustain the rate — it falls behind
+  // what it is offered, or its p99 passes 10× its p99 at the lowest rate (stalls that a
+  // thread with headroom absorbs now leave a backlog behind them): each rate it sustains is
+  // a level too, and the highest is its ceiling, past which the model's client queues.
+  const healthy = 10 * driverLevels[0].raw.p99
+  let offered = Math.max(...rates), ceiling = 0
+  for (let step = 0; step < 10 && ceiling === 0; step++) {
+    offered = Math.round(offered * 1.25)
+    log(`the live driver: open-loop claims at ${offered.toLocaleString("en-US")}/s for ${seconds} s${repeats > 1 ? `, ${repeats} times` : ""} (seeking its ceiling)`)
+    const l = yield* driveLive(offered)
+    if (l.claimsPerSec < 0.97 * offered || l.raw.p99 > healthy) ceiling = driverLevels.at(-1)!.claimsPerSec
+    else driverLevels.push(l)
+  }
+  if (ceiling === 0) {
+    ceiling = offered
+    log(`the live driver sustained ${offered.toLocaleString("en-US")} claims/s: its ceiling is at least that`)
+  }
+  return { ...measured, driver: { levels: driverLevels, ceilingPerSec: ceiling } } satisfies Profile
 })

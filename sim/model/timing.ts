@@ -12,11 +12,12 @@
  */
 import { compile, type Sampler, type Uniform } from "../../src/distributions.ts"
 import type { Scenario } from "../../src/scenario.ts"
-import type { SyncTiming, TimingConfig } from "../../src/ports/Timing.ts"
+import type { ClientPath, SyncTiming, TimingConfig } from "../../src/ports/Timing.ts"
 import type { FaultPlan, NodeFaults } from "../../src/faults.ts"
 import { Command } from "../../src/engine/protocol.ts"
 import { FastHistogram } from "../../src/metrics/histogram.ts"
 import { F64 } from "../../src/typed.ts"
+import { ClientModel } from "./client.ts"
 
 /** What happened to a request, as decided when it was sent. */
 export const Outcome = {
@@ -134,13 +135,16 @@ export const timingFor = (s: Scenario, plan: FaultPlan): SyncTiming => {
   // The client's own time per request beyond the round trip and the server (measured by
   // calibrate): part of what a live client sees, added to the round trip (half each way).
   const overhead = p?.clientOverheadMs ?? 0
+  const service = [compile(p ? p.timing.claim : s.timing.claim), compile(p ? p.timing.balance : s.timing.balance)]
   return new ModelTiming({
     nodes: s.topology.nodes,
     poolSize: s.topology.poolSize,
-    rtt: overhead > 0 ? { mean: rtt.mean + overhead, sample: (rng) => rtt.sample(rng) + overhead } : rtt,
-    service: [compile(p ? p.timing.claim : s.timing.claim), compile(p ? p.timing.balance : s.timing.balance)],
+    rtt: overhead > 0 && !p?.driver ? { mean: rtt.mean + overhead, sample: (rng) => rtt.sample(rng) + overhead } : rtt,
+    service,
     baseLagMs: s.topology.replicationLagMs,
-    plan
+    plan,
+    // Measured with huntbench's own driver: its path and thread replace the round trip and overhead.
+    ...(p?.driver ? { client: new ClientModel(p.driver, service[Command.CLAIM].mean) } : {})
   })
 }
 
@@ -163,12 +167,15 @@ export class ModelTiming implements SyncTiming {
   private readonly rtt: Sampler
   private readonly service: ReadonlyArray<Sampler>
   private readonly baseLagMs: number
+  private readonly client: ClientPath | undefined
   // Results of the last `send`, read by the driver (no allocation per request).
   outcome = 0
   startAt = F64
   replyAt = F64
   lagMs = F64
   private finishAt = F64
+  /** The last reply's wait on a modelled client beyond the one-way trip (0 without one). */
+  private clientExtra = F64
   private lastNode = 0
 
   /** Example: `timing.send(node, Command.CLAIM, now, now + 1000, rng)` then read `timing.replyAt`. */
@@ -186,6 +193,7 @@ export class ModelTiming implements SyncTiming {
     this.rtt = cfg.rtt
     this.service = cfg.service
     this.baseLagMs = cfg.baseLagMs
+    this.client = cfg.client
   }
 
   /** Apply a pool-size change (poolShrink start or end) at time `now`. */
@@ -200,13 +208,19 @@ export class ModelTiming implements SyncTiming {
    */
   send(node: number, cmd: number, t: number, deadline: number, rng: Uniform): void {
     const pool = this.pools[node]
-    const sendAt = pool.acquire(t)
+    const client = this.client
+    const sendAt = pool.acquire(client === undefined ? t : client.leave(t))
     if (sendAt > deadline) {
       this.outcome = Outcome.POOL_TIMEOUT
       this.replyAt = deadline
       return
     }
     const half = this.rtt.sample(rng) / 2
+    // A modelled client's path is mostly its own stalls — they hold up the reply's handling,
+    // not the request's arrival, which must stay in send order for the node queue — so what
+    // the round trip leaves of it goes on the way back.
+    const back = client === undefined ? half : Math.max(half, client.path(rng) - half)
+    this.clientExtra = back - half
     const nf = this.nodeFaults[node]
     let out = half
     if (sendAt < nf.linkLast && sendAt >= nf.linkFirst) {
@@ -271,8 +285,10 @@ export class ModelTiming implements SyncTiming {
     this.outcome = Outcome.REPLY
     this.finishAt = finish
     this.lastNode = node
-    this.replyAt = finish + (finish < nf.linkLast && finish >= nf.linkFirst ? pastWindows(nf.cuts, finish) - finish + half + linkAt(nf, finish, rng, false) : half)
-    pool.occupy(this.replyAt)
+    this.replyAt = finish + (finish < nf.linkLast && finish >= nf.linkFirst ? pastWindows(nf.cuts, finish) - finish + back + linkAt(nf, finish, rng, false) : back)
+    // The connection is free once the reply is in; a client stall that holds up handling it
+    // also holds up new sends, so it does not fill the pool (drawn per request here, it would).
+    pool.occupy(this.replyAt - this.clientExtra)
   }
 
   /**
@@ -285,12 +301,12 @@ export class ModelTiming implements SyncTiming {
   awaitReplica(timeoutMs: number, replicatedAt = this.startAt + this.lagMs): void {
     if (this.outcome !== Outcome.REPLY) return
     const nf = this.nodeFaults[this.lastNode], pool = this.pools[this.lastNode]
-    const half = this.replyAt - this.finishAt // one way, as the claim's reply took
+    const half = this.replyAt - this.finishAt - this.clientExtra // one way, as the claim's reply took
     const arrive = this.replyAt + half
     const confirmAt = replicatedAt
     const confirmed = confirmAt <= arrive + timeoutMs
     const until = confirmed ? Math.max(arrive, confirmAt) : arrive + timeoutMs
-    const before = this.replyAt
+    const before = this.replyAt - this.clientExtra // as occupied
     const diedAt = nf.any ? downBetween(nf, arrive, until) : -1
     if (diedAt >= 0) {
       this.outcome = Outcome.APPLIED_NO_REPLY

@@ -16,6 +16,14 @@ export interface TimingConfig {
   readonly service: ReadonlyArray<Sampler>
   readonly baseLagMs: number
   readonly plan: FaultPlan
+  /** The live client's thread and path, when a profile measured huntbench's driver (sim/model/client.ts). */
+  readonly client?: ClientPath
+}
+
+/** What the timing model asks of a modelled client: when a request leaves it, and its path. */
+export interface ClientPath {
+  leave(t: number): number
+  path(rng: Uniform): number
 }
 
 /** The result fields are read right after `send` (no allocation per request). */

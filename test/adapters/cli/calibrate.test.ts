@@ -31,7 +31,7 @@ describe("huntbench calibrate", () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "huntbench-calibrate-"))
     profileFile = join(dir, "profile.json")
-    calibrated = cli("calibrate", "--target", "local", "--seconds", "0.3", "--profile", profileFile)
+    calibrated = cli("calibrate", "--target", "local", "--seconds", "0.3", "--repeats", "1", "--profile", profileFile)
   }, 120_000)
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -50,6 +50,20 @@ describe("huntbench calibrate", () => {
     expect(profile.timing.claim.kind).toBe("empirical")
     expect(profile.raw.claimServerMs.count).toBeGreaterThan(100)
     expect(profile.raw.claimServerMs.p50).toBeLessThan(profile.levels[0].latencyMs.p50)
+    // huntbench's own live driver: its open-loop levels, then the rates it kept up with on
+    // the way to its ceiling, a quarter more each.
+    const driver = profile.driver!
+    expect(driver.levels.slice(0, 3).map((l) => l.ratePerSec)).toEqual([1000, 4000, 16_000])
+    for (let i = 3; i < driver.levels.length; i++) expect(driver.levels[i].ratePerSec).toBe(Math.round(driver.levels[i - 1].ratePerSec * 1.25))
+    for (const l of driver.levels) {
+      expect(l.latencyMs.kind).toBe("empirical")
+      expect(l.raw.p99).toBeGreaterThanOrEqual(l.raw.p50)
+      expect(l.raw.count).toBeGreaterThan(0)
+    }
+    // The ceiling: the highest rate it sustained (what it completed there).
+    expect([driver.levels.at(-1)!.claimsPerSec, driver.levels.at(-1)!.ratePerSec]).toContain(driver.ceilingPerSec)
+    expect(calibrated.stderr).toMatch(/live driver, open loop 16,000\/s: p50 [\d.]+ ms, p99 [\d.]+ ms/)
+    expect(calibrated.stderr).toMatch(/live driver's ceiling: [\d,]+ claims\/s/)
     // The summary on stderr repeats the figures; the deployment is gone.
     expect(calibrated.stderr).toMatch(/ceiling: [\d,]+ claims\/s/)
     const ports = [.../ports ([\d, +]+) \(primary/.exec(calibrated.stderr)![1].matchAll(/\d+/g)].map((m) => Number(m[0]))
@@ -63,7 +77,7 @@ describe("huntbench calibrate", () => {
     const r = cli("run", join(dir, "s.json"), "--quiet", "--json", json)
     expect([0, 1]).toContain(r.status)
     expect(r.stdout).toMatch(/timing: the profile calibrate measured on local at /)
-    expect(r.stdout).toMatch(/not modelled: the client's event-loop delay \(p99 [\d.,]+ ms when measured\)/)
+    expect(r.stdout).toMatch(/the client: huntbench's live driver as measured there \(latency at 1,000–[\d,]+ claims\/s, ceiling [\d,]+ claims\/s in one process\)/)
     const report = JSON.parse(readFileSync(json, "utf8")) as Report
     expect(report.scenario.timing.profile).toEqual(JSON.parse(readFileSync(profileFile, "utf8")))
     // The model ran on the measured round trip: no success faster than its minimum.
@@ -98,6 +112,9 @@ describe("huntbench calibrate", () => {
   it("bad arguments exit 2 naming the flag", () => {
     expect(cli("calibrate").stderr).toMatch(/--target: calibrate needs local or the redis:\/\/ URL/)
     expect(cli("calibrate", "--target", "local", "--seconds", "0").stderr).toMatch(/--seconds: expected/)
+    const repeats = cli("calibrate", "--target", "local", "--repeats", "0")
+    expect(repeats.status).toBe(2)
+    expect(repeats.stderr).toMatch(/--repeats: expected a whole number/)
     const r = cli("calibrate", "--target", "local", "--profile", "/nonexistent/dir/p.json")
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/^huntbench: --profile: /)
@@ -110,7 +127,7 @@ describe("huntbench calibrate", () => {
       server = await startRedisServer()
       admin.r = new Redis(server.url)
       await admin.r.set("stranger", "theirs")
-      const r = cli("calibrate", "--target", server.url, "--seconds", "0.2")
+      const r = cli("calibrate", "--target", server.url, "--seconds", "0.2", "--repeats", "1")
       expect(r.status, r.stderr).toBe(0)
       Schema.decodeUnknownSync(ProfileSchema)(JSON.parse(r.stdout)) // no --profile: the profile on stdout
       expect(r.stderr).toMatch(/removed the run's \d+ keys/)
