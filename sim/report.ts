@@ -10,6 +10,7 @@ import { cellBounds } from "../src/geo.ts"
 import { REPORT_VERSION, replayCommand, type BucketReport, type Report, type RunInfo } from "../src/report.ts"
 import type { RawRun } from "./raw.ts"
 import { tierReports } from "./tiers.ts"
+import { compileThresholds, judge } from "../src/thresholds.ts"
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6
@@ -54,7 +55,8 @@ export const buildReport = (
   if (errorRate > s.slo.maxErrorRate)
     breaches.push(`error rate ${(errorRate * 100).toFixed(3)} % > ${(s.slo.maxErrorRate * 100).toFixed(3)} %`)
   for (const r of inv.results) if (!r.ok) breaches.push(`invariant ${r.name} violated ${r.violations} time(s)`)
-  if (run.partial) breaches.push(`not judged: the run was interrupted at ${r3(raw.endMs / 1000)} s of ${r3(s.durationMs / 1000)} s`)
+  if (run.abortedBy) breaches.push(`aborted at ${r3(raw.endMs / 1000)} s of ${r3(s.durationMs / 1000)} s: threshold ${run.abortedBy} failed (abortOnFail)`)
+  else if (run.partial) breaches.push(`not judged: the run was interrupted at ${r3(raw.endMs / 1000)} s of ${r3(s.durationMs / 1000)} s`)
   const faults = s.faults.map((f, index) => {
     const loss = raw.losses.find((l) => l.fault === index)
     return {
@@ -104,9 +106,9 @@ export const buildReport = (
     served,
     meanQueueWaitMs: r6(served > 0 ? raw.nodeQueueWaitMs[node] / served : 0)
   }))
-  return {
+  const report: Report = {
     version: REPORT_VERSION,
-    ...(run.partial ? { partial: { atMs: r3(raw.endMs), reason: "interrupted" as const } } : {}),
+    ...(run.abortedBy ? { partial: { atMs: r3(raw.endMs), reason: "aborted" as const, threshold: run.abortedBy } } : run.partial ? { partial: { atMs: r3(raw.endMs), reason: "interrupted" as const } } : {}),
     mode: run.mode ?? "sim",
     target: run.target ?? "model",
     seed: s.seed,
@@ -151,6 +153,22 @@ export const buildReport = (
     histogram: { unit: "us", hdrBase64: encodeHdr(raw.latency) },
     sim: { events: raw.events, wallMs: Math.round(wallMs), eventsPerSec: wallMs > 0 ? Math.round((raw.events / wallMs) * 1000) : 0 }
   }
+  return withThresholds(report)
+}
+
+/**
+ * The report with `slo.thresholds` judged on it (src/thresholds.ts): each one that fails is a
+ * breach naming its figure and value. Unchanged when the scenario has none.
+ */
+const withThresholds = (report: Report): Report => {
+  const compiled = compileThresholds(report.scenario.slo.thresholds).thresholds
+  if (compiled.length === 0) return report
+  const results = judge(report, compiled)
+  const breaches = [
+    ...report.slo.breaches,
+    ...results.filter((r) => !r.pass).map((r) => `threshold ${r.path} ${r.threshold}: ${r.actual === null ? "this run's report has no such figure" : `is ${r.actual}`}`)
+  ]
+  return { ...report, slo: { pass: breaches.length === 0, breaches, thresholds: results } }
 }
 
 /** Each tier's report section from a finished run, or nothing for a tier the scenario lacks. */

@@ -9,6 +9,7 @@ import { losesState } from "../src/faults.ts"
 import { StoreError, StoreTarget } from "../src/ports/ClaimStore.ts"
 import { type Report } from "../src/report.ts"
 import { buildReport } from "./report.ts"
+import { compileThresholds, judge } from "../src/thresholds.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../src/scenario.ts"
 
 export interface RunOptions {
@@ -43,9 +44,25 @@ export const Simulation = {
     const chunk = options.chunkEvents ?? 1 << 20
     const source = options.source ?? scenario.name
     const info = { replayFlags: options.replayFlags }
+    // Thresholds with abortOnFail are judged on the figures so far every 1 % of the run (at
+    // least every simulated second): on virtual time, so an abort replays with its seed.
+    const aborting = compileThresholds(scenario.slo.thresholds).thresholds.filter((t) => t.abortOnFail)
+    const every = Math.max(1000, scenario.durationMs / 100)
+    let nextCheck = aborting.length > 0 ? every : Infinity
+    let abortedBy: string | undefined
     yield* Effect.gen(function* () {
-      while (!sim.step(chunk)) {
+      while (!sim.step(chunk, nextCheck)) {
         options.onProgress?.(sim.now, scenario.durationMs, sim.events)
+        if (sim.nextEventTime() > nextCheck) {
+          const due = aborting.filter((t) => t.delayAbortEvalMs <= nextCheck)
+          const failed = due.length > 0 ? judge(buildReport(sim.raw(), source, 0, info), due).find((r) => !r.pass) : undefined
+          if (failed) {
+            abortedBy = `${failed.path} ${failed.threshold}`
+            sim.stop()
+            break
+          }
+          nextCheck += every
+        }
         yield* Effect.yieldNow
       }
     }).pipe(
@@ -58,9 +75,9 @@ export const Simulation = {
         })
       )
     )
-    options.onProgress?.(scenario.durationMs, scenario.durationMs, sim.events)
+    options.onProgress?.(abortedBy ? sim.now : scenario.durationMs, scenario.durationMs, sim.events)
     const wallMs = (yield* Clock.currentTimeMillis) - started
-    const report: Report = buildReport(sim.raw(), source, wallMs, info)
+    const report: Report = buildReport(sim.raw(), source, wallMs, abortedBy ? { ...info, partial: true, abortedBy } : info)
     return report
   })
 ,

@@ -106,14 +106,17 @@ export type { PipelineReport } from "./tiers/pipeline.ts"
 export const ReportSchema = Schema.Struct({
   version: N,
   /** Set when the run was stopped early (Ctrl-C): the figures cover `atMs` of the scenario's time. */
-  partial: Schema.optionalKey(Schema.Struct({ atMs: N, reason: Schema.Literal("interrupted") })),
+  /** A run stopped early: by Ctrl-C ("interrupted"), or by a failed threshold with abortOnFail ("aborted", naming it). */
+  partial: Schema.optionalKey(Schema.Struct({ atMs: N, reason: Schema.Literals(["interrupted", "aborted"]), threshold: Schema.optionalKey(Schema.String) })),
   /** "sim": virtual time (model store, or lockstep on another store); "live": wall clock. */
   mode: Schema.Literals(["sim", "live"]),
   /** Where the claims ran: "model", "mock", or a Redis URL (password redacted). */
   target: Schema.String,
   seed: N,
   replay: Schema.String,
-  scenario: ScenarioSchema,
+  // Suspended: src/thresholds.ts walks this Schema and the scenario's rules use it, so the
+  // two modules import each other; neither may need the other while it loads.
+  scenario: Schema.suspend(() => ScenarioSchema),
   latencyMs: Latency,
   /** Time requests spent queued on a node before their script ran. */
   queueWaitMs: Latency,
@@ -161,7 +164,12 @@ export const ReportSchema = Schema.Struct({
       replicatedUpToMs: Schema.NullOr(N)
     })
   ),
-  slo: Schema.Struct({ pass: Schema.Boolean, breaches: Schema.Array(Schema.String) }),
+  slo: Schema.Struct({
+    pass: Schema.Boolean,
+    breaches: Schema.Array(Schema.String),
+    /** Each of `slo.thresholds` judged (only when the scenario has some). */
+    thresholds: Schema.optionalKey(Schema.Array(Schema.Struct({ path: Schema.String, threshold: Schema.String, actual: Schema.NullOr(N), pass: Schema.Boolean, abortOnFail: Schema.Boolean })))
+  }),
   timeline: Schema.Array(TimelineRowSchema),
   buckets: Schema.Array(BucketReportSchema),
   bucketTimeline: BucketTimelineReportSchema,
@@ -226,6 +234,8 @@ export interface RunInfo {
   readonly replayFlags?: ReadonlyArray<string>
   /** The run was stopped early (Ctrl-C) at `raw.endMs`. */
   readonly partial?: boolean
+  /** …by a threshold with abortOnFail that failed then (its path and expression), not by Ctrl-C. */
+  readonly abortedBy?: string
 }
 
 /** The report without its wall-clock fields: what must be identical across replays. */

@@ -7,7 +7,8 @@ import { Data, Effect, Exit, Schema } from "effect"
 import { fieldOf, firstIssue, valueAt } from "./issues.ts"
 import { FaultSchema } from "./faults.ts"
 import { ProfileSchema } from "./profile.ts"
-import { Distribution, Fraction, NonNegative, NonNegativeInt, Positive, PositiveInt, withDefault } from "./schema-parts.ts"
+import { Distribution, Fraction, NonNegative, NonNegativeInt, Positive, PositiveInt, Thresholds, withDefault } from "./schema-parts.ts"
+import { compileThresholds } from "./thresholds.ts"
 import { geographyCells } from "./tiers/geography.ts"
 import { tiers, tierScenarioFields } from "./tiers/index.ts"
 import type { Problem } from "./tiers/tier.ts"
@@ -67,7 +68,12 @@ const ScenarioStruct = Schema.Struct({
   seed: withDefault(NonNegativeInt.check(Schema.isLessThanOrEqualTo(4294967295)), 1),
   durationMs: withDefault(Positive.check(Schema.isLessThanOrEqualTo(7 * 24 * 3600 * 1000)), 60_000),
   slo: withDefault(
-    Schema.Struct({ p99Ms: withDefault(Positive, 1000), maxErrorRate: withDefault(Fraction, 0.005) }),
+    Schema.Struct({
+      p99Ms: withDefault(Positive, 1000),
+      maxErrorRate: withDefault(Fraction, 0.005),
+      /** k6-style thresholds on any numeric figure of the report (src/thresholds.ts). */
+      thresholds: Schema.optionalKey(Thresholds)
+    }),
     {}
   ),
   hunters: withDefault(
@@ -192,6 +198,8 @@ const crossFieldProblems = (s: Scenario): Array<Problem> => {
       out.push({ field: `${key}.buckets`, message: `is ${p.buckets} but there are only ${t.buckets} buckets` })
   }
   for (const tier of tiers) out.push(...(tier.problems?.(s) ?? []))
+  const thresholds = compileThresholds(s.slo.thresholds)
+  if (thresholds.problem) out.push(thresholds.problem)
   const r = s.artifacts.reveal
   if (r.kind === "spread" && r.toMs < r.fromMs) out.push({ field: "artifacts.reveal.toMs", message: "must not be before fromMs" })
   if (s.engine.retries.maxMs < s.engine.retries.baseMs)

@@ -61,3 +61,11 @@ export const NumArray = Schema.Array(N)
 
 /** Latency percentiles from an HDR histogram (ms), as reports carry them. */
 export const Latency = Schema.Struct({ p50: N, p95: N, p99: N, p999: N, max: N, mean: N, count: N })
+
+/** One threshold of `slo.thresholds` (src/thresholds.ts): `"< 200"`, or with abortOnFail. */
+export const ThresholdSpec = Schema.Union([
+  Schema.String,
+  Schema.Struct({ threshold: Schema.String, abortOnFail: Schema.optionalKey(Schema.Boolean), delayAbortEvalMs: Schema.optionalKey(Schema.Number) })
+])
+/** `slo.thresholds`: a report path → one threshold or a list. */
+export const Thresholds = Schema.Record(Schema.String, Schema.Union([ThresholdSpec, Schema.Array(ThresholdSpec)]))

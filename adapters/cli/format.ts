@@ -33,7 +33,7 @@ export const formatSummary = (r: Report): string => {
     else out.push(`        not modelled: the client's event-loop delay (p99 ${num(profile.eventLoopDelayMs.p99)} ms when measured) — a live p99 runs higher than this one`)
   }
   if (r.partial)
-    out.push(`PARTIAL — interrupted at ${num(r.partial.atMs / 1000)} s of ${num(s.durationMs / 1000)} s: the figures below cover only that much`)
+    out.push(`PARTIAL — ${r.partial.reason === "aborted" ? `aborted by threshold ${r.partial.threshold ?? ""}` : "interrupted"} at ${num(r.partial.atMs / 1000)} s of ${num(s.durationMs / 1000)} s: the figures below cover only that much`)
   out.push("")
   out.push("Latency (ms, successful requests, from intended start)")
   out.push(table([
@@ -106,7 +106,13 @@ export const formatSummary = (r: Report): string => {
     i.ok ? `ok${i.attributed > 0 ? ` (${num(i.attributed)} attributed to faults)` : ""}` : `VIOLATED ×${num(i.violations)}: ${i.examples[0]?.detail ?? ""}`
   ])))
   out.push("")
-  out.push(`SLO (p99 < ${num(s.slo.p99Ms)} ms, errors < ${pct(s.slo.maxErrorRate)}; both over finished requests, unfinished ones not counted): ${r.partial ? "NOT JUDGED (partial run)" : r.slo.pass ? "PASS" : "FAIL"}`)
+  const aborted = r.partial?.reason === "aborted"
+  if (r.slo.thresholds) {
+    out.push("Thresholds")
+    out.push(table(r.slo.thresholds.map((t) => [`${t.path} ${t.threshold}${t.abortOnFail ? " (abortOnFail)" : ""}`, `${t.actual === null ? "no such figure" : num(t.actual)}  ${t.pass ? "pass" : "FAIL"}`])))
+    out.push("")
+  }
+  out.push(`SLO (p99 < ${num(s.slo.p99Ms)} ms, errors < ${pct(s.slo.maxErrorRate)}${r.slo.thresholds ? `, ${r.slo.thresholds.length} threshold(s)` : ""}; over finished requests, unfinished ones not counted): ${aborted ? "FAIL (aborted)" : r.partial ? "NOT JUDGED (partial run)" : r.slo.pass ? "PASS" : "FAIL"}`)
   for (const b of r.slo.breaches) out.push(`  - ${b}`)
   out.push(`seed ${r.seed} · ${num(r.sim.events)} events in ${num(r.sim.wallMs)} ms (${num(r.sim.eventsPerSec)} events/s)`)
   out.push(`replay: ${r.replay}`)
