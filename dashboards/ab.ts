@@ -1,7 +1,7 @@
 // A/B: keep the run on screen as "A", change the design (same seed) and run or load B; a
 // table of the headline figures with B − A highlighted better or worse, and A's lines drawn
 // dashed under B's (views.ts).
-import { compareReports, formatDelta, formatFigure, formatRelative } from "../src/compare.ts"
+import { compareReports, formatDelta, formatRelative, formatValue } from "../src/compare.ts"
 import type { Report } from "../src/report.ts"
 import { $, ui } from "./state.ts"
 import { scheduleDraw } from "./views.ts"
@@ -30,7 +30,7 @@ export const showCompare = () => {
     const cls = c.verdict === "same" ? "" : c.verdict
     const tr = document.createElement("tr")
     tr.dataset.figure = c.label
-    tr.append(cell("td", c.label), cell("td", formatFigure(c.a)), cell("td", formatFigure(c.b)), cell("td", formatDelta(c), cls), cell("td", formatRelative(c), cls))
+    tr.append(cell("td", c.label), cell("td", formatValue(c, c.a)), cell("td", formatValue(c, c.b)), cell("td", formatDelta(c), cls), cell("td", formatRelative(c), cls))
     return tr
   })
   compareTable.replaceChildren(head, ...body)

@@ -1,6 +1,7 @@
 // The views: the three time charts (latency, throughput with errors by kind, breakers with
 // requests in flight), the bucket map and the time × bucket heat map, redrawn at most once
 // a frame; the summary and the lost / double-awarded / collision counters.
+import { count, ms, percent } from "../src/figures.ts"
 import { losesStateKind } from "../src/faults.ts"
 import type { Report, TimelineRow } from "../src/report.ts"
 import { bucketMap, bucketRunLine, errorSeries, heatmap, lineChart } from "./charts.ts"
@@ -105,19 +106,19 @@ const item = (label: string, value: string, id: string) => {
 export const showCounters = (lost: number, double: number, collisions: number) =>
   counters.replaceChildren(item("lost after ack", String(lost), "count-lost"), item("double-awarded", String(double), "count-double"), item("collisions", String(collisions), "count-collisions"))
 
-/** The headline figures of a finished run or loaded report (the CLI's numbers, as text). */
+/** The headline figures of a finished run or loaded report, printed as the CLI prints them (src/figures.ts). */
 export const showSummary = (r: Report) => {
   summary.replaceChildren(
-    item("requests", String(r.requests), "sum-requests"),
-    item("p50 ms", String(r.latencyMs.p50), "sum-p50"),
-    item("p99 ms", String(r.latencyMs.p99), "sum-p99"),
-    item("max ms", String(r.latencyMs.max), "sum-max"),
-    item("error rate", String(r.errors.rate), "sum-error-rate"),
-    item("unfinished", String(r.unfinished.total), "sum-unfinished"),
-    item("claims won", String(r.claims.won), "sum-won"),
-    item("lost after ack", String(r.claims.lostAcknowledged), "sum-lost"),
-    item("double-awarded", String(r.claims.doubleAwarded), "sum-double"),
-    item("breaker trips", String(r.breakers.trips), "sum-trips"),
+    item("requests", count(r.requests), "sum-requests"),
+    item("p50 ms", ms(r.latencyMs.p50), "sum-p50"),
+    item("p99 ms", ms(r.latencyMs.p99), "sum-p99"),
+    item("max ms", ms(r.latencyMs.max), "sum-max"),
+    item("error rate", percent(r.errors.rate), "sum-error-rate"),
+    item("unfinished", count(r.unfinished.total), "sum-unfinished"),
+    item("claims won", count(r.claims.won), "sum-won"),
+    item("lost after ack", count(r.claims.lostAcknowledged), "sum-lost"),
+    item("double-awarded", count(r.claims.doubleAwarded), "sum-double"),
+    item("breaker trips", count(r.breakers.trips), "sum-trips"),
     item("SLO", r.slo.pass ? "PASS" : "FAIL", "sum-slo"),
     item("scenario", r.scenario.name, "sum-name"),
     item("seed", String(r.seed), "sum-seed")

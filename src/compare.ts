@@ -3,6 +3,7 @@
  * figures, which way each moved and by how much. Used by `huntbench compare` and the
  * dashboard's A/B view, so both speak of the same figures in the same words.
  */
+import { count, ms, num, percent } from "./figures.ts"
 import type { Report } from "./report.ts"
 import { tiers } from "./tiers/index.ts"
 
@@ -10,8 +11,10 @@ export interface Figure {
   readonly key: string
   readonly label: string
   readonly get: (r: Report) => number | undefined
-  /** Which direction is an improvement. */
-  readonly better: "lower" | "higher"
+  /** Which direction is an improvement; "neither" for a figure that only says what happened (a shard split). */
+  readonly better: "lower" | "higher" | "neither"
+  /** How it prints: a share as a percentage, a count whole; by default ms when the label says so, else a number. */
+  readonly unit?: "share" | "count"
 }
 
 const maxOf = (xs: ReadonlyArray<number>) => xs.reduce((m, x) => Math.max(m, x), 0)
@@ -31,8 +34,8 @@ export const figures: ReadonlyArray<Figure> = [
   { key: "p99", label: "p99 ms", get: (r) => r.latencyMs.p99, better: "lower" },
   { key: "p999", label: "p99.9 ms", get: (r) => r.latencyMs.p999, better: "lower" },
   { key: "max", label: "max ms", get: (r) => r.latencyMs.max, better: "lower" },
-  { key: "throughput", label: "throughput /s", get: (r) => r.throughputPerSec, better: "higher" },
-  { key: "errorRate", label: "error rate", get: (r) => r.errors.rate, better: "lower" },
+  { key: "throughput", label: "throughput /s", get: (r) => r.throughputPerSec, better: "higher", unit: "count" },
+  { key: "errorRate", label: "error rate", get: (r) => r.errors.rate, better: "lower", unit: "share" },
   { key: "queueWaitP99", label: "node queue wait p99 ms", get: (r) => r.queueWaitMs.p99, better: "lower" },
   { key: "won", label: "claims won", get: (r) => r.claims.won, better: "higher" },
   { key: "lost", label: "lost after ack", get: (r) => r.claims.lostAcknowledged, better: "lower" },
@@ -53,7 +56,9 @@ export interface Change {
   readonly delta: number
   /** B − A relative to A (null when A is 0). */
   readonly relative: number | null
-  readonly verdict: "better" | "worse" | "same"
+  /** "changed": it moved, and neither way is better (Figure.better "neither"). */
+  readonly verdict: "better" | "worse" | "same" | "changed"
+  readonly unit: "share" | "ms" | "count" | "number"
 }
 
 /**
@@ -65,17 +70,25 @@ export const compareReports = (a: Report, b: Report): Array<Change> =>
     const va = f.get(a), vb = f.get(b)
     if (va === undefined || vb === undefined) return []
     const delta = vb - va
-    const verdict = delta === 0 ? "same" : (delta < 0) === (f.better === "lower") ? "better" : "worse"
-    return [{ key: f.key, label: f.label, a: va, b: vb, delta, relative: va !== 0 ? delta / va : null, verdict }]
+    const verdict = delta === 0 ? "same" : f.better === "neither" ? "changed" : (delta < 0) === (f.better === "lower") ? "better" : "worse"
+    const unit = f.unit ?? (/ ms$/.test(f.label) ? "ms" : "number")
+    return [{ key: f.key, label: f.label, a: va, b: vb, delta, relative: va !== 0 ? delta / va : null, verdict, unit }]
   })
 
-const n = (x: number) => String(Math.round(x * 1000) / 1000)
+/** A number as everywhere else (src/figures.ts num): thousands separators, at most 3 decimals. */
+const n = (x: number) => num(x)
 
-/** "+12.5 %", "−3 %", "0 %" or "new" (from 0). */
+/** A figure of a change in its unit: "1.29 %", "0.275" (ms), "12,345". */
+export const formatValue = (c: Change, x: number): string => (c.unit === "share" ? percent(x) : c.unit === "ms" ? ms(x) : c.unit === "count" ? count(x) : n(x))
+
+const sign = (x: number) => (x > 0 ? "+" : x < 0 ? "−" : "")
+
+/** "+12.5 %", "−3 %", "0 %" or "new" (from 0); three significant digits, so a real change never shows as 0. */
 export const formatRelative = (c: Change): string =>
-  c.relative === null ? (c.delta === 0 ? "0 %" : "new") : `${c.delta > 0 ? "+" : c.delta < 0 ? "−" : ""}${n(Math.abs(c.relative) * 100)} %`
+  c.relative === null ? (c.delta === 0 ? "0 %" : "new") : `${sign(c.delta)}${percent(Math.abs(c.relative))}`
 
-/** B − A with its sign. */
-export const formatDelta = (c: Change): string => `${c.delta > 0 ? "+" : c.delta < 0 ? "−" : ""}${n(Math.abs(c.delta))}`
+/** B − A with its sign, in the figure's unit (a share's in percentage points). */
+export const formatDelta = (c: Change): string =>
+  `${sign(c.delta)}${c.unit === "share" ? percent(Math.abs(c.delta)).replace(" %", " pp") : formatValue(c, Math.abs(c.delta))}`
 
 export { n as formatFigure }

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { Effect } from "effect"
-import { compareReports, formatDelta, formatFigure, formatRelative, type Change } from "../../src/compare.ts"
+import { compareReports, formatDelta, formatFigure, formatRelative, formatValue, type Change } from "../../src/compare.ts"
 import { decodeReport, type Report } from "../../src/report.ts"
 import { decodeScenario, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../sim/simulation.ts"
@@ -26,14 +26,14 @@ const tableLines = (rows: ReadonlyArray<ReadonlyArray<string>>): Array<string> =
 
 /** The comparison as text: one row per figure, B − A, the relative change and the verdict. */
 export const formatComparison = (a: Report, b: Report, changes: ReadonlyArray<Change>): string => {
-  const rows = [["figure", `A: ${a.scenario.name}`, `B: ${b.scenario.name}`, "B − A", "change", ""], ...changes.map((c) => [c.label, formatFigure(c.a), formatFigure(c.b), formatDelta(c), formatRelative(c), c.verdict === "same" ? "" : c.verdict])]
+  const rows = [["figure", `A: ${a.scenario.name}`, `B: ${b.scenario.name}`, "B − A", "change", ""], ...changes.map((c) => [c.label, formatValue(c, c.a), formatValue(c, c.b), formatDelta(c), formatRelative(c), c.verdict === "same" ? "" : c.verdict])]
   const moved = changes.filter((c) => c.verdict !== "same")
   return [
     `huntbench compare — A: ${a.scenario.name}, B: ${b.scenario.name} (seeds ${a.seed} / ${b.seed})`,
     "",
     ...tableLines(rows),
     "",
-    `${moved.filter((c) => c.verdict === "better").length} figure(s) better, ${moved.filter((c) => c.verdict === "worse").length} worse, ${changes.length - moved.length} unchanged`,
+    `${moved.filter((c) => c.verdict === "better").length} figure(s) better, ${moved.filter((c) => c.verdict === "worse").length} worse, ${moved.filter((c) => c.verdict === "changed").length > 0 ? `${moved.filter((c) => c.verdict === "changed").length} changed (neither better nor worse), ` : ""}${changes.length - moved.length} unchanged`,
     `SLO: A ${a.slo.pass ? "PASS" : "FAIL"}, B ${b.slo.pass ? "PASS" : "FAIL"}`,
     ""
   ].join("\n")
@@ -125,7 +125,7 @@ export const compareCommand = (args: ReadonlyArray<string>) =>
       const progress = new Progress(quiet ? null : process.stderr)
       const label = i === 0 ? "A" : "B"
       progress.phase(`running ${label}: ${scenario.name}`)
-      const run = Simulation.run(scenario, { source: sources[i], onProgress: (v: number, total: number, events: number) => progress.update(v / total, `${label}: ${(events / 1e6).toFixed(1)} M events`) })
+      const run = Simulation.run(scenario, { source: sources[i], onProgress: (v: number, total: number, events: number) => progress.update(v / total, `${label}: ${(events / 1e6).toFixed(1)} M events`, { ms: v, totalMs: total }) })
       reports.push(yield* run.pipe(Effect.ensuring(Effect.sync(() => progress.done()))))
     }
     const [a, b] = reports
@@ -162,7 +162,7 @@ const simulatedBesideLive = (source: string, target: string, seed: number | unde
     const sim = yield* Simulation.run(scenario, { source, openLoop: true }).pipe(Effect.ensuring(Effect.sync(() => progress.done())))
     progress.phase(`running ${scenario.name} live on ${target === "local" ? "local" : redactUrl(target)}`)
     const runId = `fidelity-${Date.now().toString(36)}-${process.pid.toString(36)}`
-    const live = yield* liveRun(scenario, { source, log, onProgress: (v, total) => progress.update(v / total, "live") }).pipe(
+    const live = yield* liveRun(scenario, { source, log, onProgress: (v, total) => progress.update(v / total, "live", { ms: v, totalMs: total }) }).pipe(
       Effect.scoped,
       Effect.provide(target === "local" ? layerLocalTarget({ runId, log }) : layerRedisTarget({ url: target, runId, log })),
       Effect.ensuring(Effect.sync(() => progress.done()))

@@ -3,11 +3,12 @@
  * fixed layout, ending with the SLO verdict and the replay command.
  */
 import { losesStateKind } from "../../src/faults.ts"
+import { count, ms, percent } from "../../src/figures.ts"
 import type { Report } from "../../src/report.ts"
 import { tiers } from "../../src/tiers/index.ts"
 import { bucketLabel as label, num } from "../../src/tiers/tier.ts"
 
-const pct = (x: number) => `${(x * 100).toFixed(3)} %`
+const pct = percent
 
 const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
   const w = Math.max(...rows.map((r) => r[0].length))
@@ -37,8 +38,8 @@ export const formatSummary = (r: Report): string => {
   out.push("")
   out.push("Latency (ms, successful requests, from intended start)")
   out.push(table([
-    ["p50 / p95 / p99", `${num(r.latencyMs.p50)} / ${num(r.latencyMs.p95)} / ${num(r.latencyMs.p99)}`],
-    ["p99.9 / max", `${num(r.latencyMs.p999)} / ${num(r.latencyMs.max)}`]
+    ["p50 / p95 / p99", `${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p95)} / ${ms(r.latencyMs.p99)}`],
+    ["p99.9 / max", `${ms(r.latencyMs.p999)} / ${ms(r.latencyMs.max)}`]
   ]))
   out.push("")
   out.push("Traffic")
@@ -49,7 +50,7 @@ export const formatSummary = (r: Report): string => {
     .map(([k, n]) => `${num(n)} ${k}`)
     .join(", ")
   out.push(table([
-    ["requests", `${num(r.requests)} (${num(r.throughputPerSec)}/s), ${num(r.attempts)} attempts, ${num(r.retries)} retries`],
+    ["requests", `${num(r.requests)} (${count(r.throughputPerSec)}/s), ${num(r.attempts)} attempts, ${num(r.retries)} retries`],
     ["errors", `${num(r.errors.total)} (${pct(r.errors.rate)} of finished requests)${kinds ? ` — ${kinds}` : ""}`],
     ["unfinished at the end", `${num(u.total)} (${pct(u.rate)} of requests)${where ? ` — ${where}` : ""}`],
     ["breaker trips", num(r.breakers.trips)]
@@ -69,7 +70,7 @@ export const formatSummary = (r: Report): string => {
   out.push("")
   out.push("Buckets")
   out.push(table([
-    ["worst p99", worst.map((b) => `${label(b)} ${num(b.p99)} ms`).join(", ")],
+    ["worst p99", worst.map((b) => `${label(b)} ${ms(b.p99)} ms`).join(", ")],
     ["max backlog", deepest ? `${label(deepest)} ${num(deepest.maxBacklog)} in flight` : "-"]
   ]))
   for (const tier of tiers) {
@@ -118,3 +119,15 @@ export const formatSummary = (r: Report): string => {
   out.push(`replay: ${r.replay}`)
   return out.join("\n") + "\n"
 }
+
+/**
+ * The summary with its verdicts coloured — PASS green, FAIL red — for a terminal; callers
+ * skip it when NO_COLOR is set or stdout is not a terminal (`useColour`). Example:
+ * `colourVerdicts("SLO …: PASS")` wraps PASS in green.
+ */
+export const colourVerdicts = (text: string): string =>
+  text.replace(/\b(PASS|pass)\b/g, "\x1b[32m$1\x1b[39m").replace(/\b(FAIL|VIOLATED)\b/g, "\x1b[31m$1\x1b[39m")
+
+/** Colour on this stream: a terminal, and NO_COLOR unset or empty (no-color.org). */
+export const useColour = (out: { readonly isTTY?: boolean }, env: Record<string, string | undefined> = process.env): boolean =>
+  out.isTTY === true && !env.NO_COLOR

@@ -17,7 +17,7 @@ import { historyLines, type HistoryEntry } from "../live/history.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../sim/simulation.ts"
 import { reportHtml } from "../report/html.ts"
-import { formatSummary } from "./format.ts"
+import { colourVerdicts, formatSummary, useColour } from "./format.ts"
 import { checkWritable, loadInput, UsageError } from "./input.ts"
 import { dashboardCommand } from "./dashboard.ts"
 import { sweepCommand } from "./sweep.ts"
@@ -249,7 +249,7 @@ const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
       queue: a.queue,
       replayFlags: replayFlags(a),
       onPartial: ctx.onPartial,
-      onProgress: (v: number, total: number, events: number) => progress.update(v / total, events)
+      onProgress: (v: number, total: number, events: number) => progress.update(v / total, events, { ms: v, totalMs: total })
     }
     const cleanupHint = `npx huntbench cleanup --target ${redactUrl(a.target)} --prefix ${normalizePrefix(a.prefix ?? "huntbench")} --run-id ${runId}`
     const once: Effect.Effect<Report, ScenarioError | StoreError> =
@@ -276,7 +276,8 @@ const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
       process.stderr.write("determinism check: two runs gave identical reports\n")
     }
     // The summary first: a report file that cannot be written must not cost it.
-    process.stdout.write(formatSummary(report))
+    const summary = formatSummary(report)
+    process.stdout.write(useColour(process.stdout) ? colourVerdicts(summary) : summary)
     if (a.json) {
       const file = a.json
       yield* Effect.try({

@@ -3,6 +3,7 @@
  * medians and spreads, a CSV, and the cheapest configuration that met the SLO in every
  * seed. Deterministic: the same sweep gives the same table, in parallel or not.
  */
+import { ms, percent } from "../../src/figures.ts"
 import { writeFileSync } from "node:fs"
 import { Effect } from "effect"
 import { aggregate, applyCell, expandGrid, parseSet, recommend, SweepArgError, type PointResult, type SweepAxis, type SweepRow } from "../../sim/sweep.ts"
@@ -64,8 +65,8 @@ const parseArgs = (args: ReadonlyArray<string>) =>
     return out
   })
 
-const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(3))
-const pct = (x: number) => `${(x * 100).toFixed(2)}%`
+const fmt = ms
+const pct = percent
 
 const renderTable = (axes: ReadonlyArray<SweepAxis>, rows: ReadonlyArray<SweepRow>, best: number | undefined): string => {
   const head = [...axes.map((a) => a.path), "p99 ms (min–max)", "errors", "max backlog", "lost acked", "SLO met", ""]
@@ -135,7 +136,7 @@ export const sweepCommand = (args: ReadonlyArray<string>) =>
       process.stdout.write(
         `\nrecommendation: ${what} — the cheapest configuration meeting the SLO in all ${a.seeds} seeds ` +
           `(${rec.cost.processes} Redis processes, ${rec.cost.poolConnections} pool connections, ${rec.cost.buckets} buckets); ` +
-          `margin: p99 ${(rec.p99Margin * 100).toFixed(1)} % under the SLO, errors ${(rec.errorMargin * 100).toFixed(1)} % under it (worst seed)\n`
+          `margin: p99 ${percent(rec.p99Margin)} under the SLO, errors ${percent(rec.errorMargin)} under it (worst seed)\n`
       )
     } else process.stdout.write("\nrecommendation: none — no configuration met the SLO in every seed\n")
     if (a.csv) {

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from "node:url"
 import { formatFigure } from "../../src/compare.ts"
+import { ms, num, percent } from "../../src/figures.ts"
 import { formatRatio, type FidelityRow } from "../../src/fidelity.ts"
 import type { Report } from "../../src/report.ts"
 
@@ -44,9 +45,9 @@ export const reportHtml = async (r: Report): Promise<string> => {
   const rows: Array<[string, string]> = [
     ["scenario", r.scenario.name],
     ["mode / target", `${r.mode} / ${r.target}`],
-    ["requests", `${r.requests} (${r.throughputPerSec}/s)`],
-    ["latency p50 / p99 / max (ms)", `${r.latencyMs.p50} / ${r.latencyMs.p99} / ${r.latencyMs.max}`],
-    ["error rate", `${(r.errors.rate * 100).toFixed(3)} %`],
+    ["requests", `${num(r.requests)} (${num(r.throughputPerSec)}/s)`],
+    ["latency p50 / p99 / max (ms)", `${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p99)} / ${ms(r.latencyMs.max)}`],
+    ["error rate", percent(r.errors.rate)],
     ["claims won / lost after ack / double-awarded", `${r.claims.won} / ${r.claims.lostAcknowledged} / ${r.claims.doubleAwarded}`],
     ["breaker trips", String(r.breakers.trips)],
     ["invariants", r.invariants.map((i) => `${i.name} ${i.ok ? "ok" : "VIOLATED"}`).join(", ")],
@@ -92,8 +93,8 @@ export const sweepHtml = async (doc: { readonly title: string; readonly sloP99Ms
   const head = ["configuration", "p99 ms median (min–max)", "errors (max)", "max backlog", "SLO met", ""]
   const body = doc.rows.map((r) => [
     r.label,
-    `${r.p99.median} (${r.p99.min}–${r.p99.max})`,
-    `${(r.errorRate.median * 100).toFixed(2)} % (${(r.errorRate.max * 100).toFixed(2)} %)`,
+    `${ms(r.p99.median)} (${ms(r.p99.min)}–${ms(r.p99.max)})`,
+    `${percent(r.errorRate.median)} (${percent(r.errorRate.max)})`,
     String(r.maxBacklog),
     `${r.passed}/${r.seeds}`,
     r.recommended ? "recommended" : ""

@@ -1,4 +1,5 @@
 /** Per-bucket streams, workers and fan-out, shard splits and the edge cache (scenario `pipeline`). */
+import { percent } from "../figures.ts"
 import { Schema } from "effect"
 import { Distribution, Latency, N, NonNegative, Positive, PositiveInt, withDefault } from "../schema-parts.ts"
 import { bucketLabel, num, type Tier } from "./tier.ts"
@@ -44,9 +45,9 @@ export const pipelineTier: Tier = {
     { key: "deliveryP99", label: "diff delivery p99 ms", get: (r) => r.pipeline?.lagMs.p99, better: "lower" },
     { key: "streamBacklog", label: "max stream backlog", get: (r) => r.pipeline?.maxBacklog, better: "lower" },
     { key: "trimmed", label: "diffs trimmed unread", get: (r) => r.pipeline?.trimmed, better: "lower" },
-    { key: "edgeHitRate", label: "edge cache hit rate", get: (r) => r.pipeline?.edgeCache?.hitRate, better: "higher" },
+    { key: "edgeHitRate", label: "edge cache hit rate", get: (r) => r.pipeline?.edgeCache?.hitRate, better: "higher", unit: "share" },
     { key: "stalenessP99", label: "edge staleness p99 ms", get: (r) => r.pipeline?.edgeCache?.stalenessMs.p99, better: "lower" },
-    { key: "splits", label: "shard splits", get: (r) => r.pipeline?.splits.length, better: "lower" }
+    { key: "splits", label: "shard splits", get: (r) => r.pipeline?.splits.length, better: "neither" }
   ],
   problems: (s) =>
     s.pipeline?.subscriberCap !== undefined && s.geography === undefined
@@ -63,7 +64,7 @@ export const pipelineTier: Tier = {
         ["delivery p50 / p99 / max", `${num(pl.lagMs.p50)} / ${num(pl.lagMs.p99)} / ${num(pl.lagMs.max)} ms`],
         ["max stream backlog", deepest ? `${bucketLabel(deepest)} ${num(deepest.stream?.maxBacklog ?? 0)} unread` : "-"],
         ...(pl.edgeCache
-          ? [["edge cache", `${(pl.edgeCache.hitRate * 100).toFixed(1)} % hits (${num(pl.edgeCache.hits)} / ${num(pl.edgeCache.hits + pl.edgeCache.misses)}), ${num(pl.edgeCache.staleHits)} stale, staleness p99 ${num(pl.edgeCache.stalenessMs.p99)} ms`] as const]
+          ? [["edge cache", `${percent(pl.edgeCache.hitRate)} hits (${num(pl.edgeCache.hits)} / ${num(pl.edgeCache.hits + pl.edgeCache.misses)}), ${num(pl.edgeCache.staleHits)} stale, staleness p99 ${num(pl.edgeCache.stalenessMs.p99)} ms`] as const]
           : []),
         ["shard splits", pl.splits.length === 0 ? "none" : pl.splits.map((x) => `${x.name} at ${num(x.atMs / 1000)} s (${num(x.subscribers)} subscribers → ${x.children} cells)`).join(", ")]
       ]

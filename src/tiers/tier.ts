@@ -36,7 +36,7 @@ export interface Tier {
 }
 
 /** A number for a summary: thousands separated, at most three decimals. Example: `num(1234.5) === "1,234.5"`. */
-export const num = (x: number): string => x.toLocaleString("en-US", { maximumFractionDigits: 3 })
+export { num } from "../figures.ts"
 
 /** A bucket as the summary names it. Example: `bucketLabel({ bucket: 3, node: 1 }) === "b3@n1"`. */
 export const bucketLabel = (b: { readonly bucket: number; readonly node: number; readonly name?: string }): string => `${b.name ?? `b${b.bucket}`}@n${b.node}`

@@ -2,6 +2,7 @@
 // run a preset in the browser's Web Worker and get the CLI's numbers for the same scenario
 // and seed, with rendered chart marks; an invalid field shows its schema message next to it
 // and disables Run. A screenshot lands in test-results/.
+import { count, ms, percent } from "../../src/figures.ts"
 import { spawn, spawnSync, type ChildProcess } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -69,15 +70,17 @@ describe("dashboard in Chromium", () => {
       const cli = spawnSync(process.execPath, ["bin/huntbench.js", "run", "small", "--quiet", "--json", join(dir, "r.json")], { encoding: "utf8" })
       expect([0, 1]).toContain(cli.status)
       const r = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as Report
-      expect(Number(await text("sum-requests"))).toBe(r.requests)
-      expect(Number(await text("sum-p50"))).toBe(r.latencyMs.p50)
-      expect(Number(await text("sum-p99"))).toBe(r.latencyMs.p99)
-      expect(Number(await text("sum-max"))).toBe(r.latencyMs.max)
-      expect(Number(await text("sum-error-rate"))).toBe(r.errors.rate)
-      expect(Number(await text("sum-unfinished"))).toBe(r.unfinished.total)
-      expect(Number(await text("sum-won"))).toBe(r.claims.won)
-      expect(Number(await text("sum-lost"))).toBe(r.claims.lostAcknowledged)
-      expect(Number(await text("sum-trips"))).toBe(r.breakers.trips)
+      // The CLI's numbers, printed one way everywhere (src/figures.ts).
+      expect(await text("sum-requests")).toBe(count(r.requests))
+      expect(await text("sum-p50")).toBe(ms(r.latencyMs.p50))
+      expect(await text("sum-p99")).toBe(ms(r.latencyMs.p99))
+      expect(await text("sum-max")).toBe(ms(r.latencyMs.max))
+      expect(await text("sum-error-rate")).toBe(percent(r.errors.rate))
+      expect(await text("sum-error-rate")).toMatch(/^[\d.,]+ %$/)
+      expect(await text("sum-unfinished")).toBe(count(r.unfinished.total))
+      expect(await text("sum-won")).toBe(count(r.claims.won))
+      expect(await text("sum-lost")).toBe(count(r.claims.lostAcknowledged))
+      expect(await text("sum-trips")).toBe(count(r.breakers.trips))
       expect(await text("sum-slo")).toBe(r.slo.pass ? "PASS" : "FAIL")
       errorKinds = Object.keys(r.errors.byKind).filter((k) => r.errors.byKind[k] > 0)
       // Each second's errors by kind add up to its errors.
@@ -161,7 +164,7 @@ describe("dashboard in Chromium", () => {
       const r = JSON.parse(readFileSync(file, "utf8")) as Report
       await open()
       await page.setInputFiles("[data-testid=load]", file)
-      await expect.poll(() => page.textContent("[data-testid=sum-requests]")).toBe(String(r.requests))
+      await expect.poll(() => page.textContent("[data-testid=sum-requests]")).toBe(count(r.requests))
       expect(await page.textContent("[data-testid=sum-name]")).toBe("default")
       expect(await page.locator("#latency path.series").count()).toBe(2)
       expect(await page.locator("#latency rect.band").count()).toBe(r.scenario.faults.length)
@@ -249,7 +252,7 @@ describe("dashboard in Chromium", () => {
         }, [text, name] as const)
       }
       await drop(fileA, "a.json")
-      await expect.poll(() => page.textContent("[data-testid=sum-requests]")).toBe(String(a.requests))
+      await expect.poll(() => page.textContent("[data-testid=sum-requests]")).toBe(count(a.requests))
       expect(await page.isHidden("[data-testid=drop]")).toBe(true)
       // The map: one rectangle per geohash cell, named, with the run's exact figures.
       expect(await page.locator("#map rect.cell").count()).toBe(a.buckets.length)
@@ -305,12 +308,12 @@ describe("dashboard in Chromium", () => {
       await drop(fileB, "b.json")
       await expect.poll(() => page.isHidden("[data-testid=compare]")).toBe(false)
       const cells = await page.$$eval('#compare tr[data-figure="p99 ms"] td', (tds) => tds.map((td) => [td.textContent, td.className] as const))
-      expect(cells[1][0]).toBe(String(a.latencyMs.p99))
-      expect(cells[2][0]).toBe(String(b.latencyMs.p99))
+      expect(cells[1][0]).toBe(ms(a.latencyMs.p99))
+      expect(cells[2][0]).toBe(ms(b.latencyMs.p99))
       const d = b.latencyMs.p99 - a.latencyMs.p99
       expect(cells[3][1]).toBe(d === 0 ? "" : d < 0 ? "better" : "worse")
       const won = await page.$$eval('#compare tr[data-figure="claims won"] td', (tds) => tds.map((td) => td.textContent))
-      expect(won.slice(1, 3)).toEqual([String(a.claims.won), String(b.claims.won)])
+      expect(won.slice(1, 3)).toEqual([count(a.claims.won), count(b.claims.won)])
       expect(await page.locator("#latency path.series[stroke-dasharray]").count()).toBe(1) // A's p99 under B's
       mkdirSync("test-results", { recursive: true })
       await page.screenshot({ path: "test-results/dashboard-city-compare.png", fullPage: true })
@@ -369,11 +372,11 @@ describe("dashboard in Chromium", () => {
       const pair = JSON.parse(readFileSync(json, "utf8")) as { sim: Report; live: Report }
       await open()
       await page.setInputFiles("[data-testid=load]", json)
-      await expect.poll(() => page.textContent("[data-testid=sum-requests]")).toBe(String(pair.live.requests))
+      await expect.poll(() => page.textContent("[data-testid=sum-requests]")).toBe(count(pair.live.requests))
       expect(await page.textContent("[data-testid=a-label]")).toMatch(/^A = tiny simulated, B = live on local/)
       await expect.poll(() => page.isHidden("[data-testid=compare]")).toBe(false)
       const won = await page.$$eval('#compare tr[data-figure="claims won"] td', (tds) => tds.map((td) => td.textContent))
-      expect(won.slice(1, 3)).toEqual([String(pair.sim.claims.won), String(pair.live.claims.won)])
+      expect(won.slice(1, 3)).toEqual([count(pair.sim.claims.won), count(pair.live.claims.won)])
       expect(await page.locator("#latency path.series[stroke-dasharray]").count()).toBeGreaterThan(0)
       await page.close()
     } finally {

@@ -1,6 +1,7 @@
 // The CLI, run for real as a child process: bad input exits 2 with one line
 // on stderr naming the offending field, no stack trace and nothing on stdout; good input
 // exits 0 or 1 in agreement with the report's SLO verdict.
+import { ms } from "../../../src/figures.ts"
 import { spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -236,7 +237,8 @@ describe("huntbench compare", () => {
     const p50 = data.changes.find((c) => c.key === "p50")!
     expect(p50.b).toBeLessThan(p50.a)
     expect(p50.verdict).toBe("better")
-    expect(r.stdout).toMatch(new RegExp(`^p50 ms\\s+${p50.a}\\s+${p50.b}\\s+−[\\d.]+\\s+−[\\d.]+ %\\s+better$`, "m"))
+    // Milliseconds with three significant digits, as everywhere (src/figures.ts).
+    expect(r.stdout).toMatch(new RegExp(`^p50 ms\\s+${ms(p50.a)}\\s+${ms(p50.b)}\\s+−[\\d.]+\\s+−[\\d.]+ %\\s+better$`, "m"))
   })
 
   it("needs exactly two scenarios", () => {
