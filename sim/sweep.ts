@@ -29,14 +29,29 @@ const parseValue = (v: string): unknown => {
  * (numbers, booleans) and strings otherwise. Example: `parseSet("engine.timeoutMs=50,100")`.
  */
 export const parseSet = (arg: string): SweepAxis => {
+  const [path, raw] = splitSet(arg, "path=value[,value…]")
+  const values = raw.split(",").map((v) => parseValue(v.trim()))
+  return { path, values }
+}
+
+/** `path=value` → the path and the raw value, its path checked (what a sweep's and a run's --set share). */
+const splitSet = (arg: string, expected: string): [string, string] => {
   const eq = arg.indexOf("=")
-  if (eq <= 0) throw new SweepArgError(`--set ${JSON.stringify(arg)}: expected path=value[,value…]`)
+  if (eq <= 0) throw new SweepArgError(`--set ${JSON.stringify(arg)}: expected ${expected}`)
   const path = arg.slice(0, eq).trim()
   if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(path)) throw new SweepArgError(`--set ${path}: not a field path like topology.buckets`)
   const raw = arg.slice(eq + 1)
-  if (raw.trim() === "") throw new SweepArgError(`--set ${path}: no values`)
-  const values = raw.split(",").map((v) => parseValue(v.trim()))
-  return { path, values }
+  if (raw.trim() === "") throw new SweepArgError(`--set ${path}: no value`)
+  return [path, raw]
+}
+
+/**
+ * A run's `--set path=value`: one value, JSON where it parses (a list too: `[1,2]`), a
+ * string otherwise, as an axis of one. Example: `parseOverride("engine.timeoutMs=50")`.
+ */
+export const parseOverride = (arg: string): SweepAxis => {
+  const [path, raw] = splitSet(arg, "path=value")
+  return { path, values: [parseValue(raw.trim())] }
 }
 
 /** Every combination of the axes' values, the first axis varying slowest. */

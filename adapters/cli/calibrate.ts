@@ -12,7 +12,7 @@ import { calibrate } from "../redis/calibrate.ts"
 import { redactUrl } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
 import { layerLocalTarget } from "../redis/local.ts"
-import { checkWritable, UsageError } from "./input.ts"
+import { checkWritable, unknownOption, UsageError } from "./input.ts"
 
 interface CalibrateArgs {
   target: string
@@ -42,7 +42,8 @@ const parseArgs = (args: ReadonlyArray<string>) =>
         const x = Number(v)
         if (v === undefined || !(Number.isInteger(x) && x >= 1 && x <= 20)) return yield* new UsageError({ message: `--repeats: expected a whole number of runs per live-driver level from 1 to 20, got ${JSON.stringify(v ?? "")}` })
         out.repeats = x
-      } else return yield* new UsageError({ message: `calibrate: unknown argument ${JSON.stringify(a)} (see huntbench help)` })
+      } else if (a.startsWith("-")) return yield* unknownOption(a, ["--target", "--profile", "--seconds", "--repeats"], "calibrate")
+      else return yield* new UsageError({ message: `calibrate: unknown argument ${JSON.stringify(a)} (see huntbench help)` })
     }
     if (out.target === undefined) return yield* new UsageError({ message: "--target: calibrate needs local or the redis:// URL to measure" })
     return out as CalibrateArgs

@@ -9,7 +9,7 @@ import { StoreError } from "../../src/ports/ClaimStore.ts"
 import { prefixProblem, redactUrl, runIdProblem, runNamespace } from "../redis/keys.ts"
 import { redisConnection } from "../redis/layers.ts"
 import { NoSuchRun, removeRun } from "../redis/store.ts"
-import { UsageError } from "./input.ts"
+import { unknownOption, UsageError } from "./input.ts"
 
 interface CleanupArgs {
   target?: string
@@ -35,7 +35,8 @@ const parseArgs = (args: ReadonlyArray<string>) =>
         const problem = v === undefined ? "is missing" : prefixProblem(v)
         if (problem) return yield* new UsageError({ message: `--prefix: ${problem}` })
         out.prefix = v
-      } else return yield* new UsageError({ message: `cleanup: unknown argument ${JSON.stringify(a)} (see huntbench help)` })
+      } else if (a.startsWith("-")) return yield* unknownOption(a, ["--target", "--run-id", "--prefix"], "cleanup")
+      else return yield* new UsageError({ message: `cleanup: unknown argument ${JSON.stringify(a)} (see huntbench help)` })
     }
     if (out.target === undefined) return yield* new UsageError({ message: "--target: cleanup needs the redis:// URL the run used" })
     if (out.runId === undefined) return yield* new UsageError({ message: "--run-id: cleanup needs the run id (printed by the --keep-keys run)" })

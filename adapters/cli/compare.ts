@@ -14,7 +14,7 @@ import { fidelityHtml } from "../report/html.ts"
 import { redactUrl } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
 import { layerLocalTarget } from "../redis/local.ts"
-import { checkWritable, loadInput, UsageError } from "./input.ts"
+import { checkWritable, loadInput, unknownOption, UsageError } from "./input.ts"
 import { Progress } from "./progress.ts"
 import { rehearse, tuneJitFor } from "./jit.ts"
 
@@ -88,7 +88,7 @@ export const compareCommand = (args: ReadonlyArray<string>) =>
         json = args[++i]
         if (!json) return yield* new UsageError({ message: "--json: expected a file name" })
       } else if (a === "--quiet") quiet = true
-      else if (a.startsWith("-")) return yield* new UsageError({ message: `unknown option ${a} (see huntbench help)` })
+      else if (a.startsWith("-")) return yield* unknownOption(a, ["--sim-vs-live", "--target", "--seed", "--json", "--html", "--quiet"], "compare")
       else sources.push(a)
     }
     if (simVsLive) {

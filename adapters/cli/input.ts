@@ -10,6 +10,35 @@ import { parseJson, ScenarioError } from "../../src/scenario.ts"
 
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
 
+/** Edit distance (insert, delete, substitute, swap two neighbours). */
+const distance = (a: string, b: string): number => {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+    }
+  return d[a.length][b.length]
+}
+
+/**
+ * " (did you mean X?)" for the candidate closest to `word` — within a third of its length,
+ * at least 2 edits — or "". Example: `didYouMean("--sed", ["--seed", "--set"])` is
+ * ' (did you mean --seed?)'.
+ */
+export const didYouMean = (word: string, candidates: ReadonlyArray<string>): string => {
+  let best: string | undefined, bestD = Math.max(2, Math.floor(word.length / 3)) + 1
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase())
+    if (d < bestD) (best = c), (bestD = d)
+  }
+  return best === undefined ? "" : ` (did you mean ${best}?)`
+}
+
+/** The usage error for an option `a` the command does not know, with the nearest one it does. */
+export const unknownOption = (a: string, known: ReadonlyArray<string>, command?: string): UsageError =>
+  new UsageError({ message: `${command ? `${command}: ` : ""}unknown option ${a}${didYouMean(a.split("=")[0], known)} (see huntbench help)` })
+
 /** The scenario JSON a preset name or file holds, not yet decoded. */
 export const loadInput = (source: string): Effect.Effect<Record<string, unknown>, ScenarioError | UsageError> =>
   Effect.gen(function* () {
@@ -23,7 +52,7 @@ export const loadInput = (source: string): Effect.Effect<Record<string, unknown>
       input = yield* parseJson(text)
     } else
       return yield* new UsageError({
-        message: `scenario: no preset or file named ${JSON.stringify(source)} (presets: ${presetNames().join(", ")})`
+        message: `scenario: no preset or file named ${JSON.stringify(source)}${didYouMean(source, presetNames())} (presets: ${presetNames().join(", ")})`
       })
     if (input === null || typeof input !== "object" || Array.isArray(input))
       return yield* new ScenarioError({ field: "(root)", message: "a scenario must be a JSON object" })

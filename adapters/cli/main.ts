@@ -3,7 +3,7 @@
  * usage (one line naming the field and the problem, no stack trace), 3 internal error (a
  * bug: one line, please report it), 130 interrupted (Ctrl-C; see interrupt.ts).
  */
-import { writeFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
 import { Cause, Effect, Exit } from "effect"
 import { presetNames, presets } from "../../src/presets.ts"
 import { deterministicPart, type Report } from "../../src/report.ts"
@@ -18,7 +18,7 @@ import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario
 import { Simulation } from "../../sim/simulation.ts"
 import { reportHtml } from "../report/html.ts"
 import { colourVerdicts, formatSummary, useColour } from "./format.ts"
-import { checkWritable, loadInput, UsageError } from "./input.ts"
+import { checkWritable, didYouMean, loadInput, unknownOption, UsageError } from "./input.ts"
 import { dashboardCommand } from "./dashboard.ts"
 import { sweepCommand } from "./sweep.ts"
 import { rehearse, tuneJitFor, wantsRehearsal } from "./jit.ts"
@@ -27,6 +27,7 @@ import { calibrateCommand } from "./calibrate.ts"
 import { cleanupCommand } from "./cleanup.ts"
 import { EXIT_INTERRUPTED, interruptRequested, onInterrupt } from "./interrupt.ts"
 import { Progress } from "./progress.ts"
+import { applyCell, parseOverride, SweepArgError, type SweepAxis } from "../../sim/sweep.ts"
 
 
 const HELP = `huntbench — simulate and stress-test real-time treasure-hunt backends
@@ -53,10 +54,14 @@ Usage:
                                                ceiling; each level the median of N runs) and
                                                write a profile for "timing": {"profile": FILE}
   huntbench presets                            list the built-in scenarios
-  huntbench help                               this text
+  huntbench help                               this text (also: any command with --help)
+  huntbench --version                          the version
 
 Options for run:
   --seed N            override the scenario's seed (replays are byte-identical per seed)
+  --set path=value    override one scenario field (repeatable), e.g. --set hunters.count=5000
+                      --set engine.retries.max=0; values are JSON where they parse; the
+                      report's scenario and the replay line carry every override
   --target T          where claims run: model (default, simulated), mock (the Lua script on
                       ioredis-mock, in-process), local (a Redis deployment huntbench starts for
                       the run: per node a primary, a replica with topology.replicas, a fault
@@ -123,11 +128,15 @@ interface RunArgs {
   queue: "heap" | "wheel"
   quiet: boolean
   checkDeterminism: boolean
+  /** `--set path=value`, in the order given (a later one of the same path wins). */
+  sets: Array<SweepAxis>
 }
+
+const RUN_FLAGS = ["--seed", "--set", "--target", "--prefix", "--run-id", "--keep-keys", "--live", "--time-scale", "--no-faults", "--allow-destructive", "--history", "--json", "--html", "--queue", "--check-determinism", "--quiet"]
 
 const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, UsageError> =>
   Effect.gen(function* () {
-    const out: RunArgs = { source: "default", target: "model", keepKeys: false, live: false, timeScale: 1, noFaults: false, allowDestructive: false, queue: "wheel", quiet: false, checkDeterminism: false }
+    const out: RunArgs = { source: "default", target: "model", keepKeys: false, live: false, timeScale: 1, noFaults: false, allowDestructive: false, queue: "wheel", quiet: false, checkDeterminism: false, sets: [] }
     let positional = 0
     for (let i = 0; i < args.length; i++) {
       const a = args[i]
@@ -173,13 +182,18 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
         const x = Number(v)
         if (v === undefined || !(x > 0 && x <= 1000)) return yield* new UsageError({ message: `--time-scale: expected a number above 0 and at most 1000, got ${JSON.stringify(v ?? "")}` })
         out.timeScale = x
+      } else if (a === "--set") {
+        const v = value()
+        if (v === undefined) return yield* new UsageError({ message: "--set: expected path=value, e.g. --set hunters.count=5000" })
+        const set = yield* Effect.try({ try: () => parseOverride(v), catch: (e) => new UsageError({ message: (e as SweepArgError).message }) })
+        out.sets.push(set)
       } else if (a === "--keep-keys") out.keepKeys = true
       else if (a === "--live") out.live = true
       else if (a === "--no-faults") out.noFaults = true
       else if (a === "--allow-destructive") out.allowDestructive = true
       else if (a === "--quiet") out.quiet = true
       else if (a === "--check-determinism") out.checkDeterminism = true
-      else if (a.startsWith("-")) return yield* new UsageError({ message: `unknown option ${a} (see huntbench help)` })
+      else if (a.startsWith("-")) return yield* unknownOption(a, RUN_FLAGS)
       else if (positional++ === 0) out.source = a
       else return yield* new UsageError({ message: `unexpected argument ${JSON.stringify(a)}: run takes one scenario` })
     }
@@ -206,13 +220,22 @@ const writeHistory = (file: string, log: (line: string) => void) => (entries: Re
   }
 }
 
-/** Resolve a preset name or a JSON file into a decoded scenario, applying --seed. */
-const loadScenario = (source: string, seed: number | undefined, noFaults = false): Effect.Effect<Scenario, ScenarioError | UsageError> =>
+/**
+ * Resolve a preset name or a JSON file into a decoded scenario, applying each --set, --seed
+ * and --no-faults; a value a --set gave that the scenario refuses is named with its --set.
+ */
+const loadScenario = (source: string, seed: number | undefined, noFaults = false, sets: ReadonlyArray<SweepAxis> = []): Effect.Effect<Scenario, ScenarioError | UsageError> =>
   Effect.gen(function* () {
-    const input = yield* loadInput(source)
+    const loaded = yield* loadInput(source)
+    const input = yield* Effect.try({ try: () => applyCell(loaded, sets, sets.map((x) => x.values[0])), catch: (e) => new UsageError({ message: (e as SweepArgError).message }) })
     if (seed !== undefined) input.seed = seed
     if (noFaults) input.faults = []
-    return yield* decodeScenario(input)
+    return yield* decodeScenario(input).pipe(
+      Effect.mapError((e) => {
+        const set = sets.findLast((x) => e.field === x.path || e.field.startsWith(`${x.path}.`) || e.field.startsWith(`${x.path}[`))
+        return set ? new ScenarioError({ field: e.field, message: `${e.message} (from --set ${set.path}=${JSON.stringify(set.values[0])})` }) : e
+      })
+    )
   })
 
 /** What the entry point hands a command: where a partial report goes on Ctrl-C. */
@@ -222,6 +245,7 @@ export interface CliContext {
 
 /** Options besides source, seed and target that change a run's result: for its replay line. */
 const replayFlags = (a: RunArgs): Array<string> => [
+  ...a.sets.flatMap((x) => ["--set", `${x.path}=${typeof x.values[0] === "string" ? x.values[0] : JSON.stringify(x.values[0])}`]),
   ...(a.noFaults ? ["--no-faults"] : []),
   ...(a.live ? ["--live"] : []),
   ...(a.allowDestructive ? ["--allow-destructive"] : []),
@@ -231,7 +255,7 @@ const replayFlags = (a: RunArgs): Array<string> => [
 const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
   Effect.gen(function* () {
     const a = yield* parseRunArgs(args)
-    const scenario = yield* loadScenario(a.source, a.seed, a.noFaults)
+    const scenario = yield* loadScenario(a.source, a.seed, a.noFaults, a.sets)
     // Output paths are checked before the run, not after it.
     if (a.json) yield* checkWritable("--json", a.json)
     if (a.html) yield* checkWritable("--html", a.html)
@@ -305,11 +329,19 @@ const presetsCommand = Effect.gen(function* () {
   return 0
 })
 
+const COMMANDS = ["run", "sweep", "compare", "dashboard", "cleanup", "calibrate", "presets", "help", "version"]
+
+/** The version in huntbench's package.json. */
+const version = (): string => (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version
+
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export const main = (argv: ReadonlyArray<string>, ctx: CliContext = {}): Effect.Effect<number> => {
-  const [cmd, ...rest] = argv
+  // --flag=value is --flag value, for every flag of every command.
+  const [cmd, ...rest] = argv.flatMap((a) => (/^--[A-Za-z][\w-]*=/.test(a) ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a]))
   const program: Effect.Effect<number, ScenarioError | UsageError | StoreError> =
-    cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h"
+    cmd === "--version" || cmd === "-V" || cmd === "version"
+      ? Effect.sync(() => (process.stdout.write(`huntbench ${version()}\n`), 0))
+      : cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h" || (COMMANDS.includes(cmd) && (rest.includes("--help") || rest.includes("-h")))
       ? Effect.sync(() => (process.stdout.write(HELP), cmd === undefined ? 2 : 0))
       : cmd === "run"
         ? runCommand(rest, ctx)
@@ -325,7 +357,7 @@ export const main = (argv: ReadonlyArray<string>, ctx: CliContext = {}): Effect.
                   ? cleanupCommand(rest)
                   : cmd === "calibrate"
                     ? calibrateCommand(rest)
-                    : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)} (see huntbench help)` }))
+                    : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)}${didYouMean(cmd, COMMANDS)} (see huntbench help)` }))
   return program.pipe(
     Effect.catchTag("ScenarioError", (e) =>
       Effect.sync(() => {

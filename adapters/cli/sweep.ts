@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import { aggregate, applyCell, expandGrid, parseSet, recommend, SweepArgError, type PointResult, type SweepAxis, type SweepRow } from "../../sim/sweep.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { defaultWorkers, runPoints, type SweepJob } from "../sweep/pool.ts"
-import { checkWritable, loadInput, UsageError } from "./input.ts"
+import { checkWritable, loadInput, unknownOption, UsageError } from "./input.ts"
 import { Progress } from "./progress.ts"
 import { sweepHtml } from "../report/html.ts"
 import { tuneJitFor } from "./jit.ts"
@@ -56,7 +56,7 @@ const parseArgs = (args: ReadonlyArray<string>) =>
         else if (a === "--json") out.json = v
         else out.html = v
       } else if (a === "--quiet") out.quiet = true
-      else if (a.startsWith("-")) return yield* new UsageError({ message: `unknown option ${a} (see huntbench help)` })
+      else if (a.startsWith("-")) return yield* unknownOption(a, ["--set", "--seeds", "--workers", "--csv", "--json", "--html", "--quiet"], "sweep")
       else if (positional++ === 0) out.source = a
       else return yield* new UsageError({ message: `unexpected argument ${JSON.stringify(a)}: sweep takes one scenario` })
     }

@@ -34,8 +34,9 @@ const replay = (line: string, json: string) => {
 const report = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Report
 
 describe("the replay line", () => {
-  it("reproduces the run it follows, byte for byte, with the options that changed it (--no-faults, --seed)", () => {
-    for (const [name, args] of [["a", ["default", "--no-faults", "--seed", "3"]], ["b", ["small"]]] as const) {
+  it("reproduces the run it follows, byte for byte, with the options that changed it (--no-faults, --seed, --set)", () => {
+    const sets = ["--set", "hunters.count=80", "--set", "engine.timeoutMs=250", "--set", "name=a run with --set"]
+    for (const [name, args] of [["a", ["default", "--no-faults", "--seed", "3"]], ["b", ["small"]], ["c", ["small", ...sets]]] as const) {
       const first = join(dir, `${name}1.json`), second = join(dir, `${name}2.json`)
       const r = run(["run", ...args, "--quiet", "--json", first])
       expect([0, 1], r.stderr).toContain(r.status)
@@ -47,6 +48,22 @@ describe("the replay line", () => {
     }
     expect(report(join(dir, "a1.json")).scenario.faults).toEqual([])
     expect(report(join(dir, "a1.json")).replay).toContain("--no-faults")
+    // The report's scenario has the values the --set gave, and its replay line every --set.
+    const c = report(join(dir, "c1.json"))
+    expect([c.scenario.hunters.count, c.scenario.engine.timeoutMs, c.scenario.name]).toEqual([80, 250, "a run with --set"])
+    expect(c.replay).toBe("npx huntbench run small --seed 3 --set hunters.count=80 --set engine.timeoutMs=250 --set 'name=a run with --set'")
+  })
+
+  it("--set: a value the scenario refuses exits 2 naming the field and the --set; a malformed one names the flag", () => {
+    const bad = run(["run", "small", "--set", "hunters.count=-5", "--quiet"])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toMatch(/^huntbench: invalid scenario: hunters\.count: .* \(from --set hunters\.count=-5\)\n$/)
+    const unknown = run(["run", "small", "--set", "hunters.cuont=5", "--quiet"])
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/hunters\.cuont: is not a known field \(from --set hunters\.cuont=5\)/)
+    const malformed = run(["run", "small", "--set", "hunters.count", "--quiet"])
+    expect(malformed.status).toBe(2)
+    expect(malformed.stderr).toBe('huntbench: --set "hunters.count": expected path=value\n')
   })
 
   it("of a live run runs again (same options: --live, --time-scale, --no-faults)", () => {
