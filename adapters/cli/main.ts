@@ -16,7 +16,6 @@ import { layerLocalTarget } from "../redis/local.ts"
 import { historyLines, type HistoryEntry } from "../live/history.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { Simulation } from "../../sim/simulation.ts"
-import { reportHtml } from "../report/html.ts"
 import { colourVerdicts, formatSummary, useColour } from "./format.ts"
 import { checkWritable, didYouMean, loadInput, unknownOption, UsageError } from "./input.ts"
 import { dashboardCommand } from "./dashboard.ts"
@@ -27,6 +26,7 @@ import { calibrateCommand } from "./calibrate.ts"
 import { cleanupCommand } from "./cleanup.ts"
 import { EXIT_INTERRUPTED, interruptRequested, onInterrupt } from "./interrupt.ts"
 import { Progress } from "./progress.ts"
+import { checkOutputs, parseOut, stdoutTaken, writeOutputs, writePartialOutputs, type Output } from "./outputs.ts"
 import { applyCell, parseOverride, SweepArgError, type SweepAxis } from "../../sim/sweep.ts"
 
 
@@ -86,11 +86,15 @@ Options for run:
                       slow scripts); needs topology.nodes 1 (the server is every node)
   --history FILE      live: write every attempt sent (what, when it left, when and how it
                       ended, a reply that came too late) as JSON lines
-  --json FILE         write the full report as JSON
-  --html FILE         write a self-contained offline HTML report with the charts
+  --out KIND=FILE     write an output (repeatable): json (the full report), csv (one row per
+                      simulated second, Locust's stats_history columns where they apply),
+                      csv-buckets (one row per bucket per bucket-timeline column), html (a
+                      self-contained offline page with the charts); FILE - is stdout (the
+                      summary then goes to stderr)
+  --json FILE         the same as --out json=FILE;  --html FILE  as --out html=FILE
   --queue wheel|heap  event queue: timing wheel (default) or binary heap; same results
   --check-determinism run twice and fail (exit 2) if the reports differ
-  --quiet             no progress bar
+  --quiet             no progress, and no "wrote …" confirmations
 
 Options for sweep:
   --set path=v1,v2    a field and its values (repeat for more axes), e.g.
@@ -123,8 +127,8 @@ interface RunArgs {
   noFaults: boolean
   allowDestructive: boolean
   seed?: number
-  json?: string
-  html?: string
+  /** --out kind=FILE, --json FILE, --html FILE, in the order given. */
+  outs: Array<Output>
   queue: "heap" | "wheel"
   quiet: boolean
   checkDeterminism: boolean
@@ -132,11 +136,11 @@ interface RunArgs {
   sets: Array<SweepAxis>
 }
 
-const RUN_FLAGS = ["--seed", "--set", "--target", "--prefix", "--run-id", "--keep-keys", "--live", "--time-scale", "--no-faults", "--allow-destructive", "--history", "--json", "--html", "--queue", "--check-determinism", "--quiet"]
+const RUN_FLAGS = ["--out", "--seed", "--set", "--target", "--prefix", "--run-id", "--keep-keys", "--live", "--time-scale", "--no-faults", "--allow-destructive", "--history", "--json", "--html", "--queue", "--check-determinism", "--quiet"]
 
 const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, UsageError> =>
   Effect.gen(function* () {
-    const out: RunArgs = { source: "default", target: "model", keepKeys: false, live: false, timeScale: 1, noFaults: false, allowDestructive: false, queue: "wheel", quiet: false, checkDeterminism: false, sets: [] }
+    const out: RunArgs = { source: "default", target: "model", keepKeys: false, live: false, timeScale: 1, noFaults: false, allowDestructive: false, queue: "wheel", quiet: false, checkDeterminism: false, sets: [], outs: [] }
     let positional = 0
     for (let i = 0; i < args.length; i++) {
       const a = args[i]
@@ -148,16 +152,18 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
         out.seed = Number(v)
       } else if (a === "--json") {
         const v = value()
-        if (!v) return yield* new UsageError({ message: "--json: expected a file name" })
-        out.json = v
+        if (!v) return yield* new UsageError({ message: "--json: expected a file name (- for stdout)" })
+        out.outs.push({ kind: "json", file: v, flag: "--json" })
+      } else if (a === "--out") {
+        out.outs.push(yield* parseOut(value()))
       } else if (a === "--history") {
         const v = value()
         if (!v) return yield* new UsageError({ message: "--history: expected a file name" })
         out.history = v
       } else if (a === "--html") {
         const v = value()
-        if (!v) return yield* new UsageError({ message: "--html: expected a file name" })
-        out.html = v
+        if (!v) return yield* new UsageError({ message: "--html: expected a file name (- for stdout)" })
+        out.outs.push({ kind: "html", file: v, flag: "--html" })
       } else if (a === "--queue") {
         const v = value()
         if (v !== "heap" && v !== "wheel") return yield* new UsageError({ message: `--queue: expected heap or wheel, got ${JSON.stringify(v ?? "")}` })
@@ -241,6 +247,8 @@ const loadScenario = (source: string, seed: number | undefined, noFaults = false
 /** What the entry point hands a command: where a partial report goes on Ctrl-C. */
 export interface CliContext {
   readonly onPartial?: (report: Report) => void
+  /** The run's outputs (--out), so a partial report on Ctrl-C is written to them too. */
+  readonly onOutputs?: (outs: ReadonlyArray<Output>) => void
 }
 
 /** Options besides source, seed and target that change a run's result: for its replay line. */
@@ -257,8 +265,8 @@ const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
     const a = yield* parseRunArgs(args)
     const scenario = yield* loadScenario(a.source, a.seed, a.noFaults, a.sets)
     // Output paths are checked before the run, not after it.
-    if (a.json) yield* checkWritable("--json", a.json)
-    if (a.html) yield* checkWritable("--html", a.html)
+    yield* checkOutputs(a.outs)
+    ctx.onOutputs?.(a.outs)
     if (a.history) yield* checkWritable("--history", a.history)
     const progress = new Progress(a.quiet ? null : process.stderr)
     tuneJitFor([scenario])
@@ -299,25 +307,13 @@ const runCommand = (args: ReadonlyArray<string>, ctx: CliContext) =>
         return yield* new UsageError({ message: "determinism check failed: two runs of the same scenario and seed differ" })
       process.stderr.write("determinism check: two runs gave identical reports\n")
     }
-    // The summary first: a report file that cannot be written must not cost it.
+    // The summary first: a report file that cannot be written must not cost it. With an
+    // output on stdout the summary goes to stderr, so stdout holds only that output.
     const summary = formatSummary(report)
-    process.stdout.write(useColour(process.stdout) ? colourVerdicts(summary) : summary)
-    if (a.json) {
-      const file = a.json
-      yield* Effect.try({
-        try: () => writeFileSync(file, JSON.stringify(report, null, 2) + "\n"),
-        catch: (e) => new UsageError({ message: `--json: cannot write ${file}: ${(e as Error).message}` })
-      })
-    }
-    if (a.html) {
-      const file = a.html
-      progress.phase(`writing the HTML report to ${file}`)
-      const html = yield* Effect.tryPromise({ try: () => reportHtml(report), catch: (e) => new UsageError({ message: `--html: ${(e as Error).message}` }) })
-      yield* Effect.try({
-        try: () => writeFileSync(file, html),
-        catch: (e) => new UsageError({ message: `--html: cannot write ${file}: ${(e as Error).message}` })
-      })
-    }
+    const where = stdoutTaken(a.outs) ? process.stderr : process.stdout
+    where.write(useColour(where) ? colourVerdicts(summary) : summary)
+    if (a.outs.some((o) => o.kind === "html")) progress.phase("writing the HTML report")
+    yield* writeOutputs(report, a.outs, a.quiet ? () => undefined : log)
     return report.slo.pass ? 0 : 1
   })
 
@@ -395,13 +391,19 @@ const internalError = (cause: Cause.Cause<unknown>): string => {
  */
 export const runMain = (argv: ReadonlyArray<string>): void => {
   let partial: Report | undefined
+  let outs: ReadonlyArray<Output> = []
   const abort = new AbortController()
   onInterrupt(() => abort.abort())
-  const fiber = Effect.runFork(main(argv, { onPartial: (r) => (partial = r) }), { signal: abort.signal })
+  const fiber = Effect.runFork(main(argv, { onPartial: (r) => (partial = r), onOutputs: (o) => (outs = o) }), { signal: abort.signal })
   fiber.addObserver((exit) => {
     let code: number
     if (interruptRequested()) {
-      if (partial) process.stdout.write(formatSummary(partial))
+      if (partial) {
+        const summary = formatSummary(partial)
+        if (stdoutTaken(outs)) process.stderr.write(summary)
+        else process.stdout.write(summary)
+        writePartialOutputs(partial, outs, (line) => process.stderr.write(`huntbench: ${line}\n`))
+      }
       code = EXIT_INTERRUPTED
     } else if (Exit.isSuccess(exit)) code = exit.value
     else if (Cause.hasInterruptsOnly(exit.cause)) code = EXIT_INTERRUPTED

@@ -2,7 +2,7 @@
 // rehearsal, the run, a sweep — exits 130 with the one line "huntbench: interrupted", never
 // "internal error" or a stack, and a run prints what it had simulated so far, marked
 // PARTIAL. Each test waits for a state the CLI announces, never for a fixed delay.
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
@@ -43,6 +43,23 @@ describe("Ctrl-C", () => {
     expect(c.stdout()).toMatch(/^huntbench — reference/)
     expect(c.stdout()).toMatch(/PARTIAL — interrupted at [\d,.]+ s of 3,600 s/)
     expect(c.stdout()).toContain("NOT JUDGED (partial run)")
+  })
+
+  it("during the run with --out json and csv: the partial report written to both, marked partial", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "huntbench-int-out-"))
+    try {
+      const [json, csv] = [join(dir, "r.json"), join(dir, "t.csv")]
+      const c = startCli(["run", "reference", "--out", `json=${json}`, "--out", `csv=${csv}`])
+      await c.waitFor(/% done/)
+      await interruptedCleanly(c)
+      const report = JSON.parse(readFileSync(json, "utf8")) as { partial: { reason: string; atMs: number }; timeline: Array<unknown> }
+      expect(report.partial.reason).toBe("interrupted")
+      expect(report.partial.atMs).toBeLessThan(3_600_000)
+      expect(readFileSync(csv, "utf8").trimEnd().split("\n")).toHaveLength(report.timeline.length + 1)
+      expect(c.stderr()).toContain(`wrote the report (JSON) of the partial run to ${json}`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it("during a sweep: exit 130, worker threads stopped", async () => {
