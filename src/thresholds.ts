@@ -1,6 +1,6 @@
 /**
  * Thresholds as k6 has them, in the scenario's `slo.thresholds`: the key is a numeric path of
- * the report (`latencyMs.p95`, `errors.rate`, `claims.lostAcknowledged`, `buckets.3.p99Ms`…),
+ * the report (`latencyMs.p95`, `errors.rate`, `claims.lostAcknowledged`, `buckets.3.p99`…),
  * the value a comparator and a number (`"< 200"`), an object adding `abortOnFail` (stop the
  * run once it fails) and `delayAbortEvalMs` (not before then), or a list of them. A path is
  * checked against the report's Schema when the scenario is decoded, so a typo fails before
@@ -15,7 +15,7 @@ export type Comparator = "<" | "<=" | ">" | ">=" | "=="
 
 /** One threshold, compiled. */
 export interface Threshold {
-  /** The key as written (`buckets[3].p99Ms` or `buckets.3.p99Ms`). */
+  /** The key as written (`buckets[3].p99` or `buckets.3.p99`). */
   readonly path: string
   readonly segments: ReadonlyArray<string>
   /** The expression as written, trimmed: `< 200`. */
@@ -40,7 +40,7 @@ type Spec = typeof ThresholdSpec.Type
 
 const EXPRESSION = /^\s*(<=|>=|==|<|>)\s*(-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*$/
 
-/** `buckets[3].p99Ms` → ["buckets", "3", "p99Ms"]. */
+/** `buckets[3].p99` → ["buckets", "3", "p99"]. */
 export const pathSegments = (path: string): Array<string> => path.replace(/\[(\d+)\]/g, ".$1").split(".")
 
 /**

@@ -8,7 +8,6 @@ import type { Report } from "../../src/report.ts"
 import { tiers } from "../../src/tiers/index.ts"
 import { bucketLabel as label, num } from "../../src/tiers/tier.ts"
 
-const pct = percent
 
 const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
   const w = Math.max(...rows.map((r) => r[0].length))
@@ -51,8 +50,8 @@ export const formatSummary = (r: Report): string => {
     .join(", ")
   out.push(table([
     ["requests", `${num(r.requests)} (${count(r.throughputPerSec)}/s), ${num(r.attempts)} attempts, ${num(r.retries)} retries`],
-    ["errors", `${num(r.errors.total)} (${pct(r.errors.rate)} of finished requests)${kinds ? ` — ${kinds}` : ""}`],
-    ["unfinished at the end", `${num(u.total)} (${pct(u.rate)} of requests)${where ? ` — ${where}` : ""}`],
+    ["errors", `${num(r.errors.total)} (${percent(r.errors.rate)} of finished requests)${kinds ? ` — ${kinds}` : ""}`],
+    ["unfinished at the end", `${num(u.total)} (${percent(u.rate)} of requests)${where ? ` — ${where}` : ""}`],
     ["breaker trips", num(r.breakers.trips)]
   ]))
   out.push("")
@@ -113,7 +112,7 @@ export const formatSummary = (r: Report): string => {
     out.push(table(r.slo.thresholds.map((t) => [`${t.path} ${t.threshold}${t.abortOnFail ? " (abortOnFail)" : ""}`, `${t.actual === null ? "no such figure" : num(t.actual)}  ${t.pass ? "pass" : "FAIL"}`])))
     out.push("")
   }
-  out.push(`SLO (p99 < ${num(s.slo.p99Ms)} ms, errors < ${pct(s.slo.maxErrorRate)}${r.slo.thresholds ? `, ${r.slo.thresholds.length} threshold(s)` : ""}; over finished requests, unfinished ones not counted): ${aborted ? "FAIL (aborted)" : r.partial ? "NOT JUDGED (partial run)" : r.slo.pass ? "PASS" : "FAIL"}`)
+  out.push(`SLO (p99 < ${num(s.slo.p99Ms)} ms, errors < ${percent(s.slo.maxErrorRate)}${r.slo.thresholds ? `, ${r.slo.thresholds.length} threshold(s)` : ""}; over finished requests, unfinished ones not counted): ${aborted ? "FAIL (aborted)" : r.partial ? "NOT JUDGED (partial run)" : r.slo.pass ? "PASS" : "FAIL"}`)
   for (const b of r.slo.breaches) out.push(`  - ${b}`)
   out.push(`seed ${r.seed} · ${num(r.sim.events)} events in ${num(r.sim.wallMs)} ms (${num(r.sim.eventsPerSec)} events/s)`)
   out.push(`replay: ${r.replay}`)

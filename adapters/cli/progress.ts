@@ -2,9 +2,9 @@
  * Progress on stderr for runs longer than a second. On a terminal: a bar redrawn in place
  * (fraction done, events, ETA). Elsewhere (CI logs, a pipe): a line once the run has gone a
  * second, then at every 10 % (and at least every 30 s), with the simulated time, events/s
- * and the ETA, so a long run in a log is
- * visibly alive and a script can wait for a state the CLI announces (`huntbench: running …`,
- * `… % done`) rather than for a fixed delay. `--quiet` silences both.
+ * and the ETA, so a long run in a log is visibly alive and a script can wait for a state
+ * the CLI announces (`huntbench: running …`, `… % done`) rather than for a fixed delay.
+ * `--quiet` silences both.
  */
 export class Progress {
   private readonly now: () => number

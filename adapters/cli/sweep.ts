@@ -65,17 +65,15 @@ const parseArgs = (args: ReadonlyArray<string>) =>
     return out
   })
 
-const fmt = ms
-const pct = percent
 
 const renderTable = (axes: ReadonlyArray<SweepAxis>, rows: ReadonlyArray<SweepRow>, best: number | undefined): string => {
   const head = [...axes.map((a) => a.path), "p99 ms (min–max)", "errors", "max backlog", "lost acked", "SLO met", ""]
   const body = rows.map((r) => [
     ...r.values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))),
-    `${fmt(r.p99.median)} (${fmt(r.p99.min)}–${fmt(r.p99.max)})`,
-    `${pct(r.errorRate.median)} (≤${pct(r.errorRate.max)})`,
-    fmt(r.maxBacklog.median),
-    fmt(r.lostAcknowledged.median),
+    `${ms(r.p99.median)} (${ms(r.p99.min)}–${ms(r.p99.max)})`,
+    `${percent(r.errorRate.median)} (≤${percent(r.errorRate.max)})`,
+    ms(r.maxBacklog.median),
+    ms(r.lostAcknowledged.median),
     `${r.passed}/${r.seeds}`,
     r.cell === best ? "← recommended" : ""
   ])
