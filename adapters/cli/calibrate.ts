@@ -13,6 +13,7 @@ import { redactUrl } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
 import { layerLocalTarget } from "../redis/local.ts"
 import { checkWritable, unknownOption, UsageError } from "./input.ts"
+import { COMMAND_FLAGS } from "./defaults.ts"
 
 interface CalibrateArgs {
   target: string
@@ -42,7 +43,7 @@ const parseArgs = (args: ReadonlyArray<string>) =>
         const x = Number(v)
         if (v === undefined || !(Number.isInteger(x) && x >= 1 && x <= 20)) return yield* new UsageError({ message: `--repeats: expected a whole number of runs per live-driver level from 1 to 20, got ${JSON.stringify(v ?? "")}` })
         out.repeats = x
-      } else if (a.startsWith("-")) return yield* unknownOption(a, ["--target", "--profile", "--seconds", "--repeats"], "calibrate")
+      } else if (a.startsWith("-")) return yield* unknownOption(a, [...COMMAND_FLAGS.calibrate, "--config"], "calibrate")
       else return yield* new UsageError({ message: `calibrate: unknown argument ${JSON.stringify(a)} (see huntbench help)` })
     }
     if (out.target === undefined) return yield* new UsageError({ message: "--target: calibrate needs local or the redis:// URL to measure" })

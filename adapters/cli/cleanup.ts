@@ -10,6 +10,7 @@ import { prefixProblem, redactUrl, runIdProblem, runNamespace } from "../redis/k
 import { redisConnection } from "../redis/layers.ts"
 import { NoSuchRun, removeRun } from "../redis/store.ts"
 import { unknownOption, UsageError } from "./input.ts"
+import { COMMAND_FLAGS } from "./defaults.ts"
 
 interface CleanupArgs {
   target?: string
@@ -35,7 +36,7 @@ const parseArgs = (args: ReadonlyArray<string>) =>
         const problem = v === undefined ? "is missing" : prefixProblem(v)
         if (problem) return yield* new UsageError({ message: `--prefix: ${problem}` })
         out.prefix = v
-      } else if (a.startsWith("-")) return yield* unknownOption(a, ["--target", "--run-id", "--prefix"], "cleanup")
+      } else if (a.startsWith("-")) return yield* unknownOption(a, [...COMMAND_FLAGS.cleanup, "--config"], "cleanup")
       else return yield* new UsageError({ message: `cleanup: unknown argument ${JSON.stringify(a)} (see huntbench help)` })
     }
     if (out.target === undefined) return yield* new UsageError({ message: "--target: cleanup needs the redis:// URL the run used" })

@@ -15,6 +15,7 @@ import { redactUrl } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
 import { layerLocalTarget } from "../redis/local.ts"
 import { checkWritable, loadInput, unknownOption, UsageError } from "./input.ts"
+import { COMMAND_FLAGS } from "./defaults.ts"
 import { Progress } from "./progress.ts"
 import { rehearse, tuneJitFor } from "./jit.ts"
 
@@ -88,7 +89,7 @@ export const compareCommand = (args: ReadonlyArray<string>) =>
         json = args[++i]
         if (!json) return yield* new UsageError({ message: "--json: expected a file name" })
       } else if (a === "--quiet") quiet = true
-      else if (a.startsWith("-")) return yield* unknownOption(a, ["--sim-vs-live", "--target", "--seed", "--json", "--html", "--quiet"], "compare")
+      else if (a.startsWith("-")) return yield* unknownOption(a, [...COMMAND_FLAGS.compare, "--config"], "compare")
       else sources.push(a)
     }
     if (simVsLive) {

@@ -26,6 +26,7 @@ import { calibrateCommand } from "./calibrate.ts"
 import { cleanupCommand } from "./cleanup.ts"
 import { EXIT_INTERRUPTED, interruptRequested, onInterrupt } from "./interrupt.ts"
 import { Progress } from "./progress.ts"
+import { COMMAND_FLAGS, withDefaults } from "./defaults.ts"
 import { checkOutputs, parseOut, stdoutTaken, writeOutputs, writePartialOutputs, type Output } from "./outputs.ts"
 import { applyCell, parseOverride, SweepArgError, type SweepAxis } from "../../sim/sweep.ts"
 
@@ -95,6 +96,10 @@ Options for run:
   --queue wheel|heap  event queue: timing wheel (default) or binary heap; same results
   --check-determinism run twice and fail (exit 2) if the reports differ
   --quiet             no progress, and no "wrote …" confirmations
+  --config FILE       flags saved as JSON, e.g. {"seed": 4, "set": ["hunters.count=5000"],
+                      "quiet": true} (any command)
+  HUNTBENCH_<FLAG>    any flag from the environment: HUNTBENCH_SEED=4, HUNTBENCH_TIME_SCALE=2,
+                      HUNTBENCH_QUIET=1; a flag typed wins over it, and it over --config
 
 Options for sweep:
   --set path=v1,v2    a field and its values (repeat for more axes), e.g.
@@ -135,8 +140,6 @@ interface RunArgs {
   /** `--set path=value`, in the order given (a later one of the same path wins). */
   sets: Array<SweepAxis>
 }
-
-const RUN_FLAGS = ["--out", "--seed", "--set", "--target", "--prefix", "--run-id", "--keep-keys", "--live", "--time-scale", "--no-faults", "--allow-destructive", "--history", "--json", "--html", "--queue", "--check-determinism", "--quiet"]
 
 const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, UsageError> =>
   Effect.gen(function* () {
@@ -199,7 +202,7 @@ const parseRunArgs = (args: ReadonlyArray<string>): Effect.Effect<RunArgs, Usage
       else if (a === "--allow-destructive") out.allowDestructive = true
       else if (a === "--quiet") out.quiet = true
       else if (a === "--check-determinism") out.checkDeterminism = true
-      else if (a.startsWith("-")) return yield* unknownOption(a, RUN_FLAGS)
+      else if (a.startsWith("-")) return yield* unknownOption(a, [...COMMAND_FLAGS.run, "--config"])
       else if (positional++ === 0) out.source = a
       else return yield* new UsageError({ message: `unexpected argument ${JSON.stringify(a)}: run takes one scenario` })
     }
@@ -330,6 +333,24 @@ const COMMANDS = ["run", "sweep", "compare", "dashboard", "cleanup", "calibrate"
 /** The version in huntbench's package.json. */
 const version = (): string => (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version
 
+/** The command `cmd` on its arguments (--config and HUNTBENCH_* already in front of them). */
+const command = (cmd: string, args: ReadonlyArray<string>, ctx: CliContext): Effect.Effect<number, ScenarioError | UsageError | StoreError> =>
+  cmd === "run"
+    ? runCommand(args, ctx)
+    : cmd === "presets"
+      ? presetsCommand
+      : cmd === "sweep"
+        ? sweepCommand(args)
+        : cmd === "compare"
+          ? compareCommand(args)
+          : cmd === "dashboard"
+            ? dashboardCommand(args)
+            : cmd === "cleanup"
+              ? cleanupCommand(args)
+              : cmd === "calibrate"
+                ? calibrateCommand(args)
+                : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)}${didYouMean(cmd, COMMANDS)} (see huntbench help)` }))
+
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export const main = (argv: ReadonlyArray<string>, ctx: CliContext = {}): Effect.Effect<number> => {
   // --flag=value is --flag value, for every flag of every command.
@@ -339,21 +360,7 @@ export const main = (argv: ReadonlyArray<string>, ctx: CliContext = {}): Effect.
       ? Effect.sync(() => (process.stdout.write(`huntbench ${version()}\n`), 0))
       : cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h" || (COMMANDS.includes(cmd) && (rest.includes("--help") || rest.includes("-h")))
       ? Effect.sync(() => (process.stdout.write(HELP), cmd === undefined ? 2 : 0))
-      : cmd === "run"
-        ? runCommand(rest, ctx)
-        : cmd === "presets"
-          ? presetsCommand
-          : cmd === "sweep"
-            ? sweepCommand(rest)
-            : cmd === "compare"
-              ? compareCommand(rest)
-              : cmd === "dashboard"
-                ? dashboardCommand(rest)
-                : cmd === "cleanup"
-                  ? cleanupCommand(rest)
-                  : cmd === "calibrate"
-                    ? calibrateCommand(rest)
-                    : Effect.fail(new UsageError({ message: `unknown command ${JSON.stringify(cmd)}${didYouMean(cmd, COMMANDS)} (see huntbench help)` }))
+      : withDefaults(cmd, rest, process.env).pipe(Effect.flatMap((args) => command(cmd, args, ctx)))
   return program.pipe(
     Effect.catchTag("ScenarioError", (e) =>
       Effect.sync(() => {

@@ -10,6 +10,7 @@ import { aggregate, applyCell, expandGrid, parseSet, recommend, SweepArgError, t
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { defaultWorkers, runPoints, type SweepJob } from "../sweep/pool.ts"
 import { checkWritable, loadInput, unknownOption, UsageError } from "./input.ts"
+import { COMMAND_FLAGS } from "./defaults.ts"
 import { Progress } from "./progress.ts"
 import { sweepHtml } from "../report/html.ts"
 import { tuneJitFor } from "./jit.ts"
@@ -56,7 +57,7 @@ const parseArgs = (args: ReadonlyArray<string>) =>
         else if (a === "--json") out.json = v
         else out.html = v
       } else if (a === "--quiet") out.quiet = true
-      else if (a.startsWith("-")) return yield* unknownOption(a, ["--set", "--seeds", "--workers", "--csv", "--json", "--html", "--quiet"], "sweep")
+      else if (a.startsWith("-")) return yield* unknownOption(a, [...COMMAND_FLAGS.sweep, "--config"], "sweep")
       else if (positional++ === 0) out.source = a
       else return yield* new UsageError({ message: `unexpected argument ${JSON.stringify(a)}: sweep takes one scenario` })
     }

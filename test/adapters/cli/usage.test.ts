@@ -2,12 +2,17 @@
 // with exit 0; a typo in a command, an option or a preset gets "did you mean"; --flag=value
 // means --flag value.
 import { spawnSync } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { didYouMean } from "../../../adapters/cli/input.ts"
 import { ROOT } from "../../support/cli.ts"
 
-const cli = (...args: Array<string>) => spawnSync(process.execPath, ["bin/huntbench.js", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 })
+const cli = (...args: Array<string>) => withEnv({}, ...args)
+const withEnv = (env: Record<string, string>, ...args: Array<string>) =>
+  spawnSync(process.execPath, ["bin/huntbench.js", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, ...env } })
+const replayOf = (r: { stdout: string }) => /^replay: (.*)$/m.exec(r.stdout)![1]
 
 describe("usage", () => {
   it("--version prints the package's version, exit 0", () => {
@@ -52,5 +57,42 @@ describe("usage", () => {
     expect(a.status).toBe(b.status)
     expect(/^replay: (.*)$/m.exec(a.stdout)![1]).toBe("npx huntbench run small --seed 4")
     expect(a.stdout.replace(/^seed .*$/m, "")).toBe(b.stdout.replace(/^seed .*$/m, ""))
+  })
+})
+
+describe("flags from the environment and --config", () => {
+  it("HUNTBENCH_<FLAG> gives a flag; one typed wins; a switch takes 1/true", () => {
+    expect(replayOf(withEnv({ HUNTBENCH_SEED: "4" }, "run", "small", "--quiet"))).toBe("npx huntbench run small --seed 4")
+    expect(replayOf(withEnv({ HUNTBENCH_SEED: "4" }, "run", "small", "--quiet", "--seed", "5"))).toBe("npx huntbench run small --seed 5")
+    const set = withEnv({ HUNTBENCH_SET: "hunters.count=40", HUNTBENCH_QUIET: "1", HUNTBENCH_NO_FAULTS: "true" }, "run", "small")
+    expect(replayOf(set)).toBe("npx huntbench run small --seed 3 --set hunters.count=40 --no-faults")
+    expect(set.stdout).toMatch(/^huntbench — small: 40 hunters/)
+    expect(set.stderr).toBe("") // quiet
+    const bad = withEnv({ HUNTBENCH_QUIET: "maybe" }, "run", "small")
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toBe('huntbench: HUNTBENCH_QUIET: expected true or false (1 or 0), got "maybe"\n')
+    expect(withEnv({ HUNTBENCH_SEED: "x" }, "run", "small").stderr).toMatch(/^huntbench: --seed: expected an integer/)
+  })
+
+  it("--config FILE gives saved flags; the environment beats it and a typed flag beats both", () => {
+    const dir = mkdtempSync(join(tmpdir(), "huntbench-config-"))
+    try {
+      const file = join(dir, "flags.json")
+      writeFileSync(file, JSON.stringify({ seed: 6, set: ["hunters.count=30", "engine.timeoutMs=300"], quiet: true }))
+      const r = cli("run", "small", "--config", file)
+      expect(replayOf(r)).toBe("npx huntbench run small --seed 6 --set hunters.count=30 --set engine.timeoutMs=300")
+      expect(r.stderr).toBe("")
+      expect(replayOf(withEnv({ HUNTBENCH_SEED: "7" }, "run", "small", "--config", file))).toMatch(/--seed 7 /)
+      expect(replayOf(withEnv({ HUNTBENCH_SEED: "7" }, "run", "small", "--config", file, "--seed", "8"))).toMatch(/--seed 8 /)
+      writeFileSync(file, JSON.stringify({ sed: 6 }))
+      const typo = cli("run", "small", "--config", file)
+      expect(typo.status).toBe(2)
+      expect(typo.stderr).toBe(`huntbench: --config ${file}: run has no option --sed (did you mean --seed?)\n`)
+      writeFileSync(file, "{ seed: 6")
+      expect(cli("run", "small", "--config", file).stderr).toMatch(/^huntbench: --config .*: not valid JSON/)
+      expect(cli("run", "small", "--config", join(dir, "none.json")).stderr).toMatch(/^huntbench: --config .*none\.json: cannot read/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
