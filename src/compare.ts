@@ -75,11 +75,8 @@ export const compareReports = (a: Report, b: Report): Array<Change> =>
     return [{ key: f.key, label: f.label, a: va, b: vb, delta, relative: va !== 0 ? delta / va : null, verdict, unit }]
   })
 
-/** A number as everywhere else (src/figures.ts num): thousands separators, at most 3 decimals. */
-const n = (x: number) => num(x)
-
 /** A figure of a change in its unit: "1.29 %", "0.275" (ms), "12,345". */
-export const formatValue = (c: Change, x: number): string => (c.unit === "share" ? percent(x) : c.unit === "ms" ? ms(x) : c.unit === "count" ? count(x) : n(x))
+export const formatValue = (c: Change, x: number): string => (c.unit === "share" ? percent(x) : c.unit === "ms" ? ms(x) : c.unit === "count" ? count(x) : num(x))
 
 const sign = (x: number) => (x > 0 ? "+" : x < 0 ? "−" : "")
 
@@ -91,4 +88,5 @@ export const formatRelative = (c: Change): string =>
 export const formatDelta = (c: Change): string =>
   `${sign(c.delta)}${c.unit === "share" ? percent(Math.abs(c.delta)).replace(" %", " pp") : formatValue(c, Math.abs(c.delta))}`
 
-export { n as formatFigure }
+/** Any figure without a unit, as src/figures.ts prints a number. */
+export { num as formatFigure }

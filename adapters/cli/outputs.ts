@@ -46,8 +46,11 @@ export const checkOutputs = (outs: ReadonlyArray<Output>): Effect.Effect<void, U
 /** Whether the summary should go to stderr (an output has stdout). */
 export const stdoutTaken = (outs: ReadonlyArray<Output>): boolean => outs.some((o) => o.file === "-")
 
-const content = (kind: OutKind, report: Report): Promise<string> =>
-  kind === "json" ? Promise.resolve(JSON.stringify(report, null, 2) + "\n") : kind === "csv" ? Promise.resolve(timelineCsv(report)) : kind === "csv-buckets" ? Promise.resolve(bucketsCsv(report)) : reportHtml(report)
+/** An output's text, but HTML's (built asynchronously, by a bundler run). */
+const textOf = (kind: Exclude<OutKind, "html">, report: Report): string =>
+  kind === "json" ? JSON.stringify(report, null, 2) + "\n" : kind === "csv" ? timelineCsv(report) : bucketsCsv(report)
+
+const content = (kind: OutKind, report: Report): Promise<string> => (kind === "html" ? reportHtml(report) : Promise.resolve(textOf(kind, report)))
 
 const what: Record<OutKind, string> = { json: "the report (JSON)", csv: "the timeline (CSV, a row per simulated second)", "csv-buckets": "the bucket timeline (CSV)", html: "the HTML report" }
 
@@ -76,7 +79,7 @@ export const writePartialOutputs = (report: Report, outs: ReadonlyArray<Output>,
       log(`${o.flag}: not written for a partial run (the page takes too long to build after Ctrl-C)`)
       continue
     }
-    const text = o.kind === "json" ? JSON.stringify(report, null, 2) + "\n" : o.kind === "csv" ? timelineCsv(report) : bucketsCsv(report)
+    const text = textOf(o.kind, report)
     try {
       if (o.file === "-") process.stdout.write(text)
       else {

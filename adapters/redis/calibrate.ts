@@ -116,6 +116,12 @@ export const latencyOf = (report: Report): Distribution => {
   return { kind: "empirical", quantiles: points }
 }
 
+/** The raw figures of a quantile table (`[q, ms]` points, rising), with the count it came from. */
+const tableFigures = (points: ReadonlyArray<readonly [number, number]>, count: number): Quantiles => {
+  const at = (q: number) => points.find(([p]) => p >= q)?.[1] ?? points[points.length - 1][1]
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max: points[points.length - 1][1], count }
+}
+
 /** Redis's LATENCY HISTOGRAM reply for one command: bucket upper bounds (µs) → cumulative calls. */
 type Histogram = Map<number, number>
 
@@ -153,11 +159,7 @@ export const serverTimeOf = (before: Histogram, after: Histogram): { readonly di
     if (q > points[points.length - 1][0]) points.push([q, Math.max(b / 1000, points[points.length - 1][1])])
   }
   if (points[points.length - 1][0] < 1) points.push([1, points[points.length - 1][1]])
-  const quantile = (q: number) => points.find(([p]) => p >= q)?.[1] ?? points[points.length - 1][1]
-  return {
-    dist: { kind: "empirical", quantiles: points },
-    raw: { p50: quantile(0.5), p90: quantile(0.9), p99: quantile(0.99), p999: quantile(0.999), max: points[points.length - 1][1], count: total }
-  }
+  return { dist: { kind: "empirical", quantiles: points }, raw: tableFigures(points, total) }
 }
 
 /** Run `n` calls of `call`, `inFlight` at a time, for `ms` (or until `n`); returns each latency (ms) and the rate. */
@@ -283,13 +285,7 @@ export const calibrate = Effect.fn("Calibrate.run")(function* (opts: CalibrateOp
         counts.push(r.latencyMs.count)
       }
       const quantiles = tables[0].map(([q], j) => [q, median(tables.map((t) => t[j][1]))] as [number, number])
-      const at = (q: number) => quantiles.find(([p]) => p >= q)?.[1] ?? 0
-      return {
-        ratePerSec: rate,
-        claimsPerSec: Math.round(median(perSec)),
-        latencyMs: { kind: "empirical", quantiles },
-        raw: { p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max: at(1), count: median(counts) }
-      } satisfies Level
+      return { ratePerSec: rate, claimsPerSec: Math.round(median(perSec)), latencyMs: { kind: "empirical", quantiles }, raw: tableFigures(quantiles, median(counts)) } satisfies Level
     })
   const driverLevels: Array<Level> = []
   for (const rate of rates) {
