@@ -6,53 +6,33 @@
  * measurement's keys live in a namespace of their own and are removed after.
  */
 import { writeFileSync } from "node:fs"
-import { Effect } from "effect"
+import { Effect, Option, Result } from "effect"
+import { Command, Flag } from "effect/cli"
 import type { LocalDeployment } from "../redis/deployment.ts"
 import { calibrate } from "../redis/calibrate.ts"
 import { redactUrl } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
 import { layerLocalTarget } from "../redis/local.ts"
-import { checkWritable, unknownOption, UsageError } from "./input.ts"
-import { COMMAND_FLAGS } from "./defaults.ts"
+import * as F from "./flags.ts"
+import { checkWritable, UsageError } from "./input.ts"
+import { command } from "./session.ts"
 
-interface CalibrateArgs {
-  target: string
-  profile?: string
-  seconds: number
-  repeats: number
+const flags = {
+  target: F.checked("target", "local (a redis-server huntbench starts behind a fault proxy, and stops) or the redis:// URL to measure", (raw) =>
+    raw === "local" || F.isRedisUrl(raw) ? Result.succeed(raw) : F.expected("local or a redis:// URL", raw)
+  ).pipe(Flag.optional),
+  profile: F.file("profile", 'write the timing profile here (default: stdout), for "timing": {"profile": FILE}').pipe(Flag.optional),
+  seconds: F.checked("seconds", "seconds per load level (default 2)", (raw) =>
+    Number(raw) > 0 && Number(raw) <= 600 ? Result.succeed(Number(raw)) : F.expected("a number of seconds per load level above 0 and at most 600", raw)
+  ).pipe(Flag.withDefault(2)),
+  repeats: F.checked("repeats", "runs per live-driver level, the median kept (default 3)", F.wholeNumber("a whole number of runs per live-driver level from 1 to 20", 1, 20)).pipe(Flag.withDefault(3)),
+  config: F.config
 }
 
-const parseArgs = (args: ReadonlyArray<string>) =>
+const calibrateRun = (i: Command.Command.Config.Infer<typeof flags>) =>
   Effect.gen(function* () {
-    const out: Partial<CalibrateArgs> = { seconds: 2, repeats: 3 }
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]
-      const v = args[i + 1]
-      if (a === "--target" || a === "--profile" || a === "--seconds" || a === "--repeats") i++
-      if (a === "--target") {
-        if (v === undefined || !(v === "local" || /^rediss?:\/\/./.test(v))) return yield* new UsageError({ message: `--target: expected local or a redis:// URL, got ${JSON.stringify(v ?? "")}` })
-        out.target = v
-      } else if (a === "--profile") {
-        if (!v) return yield* new UsageError({ message: "--profile: expected a file name" })
-        out.profile = v
-      } else if (a === "--seconds") {
-        const x = Number(v)
-        if (v === undefined || !(x > 0 && x <= 600)) return yield* new UsageError({ message: `--seconds: expected a number of seconds per load level above 0 and at most 600, got ${JSON.stringify(v ?? "")}` })
-        out.seconds = x
-      } else if (a === "--repeats") {
-        const x = Number(v)
-        if (v === undefined || !(Number.isInteger(x) && x >= 1 && x <= 20)) return yield* new UsageError({ message: `--repeats: expected a whole number of runs per live-driver level from 1 to 20, got ${JSON.stringify(v ?? "")}` })
-        out.repeats = x
-      } else if (a.startsWith("-")) return yield* unknownOption(a, [...COMMAND_FLAGS.calibrate, "--config"], "calibrate")
-      else return yield* new UsageError({ message: `calibrate: unknown argument ${JSON.stringify(a)} (see huntbench help)` })
-    }
-    if (out.target === undefined) return yield* new UsageError({ message: "--target: calibrate needs local or the redis:// URL to measure" })
-    return out as CalibrateArgs
-  })
-
-export const calibrateCommand = (args: ReadonlyArray<string>) =>
-  Effect.gen(function* () {
-    const a = yield* parseArgs(args)
+    if (Option.isNone(i.target)) return yield* new UsageError({ message: "--target: calibrate needs local or the redis:// URL to measure" })
+    const a = { target: i.target.value, profile: Option.getOrUndefined(i.profile), seconds: i.seconds, repeats: i.repeats }
     if (a.profile) yield* checkWritable("--profile", a.profile)
     const log = (line: string) => process.stderr.write(`huntbench: ${line}\n`)
     let deployment: LocalDeployment | undefined
@@ -88,3 +68,8 @@ export const calibrateCommand = (args: ReadonlyArray<string>) =>
     } else process.stdout.write(json)
     return 0
   })
+
+export const calibrateCommand = command("calibrate", flags, calibrateRun).pipe(
+  Command.withDescription("measure a real Redis (round trip, server time per command, load levels, its ceiling) and huntbench's live driver on it (latency by rate, its own ceiling; each level the median of --repeats runs), and write a timing profile"),
+  Command.withExamples([{ command: "huntbench calibrate --target local --profile profile.json", description: 'then "timing": {"profile": "profile.json"} in a scenario' }])
+)

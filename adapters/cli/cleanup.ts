@@ -4,49 +4,32 @@
  * and in it only keys of the shapes a run writes (adapters/redis/keys.ts) — never a pattern
  * a stranger's key could match.
  */
-import { Effect } from "effect"
+import { Effect, Option, Result } from "effect"
+import { Command, Flag } from "effect/cli"
 import { StoreError } from "../../src/ports/ClaimStore.ts"
-import { prefixProblem, redactUrl, runIdProblem, runNamespace } from "../redis/keys.ts"
+import { redactUrl, runNamespace } from "../redis/keys.ts"
 import { redisConnection } from "../redis/layers.ts"
 import { NoSuchRun, removeRun } from "../redis/store.ts"
-import { unknownOption, UsageError } from "./input.ts"
-import { COMMAND_FLAGS } from "./defaults.ts"
+import * as F from "./flags.ts"
+import { UsageError } from "./input.ts"
+import { command } from "./session.ts"
 
-interface CleanupArgs {
-  target?: string
-  runId?: string
-  prefix?: string
+const flags = {
+  target: F.checked("target", "the redis:// URL the run used", (raw) => (F.isRedisUrl(raw) ? Result.succeed(raw) : F.expected("a redis:// URL", raw))).pipe(Flag.optional),
+  runId: F.runId("the run id (printed by the --keep-keys run)"),
+  prefix: F.prefix("the key prefix the run used (default huntbench)"),
+  config: F.config
 }
 
-const parseArgs = (args: ReadonlyArray<string>) =>
-  Effect.gen(function* () {
-    const out: CleanupArgs = {}
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]
-      const v = args[i + 1]
-      if (a === "--target" || a === "--run-id" || a === "--prefix") i++
-      if (a === "--target") {
-        if (v === undefined || !/^rediss?:\/\/./.test(v)) return yield* new UsageError({ message: `--target: expected a redis:// URL, got ${JSON.stringify(v ?? "")}` })
-        out.target = v
-      } else if (a === "--run-id") {
-        const problem = runIdProblem(v)
-        if (problem) return yield* new UsageError({ message: `--run-id: ${problem}` })
-        out.runId = v
-      } else if (a === "--prefix") {
-        const problem = v === undefined ? "is missing" : prefixProblem(v)
-        if (problem) return yield* new UsageError({ message: `--prefix: ${problem}` })
-        out.prefix = v
-      } else if (a.startsWith("-")) return yield* unknownOption(a, [...COMMAND_FLAGS.cleanup, "--config"], "cleanup")
-      else return yield* new UsageError({ message: `cleanup: unknown argument ${JSON.stringify(a)} (see huntbench help)` })
-    }
-    if (out.target === undefined) return yield* new UsageError({ message: "--target: cleanup needs the redis:// URL the run used" })
-    if (out.runId === undefined) return yield* new UsageError({ message: "--run-id: cleanup needs the run id (printed by the --keep-keys run)" })
-    return { target: out.target, runId: out.runId, prefix: out.prefix }
-  })
+const required = <A>(o: Option.Option<A>, message: string) => Option.match(o, { onNone: () => Effect.fail(new UsageError({ message })), onSome: Effect.succeed })
 
-export const cleanupCommand = (args: ReadonlyArray<string>) =>
+const cleanup = (i: Command.Command.Config.Infer<typeof flags>) =>
   Effect.gen(function* () {
-    const a = yield* parseArgs(args)
+    const a = {
+      target: yield* required(i.target, "--target: cleanup needs the redis:// URL the run used"),
+      runId: yield* required(i.runId, "--run-id: cleanup needs the run id (printed by the --keep-keys run)"),
+      prefix: Option.getOrUndefined(i.prefix)
+    }
     const ns = runNamespace(a.prefix, a.runId)
     const redis = yield* redisConnection(a.target)
     const n = yield* Effect.tryPromise({
@@ -59,3 +42,7 @@ export const cleanupCommand = (args: ReadonlyArray<string>) =>
     process.stdout.write(`removed ${n} keys of run ${a.runId} under ${ns} on ${redactUrl(a.target)}\n`)
     return 0
   }).pipe(Effect.scoped)
+
+export const cleanupCommand = command("cleanup", flags, cleanup).pipe(
+  Command.withDescription("remove the keys a run --keep-keys left on Redis: only in a namespace carrying a huntbench run's marker, only keys of the shapes a run writes")
+)

@@ -3,7 +3,8 @@
  * seed) on the model and print which figures moved, which way and by how much.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
-import { Effect } from "effect"
+import { Effect, Option, Result } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
 import { compareReports, formatDelta, formatFigure, formatRelative, formatValue, type Change } from "../../src/compare.ts"
 import { decodeReport, type Report } from "../../src/report.ts"
 import { decodeScenario, type Scenario } from "../../src/scenario.ts"
@@ -14,8 +15,9 @@ import { fidelityHtml } from "../report/html.ts"
 import { redactUrl } from "../redis/keys.ts"
 import { layerRedisTarget } from "../redis/layers.ts"
 import { layerLocalTarget } from "../redis/local.ts"
-import { checkWritable, loadInput, unknownOption, UsageError } from "./input.ts"
-import { COMMAND_FLAGS } from "./defaults.ts"
+import * as F from "./flags.ts"
+import { checkWritable, loadInput, UsageError } from "./input.ts"
+import { command } from "./session.ts"
 import { Progress } from "./progress.ts"
 import { rehearse, tuneJitFor } from "./jit.ts"
 
@@ -60,38 +62,28 @@ const readReport = (source: string): Effect.Effect<Report | undefined, UsageErro
     )
   })
 
-export const compareCommand = (args: ReadonlyArray<string>) =>
+const flags = {
+  scenarios: Argument.String("scenario").pipe(Argument.withDescription("A and B: presets, scenario files, or reports saved by run --out json=…; with --sim-vs-live one scenario"), Argument.variadic()),
+  simVsLive: F.toggle("sim-vs-live", "run one scenario simulated and live on --target (same seed, same fault timeline) and print each figure side by side"),
+  target: F.checked("target", "with --sim-vs-live: local (a Redis deployment huntbench starts) or a redis:// URL", (raw) =>
+    raw === "local" || F.isRedisUrl(raw) ? Result.succeed(raw) : F.expected("local or a redis:// URL", raw)
+  ).pipe(Flag.optional),
+  seed: F.seed("the seed both sides run with (default: each scenario's own)"),
+  json: F.file("json", "both reports and the comparison as JSON").pipe(Flag.optional),
+  html: F.file("html", "with --sim-vs-live: a page overlaying the two timelines").pipe(Flag.optional),
+  quiet: F.toggle("quiet", "no progress"),
+  config: F.config
+}
+
+const compare = (i: Command.Command.Config.Infer<typeof flags>) =>
   Effect.gen(function* () {
-    const sources: Array<string> = []
-    let seed: number | undefined
-    let json: string | undefined
-    let quiet = false
-    let simVsLive = false
-    let target: string | undefined
-    let html: string | undefined
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]
-      if (a === "--sim-vs-live") simVsLive = true
-      else if (a === "--html") {
-        html = args[++i]
-        if (!html) return yield* new UsageError({ message: "--html: expected a file name" })
-      }
-      else if (a === "--target") {
-        const v = args[++i]
-        if (v === undefined || !(v === "local" || /^rediss?:\/\/./.test(v))) return yield* new UsageError({ message: `--target: expected local or a redis:// URL, got ${JSON.stringify(v ?? "")}` })
-        target = v
-      } else if (a === "--seed") {
-        const v = args[++i]
-        if (v === undefined || !/^\d+$/.test(v) || Number(v) > 4294967295)
-          return yield* new UsageError({ message: `--seed: expected an integer from 0 to 4294967295, got ${v === undefined ? "nothing" : JSON.stringify(v)}` })
-        seed = Number(v)
-      } else if (a === "--json") {
-        json = args[++i]
-        if (!json) return yield* new UsageError({ message: "--json: expected a file name" })
-      } else if (a === "--quiet") quiet = true
-      else if (a.startsWith("-")) return yield* unknownOption(a, [...COMMAND_FLAGS.compare, "--config"], "compare")
-      else sources.push(a)
-    }
+    const sources = i.scenarios
+    const seed = Option.getOrUndefined(i.seed)
+    const json = Option.getOrUndefined(i.json)
+    const html = Option.getOrUndefined(i.html)
+    const target = Option.getOrUndefined(i.target)
+    const quiet = i.quiet
+    const simVsLive = i.simVsLive
     if (simVsLive) {
       if (sources.length !== 1) return yield* new UsageError({ message: `compare --sim-vs-live: expected one scenario, got ${sources.length}` })
       if (target === undefined) return yield* new UsageError({ message: "--target: compare --sim-vs-live needs local or the redis:// URL to run live on" })
@@ -189,3 +181,11 @@ const simulatedBesideLive = (source: string, target: string, seed: number | unde
     }
     return 0
   })
+
+export const compareCommand = command("compare", flags, compare).pipe(
+  Command.withDescription("run two designs (presets or files, same seed) on the model and print which figures moved, which way and how much — A or B may be a saved report; or, with --sim-vs-live, one scenario simulated beside live"),
+  Command.withExamples([
+    { command: "huntbench compare contest-before contest-after --seed 5", description: "a design before and after a change, seed 5" },
+    { command: "huntbench compare --sim-vs-live small --target local --html fidelity.html", description: "the model against a live deployment" }
+  ])
+)

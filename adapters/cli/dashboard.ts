@@ -5,22 +5,16 @@
  */
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
+import { Command, Flag } from "effect/cli"
 import type { ViteDevServer } from "vite"
+import * as F from "./flags.ts"
 import { UsageError } from "./input.ts"
+import { command } from "./session.ts"
 
-const parsePort = (args: ReadonlyArray<string>) =>
-  Effect.gen(function* () {
-    let port = 5173
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] === "--port") {
-        const v = args[++i]
-        if (v === undefined || !/^\d+$/.test(v) || Number(v) > 65535)
-          return yield* new UsageError({ message: `--port: expected 0–65535 (0: any free port), got ${JSON.stringify(v ?? "")}` })
-        port = Number(v)
-      } else return yield* new UsageError({ message: `dashboard: unknown argument ${JSON.stringify(args[i])}` })
-    }
-    return port
-  })
+const flags = {
+  port: F.checked("port", "the port on 127.0.0.1 (default 5173; 0: any free port, printed)", F.wholeNumber("0–65535 (0: any free port)", 0, 65535)).pipe(Flag.withDefault(5173)),
+  config: F.config
+}
 
 /** Start Vite's server on 127.0.0.1:`port` (0: any free one); closed again if it cannot listen. */
 const serve = async (port: number): Promise<ViteDevServer> => {
@@ -38,9 +32,8 @@ const serve = async (port: number): Promise<ViteDevServer> => {
   return s
 }
 
-export const dashboardCommand = (args: ReadonlyArray<string>) =>
+const dashboard = ({ port }: { readonly port: number }) =>
   Effect.gen(function* () {
-    const port = yield* parsePort(args)
     const server = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: () => serve(port),
@@ -53,3 +46,7 @@ export const dashboardCommand = (args: ReadonlyArray<string>) =>
     process.stdout.write(`huntbench dashboard: http://127.0.0.1:${actual}/\n(Ctrl-C to stop)\n`)
     return yield* Effect.never
   }).pipe(Effect.scoped)
+
+export const dashboardCommand = command("dashboard", flags, dashboard).pipe(
+  Command.withDescription("serve the browser dashboard on 127.0.0.1 (the simulation runs in the browser); Ctrl-C stops it")
+)

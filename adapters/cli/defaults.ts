@@ -3,24 +3,23 @@
  * (`--config FILE`, a JSON object `{"seed": 4, "target": "local", "set": ["hunters.count=5000"],
  * "quiet": true}`), then environment variables `HUNTBENCH_<FLAG>` (`HUNTBENCH_SEED=4`,
  * `HUNTBENCH_TIME_SCALE=2`, `HUNTBENCH_QUIET=1`), then the flags typed — each later source
- * wins for a flag that takes one value; a repeatable one (`--set`, `--out`) takes them all, in
- * that order. They become ordinary arguments in front of the typed ones, so every command
- * checks them as it checks its own, naming the flag.
+ * replaces what an earlier one gave for a flag, also for a repeatable one (`--set`, `--out`:
+ * `HUNTBENCH_SET` is ignored once a `--set` is typed). They become ordinary arguments in
+ * front of the typed ones, so every command checks them as it checks its own, naming the flag.
+ * Which flags a command has comes from its effect/cli definition (main.ts passes them in).
  */
 import { readFileSync } from "node:fs"
 import { Effect } from "effect"
 import { didYouMean, UsageError } from "./input.ts"
 
-/** Each command's flags, and which of them take no value. */
-export const COMMAND_FLAGS: Readonly<Record<string, ReadonlyArray<string>>> = {
-  run: ["--out", "--seed", "--set", "--target", "--prefix", "--run-id", "--keep-keys", "--live", "--time-scale", "--no-faults", "--allow-destructive", "--history", "--json", "--html", "--queue", "--check-determinism", "--quiet"],
-  sweep: ["--set", "--seeds", "--workers", "--csv", "--json", "--html", "--quiet"],
-  compare: ["--sim-vs-live", "--target", "--seed", "--json", "--html", "--quiet"],
-  calibrate: ["--target", "--profile", "--seconds", "--repeats"],
-  cleanup: ["--target", "--run-id", "--prefix"],
-  dashboard: ["--port"]
+/** A flag of a command, as its definition gives it: its name and whether it takes a value. */
+export interface FlagInfo {
+  /** With the dashes: `--time-scale`. */
+  readonly flag: string
+  /** A switch takes no value (`--quiet`). */
+  readonly switch: boolean
 }
-const SWITCHES = new Set(["--keep-keys", "--live", "--no-faults", "--allow-destructive", "--check-determinism", "--quiet", "--sim-vs-live"])
+
 const REPEATABLE = new Set(["--set", "--out"])
 
 /** `--time-scale` → `HUNTBENCH_TIME_SCALE`. */
@@ -34,9 +33,9 @@ const truthy = (where: string, v: unknown): Effect.Effect<boolean, UsageError> =
       : Effect.fail(new UsageError({ message: `${where}: expected true or false (1 or 0), got ${JSON.stringify(v)}` }))
 
 /** One flag's arguments from a value a config or the environment gave. */
-const argsFor = (flag: string, v: unknown, where: string): Effect.Effect<Array<string>, UsageError> =>
+const argsFor = ({ flag, switch: isSwitch }: FlagInfo, v: unknown, where: string): Effect.Effect<Array<string>, UsageError> =>
   Effect.gen(function* () {
-    if (SWITCHES.has(flag)) return (yield* truthy(where, v)) ? [flag] : []
+    if (isSwitch) return (yield* truthy(where, v)) ? [flag] : []
     const values = Array.isArray(v) && REPEATABLE.has(flag) ? v : [v]
     const out: Array<string> = []
     for (const x of values) {
@@ -48,20 +47,19 @@ const argsFor = (flag: string, v: unknown, where: string): Effect.Effect<Array<s
 
 /**
  * The arguments of `command` with its `--config FILE` and `HUNTBENCH_<FLAG>` variables put in
- * front of the typed ones. Example: with HUNTBENCH_SEED=4, `withDefaults("run", ["small"],
- * process.env)` gives `["--seed", "4", "small"]`.
+ * front of the typed ones, for the flags not typed. Example: with HUNTBENCH_SEED=4,
+ * `withDefaults("run", ["small"], process.env, flags)` gives `["--seed", "4", "small"]`.
  */
-export const withDefaults = (command: string, args: ReadonlyArray<string>, env: Record<string, string | undefined>): Effect.Effect<Array<string>, UsageError> =>
+export const withDefaults = (command: string, args: ReadonlyArray<string>, env: Record<string, string | undefined>, flags: ReadonlyArray<FlagInfo>): Effect.Effect<Array<string>, UsageError> =>
   Effect.gen(function* () {
-    const flags = COMMAND_FLAGS[command]
-    if (!flags) return [...args]
     const typed = [...args]
-    const fromConfig: Array<string> = []
-    const c = typed.indexOf("--config")
+    const given = new Map<string, Array<string>>()
+    const c = typed.findIndex((a) => a === "--config" || a.startsWith("--config="))
     if (c >= 0) {
-      const file = typed[c + 1]
-      if (file === undefined || file.startsWith("--")) return yield* new UsageError({ message: "--config: expected a JSON file of flags" })
-      typed.splice(c, 2)
+      const inline = typed[c].startsWith("--config=")
+      const file = inline ? typed[c].slice("--config=".length) : typed[c + 1]
+      if (file === undefined || file === "" || file.startsWith("--")) return yield* new UsageError({ message: "--config: expected a JSON file of flags" })
+      typed.splice(c, inline ? 1 : 2)
       let config: unknown
       try {
         config = JSON.parse(readFileSync(file, "utf8"))
@@ -71,15 +69,15 @@ export const withDefaults = (command: string, args: ReadonlyArray<string>, env: 
       if (config === null || typeof config !== "object" || Array.isArray(config))
         return yield* new UsageError({ message: `--config ${file}: expected a JSON object of flags, like {"seed": 4, "quiet": true}` })
       for (const [key, v] of Object.entries(config)) {
-        const flag = `--${key}`
-        if (!flags.includes(flag)) return yield* new UsageError({ message: `--config ${file}: ${command} has no option ${flag}${didYouMean(flag, flags)}` })
-        fromConfig.push(...(yield* argsFor(flag, v, `--config ${file}: ${key}`)))
+        const info = flags.find((f) => f.flag === `--${key}`)
+        if (!info || info.flag === "--config") return yield* new UsageError({ message: `--config ${file}: ${command} has no option --${key}${didYouMean(`--${key}`, flags.map((f) => f.flag))}` })
+        given.set(info.flag, yield* argsFor(info, v, `--config ${file}: ${key}`))
       }
     }
-    const fromEnv: Array<string> = []
-    for (const flag of flags) {
-      const v = env[envName(flag)]
-      if (v !== undefined) fromEnv.push(...(yield* argsFor(flag, v, envName(flag))))
+    for (const info of flags) {
+      const v = env[envName(info.flag)]
+      if (v !== undefined && info.flag !== "--config") given.set(info.flag, yield* argsFor(info, v, envName(info.flag)))
     }
-    return [...fromConfig, ...fromEnv, ...typed]
+    const isTyped = (flag: string) => typed.some((a) => a === flag || a.startsWith(`${flag}=`))
+    return [...[...given].flatMap(([flag, a]) => (isTyped(flag) ? [] : a)), ...typed]
   })

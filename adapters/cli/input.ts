@@ -35,10 +35,6 @@ export const didYouMean = (word: string, candidates: ReadonlyArray<string>): str
   return best === undefined ? "" : ` (did you mean ${best}?)`
 }
 
-/** The usage error for an option `a` the command does not know, with the nearest one it does. */
-export const unknownOption = (a: string, known: ReadonlyArray<string>, command?: string): UsageError =>
-  new UsageError({ message: `${command ? `${command}: ` : ""}unknown option ${a}${didYouMean(a.split("=")[0], known)} (see huntbench help)` })
-
 /** The scenario JSON a preset name or file holds, not yet decoded. */
 export const loadInput = (source: string): Effect.Effect<Record<string, unknown>, ScenarioError | UsageError> =>
   Effect.gen(function* () {

@@ -3,9 +3,9 @@
  * handlers first thing — before the rest of the CLI has even loaded — and they stay for the
  * life of the process, so there is no moment at which a signal is swallowed or kills the
  * process without a word. On the first signal: one line `huntbench: interrupted` on stderr,
- * then the running work is cancelled (its Effect fiber interrupted: finalizers run, so a
- * Redis target's keys are still removed and every process or worker started is stopped) and
- * the CLI exits 130. Before any work has started there is nothing to clean up: exit 130 at
+ * then the running work is cancelled — NodeRuntime.runMain's own handler interrupts its
+ * Effect fiber (finalizers run, so a Redis target's keys are still removed and every process
+ * or worker started is stopped) — and the CLI exits 130. Before any work has started there is nothing to clean up: exit 130 at
  * once. A second signal exits at once; a cleanup that hangs is cut short by a watchdog.
  * Kept free of heavy imports: it must load in milliseconds.
  */

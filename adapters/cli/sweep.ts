@@ -5,67 +5,56 @@
  */
 import { ms, percent } from "../../src/figures.ts"
 import { writeFileSync } from "node:fs"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
 import { aggregate, applyCell, expandGrid, parseSet, recommend, SweepArgError, type PointResult, type SweepAxis, type SweepRow } from "../../sim/sweep.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
 import { defaultWorkers, runPoints, type SweepJob } from "../sweep/pool.ts"
-import { checkWritable, loadInput, unknownOption, UsageError } from "./input.ts"
-import { COMMAND_FLAGS } from "./defaults.ts"
+import * as F from "./flags.ts"
+import { checkWritable, loadInput, UsageError } from "./input.ts"
+import { command } from "./session.ts"
 import { Progress } from "./progress.ts"
 import { sweepHtml } from "../report/html.ts"
 import { tuneJitFor } from "./jit.ts"
 
-interface SweepArgs {
-  source: string
-  axes: Array<SweepAxis>
-  seeds: number
-  workers: number
-  csv?: string
-  json?: string
-  html?: string
-  quiet: boolean
+const flags = {
+  scenario: Argument.String("scenario").pipe(Argument.withDescription('a preset or a scenario file; default "default"'), Argument.withDefault("default")),
+  set: F.parsed("set", "a field and its values, path=v1,v2,… (repeat for more axes), e.g. --set topology.buckets=24,48,96 --set topology.poolSize=20,100,500", (raw) =>
+    Effect.gen(function* () {
+      const axis = yield* Effect.try({ try: () => parseSet(raw), catch: (e) => new UsageError({ message: (e as Error).message }) })
+      if (axis.path === "seed")
+        return yield* new UsageError({ message: "--set seed: a seed is not a design choice to recommend; use --seeds N to run every configuration with N seeds" })
+      return axis
+    })
+  ).pipe(Flag.withMetavar("PATH=V1,V2"), Flag.atLeast(0)),
+  seeds: F.checked("seeds", "runs per configuration, seeds S, S+1, … (default 3)", F.wholeNumber("an integer from 1 to 1000", 1, 1000)).pipe(Flag.withDefault(3)),
+  workers: F.checked("workers", "worker threads (default: one per core; 0 = in this thread)", F.wholeNumber("an integer from 0 to 256", 0, 256)).pipe(Flag.optional),
+  csv: F.file("csv", "one row per run").pipe(Flag.optional),
+  json: F.file("json", "the table, the points and the recommendation").pipe(Flag.optional),
+  html: F.file("html", "a self-contained page with the table and a chart of p99 per configuration against the SLO").pipe(Flag.optional),
+  quiet: F.toggle("quiet", "no progress"),
+  config: F.config
 }
 
-const parseArgs = (args: ReadonlyArray<string>) =>
+/** The sweep's arguments, checked across flags; every output path writable. */
+const checkArgs = (i: Command.Command.Config.Infer<typeof flags>) =>
   Effect.gen(function* () {
-    const out: SweepArgs = { source: "default", axes: [], seeds: 3, workers: defaultWorkers(), quiet: false }
-    let positional = 0
-    const int = (name: string, v: string | undefined, min: number, max: number) =>
-      v !== undefined && /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max
-        ? Effect.succeed(Number(v))
-        : Effect.fail(new UsageError({ message: `${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(v ?? "")}` }))
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]
-      if (a === "--set") {
-        const v = args[++i]
-        if (v === undefined) return yield* new UsageError({ message: "--set: expected path=value[,value…]" })
-        try {
-          const axis = parseSet(v)
-          if (axis.path === "seed")
-            return yield* new UsageError({ message: "--set seed: a seed is not a design choice to recommend; use --seeds N to run every configuration with N seeds" })
-          if (out.axes.some((x) => x.path === axis.path)) return yield* new UsageError({ message: `--set ${axis.path}: given twice` })
-          out.axes.push(axis)
-        } catch (e) {
-          return yield* new UsageError({ message: (e as Error).message })
-        }
-      } else if (a === "--seeds") out.seeds = yield* int("--seeds", args[++i], 1, 1000)
-      else if (a === "--workers") out.workers = yield* int("--workers", args[++i], 0, 256)
-      else if (a === "--csv" || a === "--json" || a === "--html") {
-        const v = args[++i]
-        if (!v) return yield* new UsageError({ message: `${a}: expected a file name` })
-        if (a === "--csv") out.csv = v
-        else if (a === "--json") out.json = v
-        else out.html = v
-      } else if (a === "--quiet") out.quiet = true
-      else if (a.startsWith("-")) return yield* unknownOption(a, [...COMMAND_FLAGS.sweep, "--config"], "sweep")
-      else if (positional++ === 0) out.source = a
-      else return yield* new UsageError({ message: `unexpected argument ${JSON.stringify(a)}: sweep takes one scenario` })
+    if (i.set.length === 0) return yield* new UsageError({ message: "sweep: give at least one --set path=v1,v2" })
+    const twice = i.set.find((x, k) => i.set.findIndex((y) => y.path === x.path) !== k)
+    if (twice) return yield* new UsageError({ message: `--set ${twice.path}: given twice` })
+    const a = {
+      source: i.scenario,
+      axes: i.set,
+      seeds: i.seeds,
+      workers: Option.getOrElse(i.workers, defaultWorkers),
+      csv: Option.getOrUndefined(i.csv),
+      json: Option.getOrUndefined(i.json),
+      html: Option.getOrUndefined(i.html),
+      quiet: i.quiet
     }
-    if (out.axes.length === 0) return yield* new UsageError({ message: "sweep: give at least one --set path=v1,v2" })
-    for (const [flag, file] of [["--csv", out.csv], ["--json", out.json], ["--html", out.html]] as const) if (file !== undefined) yield* checkWritable(flag, file)
-    return out
+    for (const [flag, file] of [["--csv", a.csv], ["--json", a.json], ["--html", a.html]] as const) if (file !== undefined) yield* checkWritable(flag, file)
+    return a
   })
-
 
 const renderTable = (axes: ReadonlyArray<SweepAxis>, rows: ReadonlyArray<SweepRow>, best: number | undefined): string => {
   const head = [...axes.map((a) => a.path), "p99 ms (min–max)", "errors", "max backlog", "lost acked", "SLO met", ""]
@@ -93,9 +82,8 @@ const csvOf = (axes: ReadonlyArray<SweepAxis>, cells: ReadonlyArray<ReadonlyArra
   return [head.map(q).join(","), ...rows].join("\n") + "\n"
 }
 
-export const sweepCommand = (args: ReadonlyArray<string>) =>
+const sweep = (a: Effect.Success<ReturnType<typeof checkArgs>>) =>
   Effect.gen(function* () {
-    const a = yield* parseArgs(args)
     const base = yield* loadInput(a.source)
     const cells = expandGrid(a.axes)
     // Decode every configuration first: a bad value fails before any run, naming its --set.
@@ -164,3 +152,8 @@ export const sweepCommand = (args: ReadonlyArray<string>) =>
     }
     return rec ? 0 : 1
   })
+
+export const sweepCommand = command("sweep", flags, (i) => Effect.flatMap(checkArgs(i), sweep)).pipe(
+  Command.withDescription("a grid over scenario fields × seeds, in parallel on worker threads: a table of medians and spreads, and the cheapest configuration that met the SLO in every seed; exit 0 when one did, 1 when none did"),
+  Command.withExamples([{ command: "huntbench sweep reference --set topology.buckets=24,48,96 --set topology.poolSize=20,100 --seeds 5", description: "6 configurations × 5 seeds" }])
+)

@@ -91,7 +91,7 @@ describe("usage errors", () => {
     { name: "--seed -1", args: () => ["run", "default", "--seed", "-1", "--quiet"], prefix: "huntbench: --seed: " },
     { name: "--seed 2^32 (too large)", args: () => ["run", "default", "--seed", "4294967296", "--quiet"], prefix: "huntbench: --seed: " },
     { name: "--seed without a value", args: () => ["run", "default", "--quiet", "--seed"], prefix: "huntbench: --seed: " },
-    { name: "unknown option", args: () => ["run", "default", "--bogus", "--quiet"], prefix: "huntbench: unknown option --bogus" },
+    { name: "unknown option", args: () => ["run", "default", "--bogus", "--quiet"], prefix: "huntbench: run: unknown option --bogus" },
     { name: "--history without --live", args: () => ["run", "default", "--history", join(dir, "h.jsonl"), "--quiet"], prefix: "huntbench: --history: ", message: /only applies to --live/ },
     { name: "--history into a missing directory", args: () => ["run", "default", "--target", "mock", "--live", "--no-faults", "--history", join(dir, "no-such-dir", "h.jsonl"), "--quiet"], prefix: "huntbench: --history: " },
     { name: "bad --queue", args: () => ["run", "default", "--queue", "list", "--quiet"], prefix: "huntbench: --queue: ", message: /list/ },
@@ -140,10 +140,10 @@ describe("good input", () => {
   it("huntbench help exits 0; no command prints help and exits 2", () => {
     const help = cli(["help"])
     expect(help.status).toBe(0)
-    expect(help.stdout).toMatch(/Usage:/)
+    expect(help.stdout).toMatch(/^USAGE\n  huntbench <subcommand> \[flags\]$/m)
     const none = cli([])
     expect(none.status).toBe(2)
-    expect(none.stdout).toMatch(/Usage:/)
+    expect(none.stdout).toBe(help.stdout)
   })
 
   interface ReportShape {

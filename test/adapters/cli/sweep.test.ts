@@ -57,7 +57,7 @@ describe("huntbench sweep", () => {
       [["--set", "hunters.count=many"], /hunters\.count: .*"many"/],
       [["--set", "topology"], /--set "topology": expected path=value/],
       [["--set", "seed.x=1"], /--set seed\.x: seed is not an object/],
-      [["--seeds", "0", "--set", "seed=1"], /--seeds: expected an integer from 1/],
+      [["--seeds", "0", "--set", "topology.buckets=2"], /--seeds: expected an integer from 1/],
       [[], /give at least one --set/]
     ]
     for (const [args, want] of cases) {

@@ -1,5 +1,6 @@
-// Usage as a k6 or Locust user expects it (issue 14): --version; every command answers --help
-// with exit 0; a typo in a command, an option or a preset gets "did you mean"; --flag=value
+// Usage as a k6 or Locust user expects it (issue 14), on effect's CLI module: --version; every
+// command answers --help with the help generated from its definition, exit 0; shell
+// completions; a typo in a command, an option or a preset gets "did you mean"; --flag=value
 // means --flag value.
 import { spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -24,13 +25,43 @@ describe("usage", () => {
     }
   })
 
-  it("each command answers --help (or -h) with the help, exit 0", () => {
-    for (const cmd of ["run", "sweep", "compare", "dashboard", "cleanup", "calibrate", "presets"]) {
+  it("each command answers --help (or -h, or help COMMAND) with its own flags, exit 0", () => {
+    const flags: Record<string, ReadonlyArray<string>> = {
+      run: ["--seed N", "--set PATH=VALUE", "--target TARGET", "--out KIND=FILE", "--live", "--config FILE"],
+      sweep: ["--set PATH=V1,V2", "--seeds N", "--workers N", "--csv FILE"],
+      compare: ["--sim-vs-live", "--target TARGET", "--seed N"],
+      dashboard: ["--port N"],
+      cleanup: ["--target TARGET", "--run-id ID", "--prefix PREFIX"],
+      calibrate: ["--target TARGET", "--profile FILE", "--seconds SECONDS", "--repeats N"],
+      presets: []
+    }
+    for (const [cmd, expected] of Object.entries(flags)) {
       const r = cli(cmd, "--help")
       expect(r.status, cmd).toBe(0)
-      expect(r.stdout).toContain("Options for run:")
+      expect(r.stderr, cmd).toBe("")
+      expect(r.stdout, cmd).toMatch(new RegExp(`^USAGE\\n  huntbench ${cmd} `, "m"))
+      for (const f of expected) expect(r.stdout, `${cmd} ${f}`).toMatch(new RegExp(`^  ${f.replace(/[|.]/g, "\\$&")}\\s`, "m"))
+      // Another command's flags are not in this one's help.
+      if (cmd !== "run") expect(r.stdout, cmd).not.toMatch(/^  --keep-keys/m)
+      expect(cli("help", cmd).stdout, `help ${cmd}`).toBe(r.stdout)
     }
-    expect(cli("run", "small", "-h").status).toBe(0)
+    const short = cli("run", "small", "-h")
+    expect(short.status).toBe(0)
+    expect(short.stdout).toBe(cli("run", "--help").stdout)
+    // The top-level help lists every command.
+    const top = cli("--help")
+    for (const cmd of Object.keys(flags)) expect(top.stdout).toMatch(new RegExp(`^  ${cmd}\\s`, "m"))
+  })
+
+  it("--completions SHELL prints a completion script naming the commands and their flags", () => {
+    const bash = cli("--completions", "bash")
+    expect(bash.status).toBe(0)
+    expect(bash.stdout).toContain("complete -F")
+    for (const word of ["run", "sweep", "calibrate", "--time-scale", "--sim-vs-live", "--seeds"]) expect(bash.stdout).toContain(word)
+    for (const shell of ["zsh", "fish"]) expect(cli("--completions", shell).stdout).toContain("--check-determinism")
+    const bad = cli("--completions", "tcsh")
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toMatch(/^huntbench: --completions: expected /)
   })
 
   it("a typo gets the nearest name: a command, an option of the command, a preset", () => {
@@ -39,14 +70,14 @@ describe("usage", () => {
     expect(command.stderr).toBe('huntbench: unknown command "sweeep" (did you mean sweep?) (see huntbench help)\n')
     const option = cli("run", "small", "--sed", "3")
     expect(option.status).toBe(2)
-    expect(option.stderr).toBe("huntbench: unknown option --sed (did you mean --seed?) (see huntbench help)\n")
+    expect(option.stderr).toBe("huntbench: run: unknown option --sed (did you mean --seed?) (see huntbench run --help)\n")
     expect(cli("sweep", "small", "--seds", "2").stderr).toMatch(/^huntbench: sweep: unknown option --seds \(did you mean --seeds\?\)/)
     expect(cli("calibrate", "--profil", "p.json").stderr).toMatch(/^huntbench: calibrate: unknown option --profil \(did you mean --profile\?\)/)
     const preset = cli("run", "refrence", "--quiet")
     expect(preset.status).toBe(2)
     expect(preset.stderr).toMatch(/^huntbench: scenario: no preset or file named "refrence" \(did you mean reference\?\)/)
     // Nothing near: no guess.
-    expect(cli("run", "small", "--frobnicate").stderr).toBe("huntbench: unknown option --frobnicate (see huntbench help)\n")
+    expect(cli("run", "small", "--frobnicate").stderr).toBe("huntbench: run: unknown option --frobnicate (see huntbench run --help)\n")
     expect(didYouMean("--sed", ["--seed", "--set"])).toBe(" (did you mean --seed?)")
     expect(didYouMean("xyz", ["--seed"])).toBe("")
   })
@@ -68,6 +99,8 @@ describe("flags from the environment and --config", () => {
     expect(replayOf(set)).toBe("npx huntbench run small --seed 3 --set hunters.count=40 --no-faults")
     expect(set.stdout).toMatch(/^huntbench — small: 40 hunters/)
     expect(set.stderr).toBe("") // quiet
+    // A --set typed replaces the environment's (one place holds the whole list).
+    expect(replayOf(withEnv({ HUNTBENCH_SET: "hunters.count=40" }, "run", "small", "--quiet", "--set", "engine.timeoutMs=300"))).toBe("npx huntbench run small --seed 3 --set engine.timeoutMs=300")
     const bad = withEnv({ HUNTBENCH_QUIET: "maybe" }, "run", "small")
     expect(bad.status).toBe(2)
     expect(bad.stderr).toBe('huntbench: HUNTBENCH_QUIET: expected true or false (1 or 0), got "maybe"\n')
