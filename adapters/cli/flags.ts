@@ -10,9 +10,9 @@ import { prefixProblem, runIdProblem } from "../redis/keys.ts"
 
 /** What help shows for a flag's value, by the flag's name ("VALUE" for the rest). */
 const METAVARS: Record<string, string> = {
-  seed: "N", seeds: "N", workers: "N", repeats: "N", port: "N", seconds: "SECONDS", "time-scale": "X",
+  seed: "N", seeds: "N", workers: "N", repeats: "N", port: "N", runs: "N", "max-faults": "N", seconds: "SECONDS", "time-scale": "X",
   set: "PATH=VALUE", out: "KIND=FILE", target: "TARGET", prefix: "PREFIX", "run-id": "ID", queue: "wheel|heap",
-  json: "FILE", html: "FILE", csv: "FILE", history: "FILE", profile: "FILE", config: "FILE"
+  json: "FILE", html: "FILE", csv: "FILE", history: "FILE", profile: "FILE", config: "FILE", save: "FILE", invariant: "FILE"
 }
 const value = (name: string) => Flag.String(name).pipe(Flag.withMetavar(METAVARS[name] ?? "VALUE"))
 

@@ -15,6 +15,7 @@ import type { StoreError } from "../../src/ports/ClaimStore.ts"
 import type { Report } from "../../src/report.ts"
 import type { ScenarioError } from "../../src/scenario.ts"
 import { calibrateCommand } from "./calibrate.ts"
+import { checkCommand } from "./check.ts"
 import { cleanupCommand } from "./cleanup.ts"
 import { compareCommand } from "./compare.ts"
 import { dashboardCommand } from "./dashboard.ts"
@@ -45,7 +46,7 @@ const ABOUT = `simulate and stress-test real-time treasure-hunt backends
 /** The whole command tree. */
 export const huntbench = Command.make("huntbench").pipe(
   Command.withDescription(ABOUT),
-  Command.withSubcommands([runCommand, sweepCommand, compareCommand, dashboardCommand, cleanupCommand, calibrateCommand, presetsCommand])
+  Command.withSubcommands([runCommand, sweepCommand, compareCommand, dashboardCommand, cleanupCommand, calibrateCommand, checkCommand, presetsCommand])
 )
 
 /** The version in huntbench's package.json. */

@@ -1,5 +1,5 @@
-// The three layers, imports flowing one way: adapters/ → sim/ → src/ (and dashboards/ →
-// sim/, src/). Every relative import (static, dynamic or `export … from`) of every source
+// The layers, imports flowing one way: adapters/ → api/ → sim/ → src/ (and dashboards/ →
+// sim/, src/; api/ is the package's public API, over sim/ and src/ without I/O adapters). Every relative import (static, dynamic or `export … from`) of every source
 // file is read; one that points up a layer fails here, naming the file and line.
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { dirname, join, relative, resolve } from "node:path"
@@ -12,7 +12,8 @@ const ALLOWED: Readonly<Record<string, ReadonlyArray<string>>> = {
   src: ["src", "scenarios"],
   sim: ["sim", "src", "scenarios"],
   dashboards: ["dashboards", "sim", "src", "scenarios"],
-  adapters: ["adapters", "sim", "src", "scenarios"]
+  api: ["api", "sim", "src", "scenarios"],
+  adapters: ["adapters", "api", "sim", "src", "scenarios"]
 }
 
 const files = (dir: string): Array<string> =>
@@ -35,7 +36,7 @@ export const importsOf = (file: string): Array<{ spec: string; line: number }> =
 }
 
 describe("the layers", () => {
-  it("import only downwards: adapters/ → sim/ → src/, dashboards/ → sim/ and src/", () => {
+  it("import only downwards: adapters/ → api/ → sim/ → src/, dashboards/ → sim/ and src/", () => {
     const offences: Array<string> = []
     let seen = 0
     for (const [layer, allowed] of Object.entries(ALLOWED)) {

@@ -33,6 +33,7 @@ describe("usage", () => {
       dashboard: ["--port N"],
       cleanup: ["--target TARGET", "--run-id ID", "--prefix PREFIX"],
       calibrate: ["--target TARGET", "--profile FILE", "--seconds SECONDS", "--repeats N"],
+      check: ["--runs N", "--seed N", "--time-budget DURATION", "--invariant FILE", "--save FILE"],
       presets: []
     }
     for (const [cmd, expected] of Object.entries(flags)) {
