@@ -56,10 +56,15 @@ const rawFault = (kinds: ReadonlyArray<FaultKind>) =>
     target: fc.nat({ max: 63 }),
     amount: fc.integer({ min: 1, max: 3000 })
   })
-type RawFault = { kind: FaultKind; at: number; len: number; target: number; amount: number }
+export type RawFault = { kind: FaultKind; at: number; len: number; target: number; amount: number }
 
-/** A raw fault placed in a run of `durationMs` on `nodes` nodes: a valid fault of the scenario Schema. */
-const place = (f: RawFault, durationMs: number, nodes: number, replicas: boolean): FaultInput => {
+/**
+ * A raw fault — `at` and `len` in thousandths of the run, `amount` choosing its magnitude and
+ * variant — placed in a run of `durationMs` on `nodes` nodes: a valid fault of the scenario
+ * Schema. Example: `placeFault({ kind: "pause", at: 500, len: 100, target: 0, amount: 1 }, 10_000, 2, false)`
+ * is a pause of the writes on node 0 from 5 s to 6 s.
+ */
+export const placeFault = (f: RawFault, durationMs: number, nodes: number, replicas: boolean): FaultInput => {
   const atMs = Math.floor((f.at / 1000) * durationMs)
   const base = { atMs, durationMs: Math.max(1, Math.min(Math.floor((f.len / 1000) * durationMs), durationMs - atMs)), target: f.target % nodes }
   switch (f.kind) {
@@ -96,7 +101,7 @@ export const faultTimeline = (bounds: FaultBounds = {}): fc.Arbitrary<Array<Faul
   const nodes = bounds.nodes ?? 1
   return fc
     .array(rawFault(bounds.kinds ?? FAULT_KINDS), { maxLength: bounds.maxFaults ?? 3 })
-    .map((fs) => fs.map((f) => place(f, durationMs, nodes, bounds.replicas ?? false)))
+    .map((fs) => fs.map((f) => placeFault(f, durationMs, nodes, bounds.replicas ?? false)))
 }
 
 const topologyRaw = (b: TopologyBounds) =>
@@ -175,5 +180,5 @@ export const scenario = (bounds: ScenarioBounds = {}): fc.Arbitrary<ScenarioInpu
         retries: { max: r.retries, baseMs: 5, maxMs: 50 },
         breaker: { enabled: r.breaker, failureThreshold: 3, openMs: 200 }
       },
-      faults: r.faults.map((f) => place(f, r.durationMs, r.topology.nodes, r.topology.replicas))
+      faults: r.faults.map((f) => placeFault(f, r.durationMs, r.topology.nodes, r.topology.replicas))
     }))

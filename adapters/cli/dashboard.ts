@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { ViteDevServer } from "vite"
+import { packageFile } from "../package-files.ts"
 import * as F from "./flags.ts"
 import { UsageError } from "./input.ts"
 import { command } from "./session.ts"
@@ -20,7 +21,7 @@ const flags = {
 const serve = async (port: number): Promise<ViteDevServer> => {
   const { createServer } = await import("vite") // loaded only here: it is the CLI's largest import
   const s = await createServer({
-    configFile: fileURLToPath(new URL("../../vite.config.ts", import.meta.url)),
+    configFile: fileURLToPath(packageFile("vite.config.ts")),
     server: { port, strictPort: true, host: "127.0.0.1" }
   })
   try {

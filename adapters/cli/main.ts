@@ -24,6 +24,7 @@ import { formatSummary, useColour } from "./format.ts"
 import { didYouMean, type UsageError } from "./input.ts"
 import { EXIT_INTERRUPTED, interruptRequested, onInterrupt } from "./interrupt.ts"
 import { stdoutTaken, writePartialOutputs, type Output } from "./outputs.ts"
+import { packageFile } from "../package-files.ts"
 import { presetsCommand } from "./presets.ts"
 import { runCommand } from "./run.ts"
 import { CliSession } from "./session.ts"
@@ -50,7 +51,7 @@ export const huntbench = Command.make("huntbench").pipe(
 )
 
 /** The version in huntbench's package.json. */
-const version = (): string => (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version
+const version = (): string => (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version
 
 const descriptor = Completions.fromCommand(huntbench)
 const COMMANDS = descriptor.subcommands.map((c) => c.name)

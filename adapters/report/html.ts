@@ -3,6 +3,7 @@
  * text, and the dashboard's chart code (with d3) bundled inline. No network, no server.
  */
 import { fileURLToPath } from "node:url"
+import { packageFile } from "../package-files.ts"
 import { formatFigure } from "../../src/compare.ts"
 import { ms, num, percent } from "../../src/figures.ts"
 import { formatRatio, type FidelityRow } from "../../src/fidelity.ts"
@@ -20,7 +21,7 @@ const pageScript = (entry: string): Promise<string> => {
       build: {
         write: false,
         minify: true,
-        lib: { entry: fileURLToPath(new URL(`../../dashboards/${entry}`, import.meta.url)), formats: ["iife"], name: "HuntbenchReport" }
+        lib: { entry: fileURLToPath(packageFile(`dashboards/${entry}`)), formats: ["iife"], name: "HuntbenchReport" }
       }
     })).then((out) => {
       const outputs = Array.isArray(out) ? out : [out]

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
+import { sibling } from "../package-files.ts"
 import { Simulator } from "../../sim/driver.ts"
 import { pointOf, type PointResult } from "../../sim/sweep.ts"
 import { buildReport } from "../../sim/report.ts"
@@ -47,7 +48,7 @@ export const runPoints = async (jobs: ReadonlyArray<SweepJob>, opts: PoolOptions
     }
     return out
   }
-  const workers = Array.from({ length: Math.min(n, jobs.length) }, () => new Worker(new URL("./worker.ts", import.meta.url)))
+  const workers = Array.from({ length: Math.min(n, jobs.length) }, () => new Worker(sibling("./worker.ts", import.meta.url)))
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0

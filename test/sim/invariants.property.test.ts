@@ -11,6 +11,7 @@ import { buildReport } from "../../sim/report.ts"
 import { AOF_FSYNC_MS, losesState } from "../../src/faults.ts"
 import { decodeScenarioSync, type ScenarioInput } from "../../src/scenario.ts"
 import { checkProperty } from "../support/property.ts"
+import { FAULT_KINDS, placeFault } from "../../api/arbitraries.ts"
 
 const FILE = "test/sim/invariants.property.test.ts"
 
@@ -47,9 +48,9 @@ const scenarioArb = fc
     wait: fc.boolean(),
     faults: fc.array(
       fc.record({
-        kind: fc.constantFrom("latencySpike", "pause", "crash", "replicationLag", "poolShrink", "linkLatency", "partition", "connectionReset", "restart", "failover"),
-        at: fc.integer({ min: 0, max: 900 }).map((x) => x / 1000),
-        len: fc.integer({ min: 10, max: 500 }).map((x) => x / 1000),
+        kind: fc.constantFrom(...FAULT_KINDS),
+        at: fc.integer({ min: 0, max: 900 }), // thousandths of the run
+        len: fc.integer({ min: 10, max: 500 }),
         target: fc.nat(),
         amount: fc.integer({ min: 1, max: 3000 })
       }),
@@ -57,7 +58,6 @@ const scenarioArb = fc
     )
   })
   .map((r): ScenarioInput => {
-    const atMs = (f: { at: number }) => Math.floor(f.at * r.durationMs)
     return {
       seed: r.seed,
       durationMs: r.durationMs,
@@ -91,36 +91,12 @@ const scenarioArb = fc
         ...(r.wait && r.replicas ? { waitReplicas: { replicas: 1, timeoutMs: 1 + (r.lagMs % 7) * 20 } } : {})
       },
       faults: r.faults.flatMap((f) => {
-        const at = atMs(f)
-        const durationMs = Math.max(1, Math.min(Math.floor(f.len * r.durationMs), r.durationMs - at))
-        const base = { atMs: at, durationMs, target: f.target % r.nodes }
-        switch (f.kind) {
-          case "latencySpike":
-            return { ...base, kind: "latencySpike", extraMs: f.amount / 100, scope: f.amount % 2 ? "node" : "script" }
-          case "replicationLag":
-            return { ...base, kind: "replicationLag", lagMs: f.amount }
-          case "poolShrink":
-            return { ...base, kind: "poolShrink", poolSize: 1 + (f.amount % 5) }
-          case "linkLatency":
-            return { ...base, kind: "linkLatency", extraMs: f.amount / 100, jitterMs: (f.amount % 7) / 10, direction: (["both", "up", "down"] as const)[f.amount % 3] }
-          case "connectionReset":
-            return { ...base, kind: "connectionReset", probability: (f.amount % 11) / 10 }
-          case "restart": {
-            const from = (["empty", "disk", "replica"] as const)[f.amount % 3]
-            return { ...base, kind: "restart", from: from === "replica" && !r.replicas ? "disk" : from }
-          }
-          case "pause":
-            return { ...base, kind: "pause", mode: f.amount % 2 ? "writes" : "all" }
-          case "failover":
-            return r.replicas ? { ...base, kind: "failover", via: f.amount % 2 ? "sentinel" : "promote" } : { ...base, kind: "crash" }
-          case "crash":
-            // A replica frozen just before the primary dies: the case that loses acknowledged claims.
-            return r.lagBeforeCrash && at >= 1
-              ? [{ kind: "replicationLag", atMs: Math.max(0, at - 1500), durationMs: Math.min(at + 1, r.durationMs) - Math.max(0, at - 1500), target: base.target, lagMs: 2000 }, { ...base, kind: "crash" }]
-              : { ...base, kind: "crash" }
-          default:
-            return { ...base, kind: f.kind }
-        }
+        const placed = placeFault(f, r.durationMs, r.nodes, r.replicas)
+        // A replica frozen just before the primary dies: the case that loses acknowledged claims.
+        const at = placed.atMs ?? 0
+        return f.kind === "crash" && r.lagBeforeCrash && at >= 1
+          ? [{ kind: "replicationLag", atMs: Math.max(0, at - 1500), durationMs: Math.min(at + 1, r.durationMs) - Math.max(0, at - 1500), target: placed.target, lagMs: 2000 }, placed]
+          : [placed]
       })
     } as ScenarioInput
   })

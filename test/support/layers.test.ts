@@ -55,7 +55,7 @@ describe("the layers", () => {
   it("the scan sees static, type-only, dynamic and re-exported imports", () => {
     const dir = resolve(import.meta.dirname)
     expect(importsOf(join(dir, "layers.test.ts")).length).toBe(0)
-    expect(importsOf(join(ROOT, "bin/huntbench.js")).map((i) => i.spec)).toEqual(["../adapters/cli/interrupt.ts", "../adapters/cli/main.ts"])
+    expect(importsOf(join(ROOT, "bin/huntbench.js")).map((i) => i.spec)).toEqual(["../dist/adapters/cli/interrupt.js", "../adapters/cli/interrupt.ts", "../dist/adapters/cli/main.js", "../adapters/cli/main.ts"])
     expect(importsOf(join(ROOT, "sim/driver.ts")).some((i) => i.spec === "../src/report.ts")).toBe(true) // `import type`
   })
 })
