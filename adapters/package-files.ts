@@ -3,7 +3,7 @@
  * the package's root, which is the repository when huntbench runs from its sources and
  * node_modules/huntbench when it runs installed (compiled, one folder deeper under dist/).
  */
-import { existsSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 
 let root: URL | undefined
 
@@ -25,3 +25,6 @@ export const packageFile = (path: string): URL => {
  * compiled. Example: `new Worker(sibling("./worker.ts", import.meta.url))`.
  */
 export const sibling = (path: string, from: string): URL => new URL(from.endsWith(".ts") ? path : path.replace(/\.ts$/, ".js"), from)
+
+/** The version in huntbench's package.json. Example: `huntbenchVersion() === "0.1.0"`. */
+export const huntbenchVersion = (): string => (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version

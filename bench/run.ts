@@ -11,6 +11,7 @@
  *   queue-*        the event heap vs the timing wheel on the same synthetic event stream
  *   memory         steady-state heap per hunter at 100 000 hunters (vs 1 000)
  *   sweep          sweep throughput, one worker thread vs one per core (parallel efficiency)
+ *   sweep-queue    a sweep over BullMQ: runs/min with 1–3 worker processes vs in-process
  *   redis-claims   claims/s through the real Redis adapter vs redis-benchmark, same EVALSHA
  *   dashboard      the default preset in Chromium (Web Worker) vs the CLI code: first chart
  *                  frame and total wall time
@@ -31,6 +32,7 @@ import { GeoGrid, cellsCovering } from "../src/geo.ts"
 import { benchRedis } from "./redis.ts"
 import { benchDashboard, canBenchDashboard } from "./dashboard.ts"
 import { benchFidelity } from "./fidelity.ts"
+import { benchQueue } from "./queue.ts"
 import { defaultWorkers, runPoints } from "../adapters/sweep/pool.ts"
 import { EventHeap, TimingWheel, type EventQueue } from "../sim/queue.ts"
 import { Simulator, simulate } from "../sim/driver.ts"
@@ -332,6 +334,12 @@ resetJit()
 {
   if (!findRedisServer()) emit({ bench: "fidelity", skipped: "redis-server not on PATH (Debian: apt-get install redis-server)" })
   else await benchFidelity(quick, emit)
+}
+
+// 8. Sweeps over BullMQ: runs/min with 1–3 worker processes vs in-process (issue 18).
+{
+  if (!findRedisServer()) emit({ bench: "sweep-queue", skipped: "redis-server not on PATH (Debian: apt-get install redis-server)" })
+  else await benchQueue(quick, emit)
 }
 
 // BENCHMARKS.md: replace the generated block.

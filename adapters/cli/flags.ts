@@ -10,8 +10,8 @@ import { prefixProblem, runIdProblem } from "../redis/keys.ts"
 
 /** What help shows for a flag's value, by the flag's name ("VALUE" for the rest). */
 const METAVARS: Record<string, string> = {
-  seed: "N", seeds: "N", workers: "N", repeats: "N", port: "N", runs: "N", "max-faults": "N", seconds: "SECONDS", "time-scale": "X",
-  set: "PATH=VALUE", out: "KIND=FILE", target: "TARGET", prefix: "PREFIX", "run-id": "ID", queue: "wheel|heap",
+  seed: "N", seeds: "N", workers: "N", repeats: "N", port: "N", runs: "N", "max-faults": "N", threads: "N", resume: "ID", seconds: "SECONDS", "time-scale": "X",
+  set: "PATH=VALUE", out: "KIND=FILE", target: "TARGET", prefix: "PREFIX", "run-id": "ID",
   json: "FILE", html: "FILE", csv: "FILE", history: "FILE", profile: "FILE", config: "FILE", save: "FILE", invariant: "FILE"
 }
 const value = (name: string) => Flag.String(name).pipe(Flag.withMetavar(METAVARS[name] ?? "VALUE"))
@@ -57,14 +57,14 @@ export const quiet = (description = "no progress, and no \"wrote …\" confirmat
 
 /** --prefix P for a run's keys on Redis, optional. */
 export const prefix = (description: string) =>
-  checked("prefix", description, (raw) => {
+  checked<string>("prefix", description, (raw) => {
     const problem = prefixProblem(raw)
     return problem ? Result.fail(problem) : Result.succeed(raw)
   }).pipe(Flag.optional)
 
 /** --run-id ID naming a run's keys, optional. */
 export const runId = (description: string) =>
-  checked("run-id", description, (raw) => {
+  checked<string>("run-id", description, (raw) => {
     const problem = runIdProblem(raw)
     return problem ? Result.fail(problem) : Result.succeed(raw)
   }).pipe(Flag.optional)

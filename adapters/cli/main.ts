@@ -6,7 +6,6 @@
  * and the problem, no stack trace), 3 internal error (a bug: one line, please report it),
  * 130 interrupted (Ctrl-C; see interrupt.ts).
  */
-import { readFileSync } from "node:fs"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Cause, Effect, Exit, Layer } from "effect"
@@ -24,11 +23,12 @@ import { formatSummary, useColour } from "./format.ts"
 import { didYouMean, type UsageError } from "./input.ts"
 import { EXIT_INTERRUPTED, interruptRequested, onInterrupt } from "./interrupt.ts"
 import { stdoutTaken, writePartialOutputs, type Output } from "./outputs.ts"
-import { packageFile } from "../package-files.ts"
+import { huntbenchVersion } from "../package-files.ts"
 import { presetsCommand } from "./presets.ts"
 import { runCommand } from "./run.ts"
 import { CliSession } from "./session.ts"
 import { sweepCommand } from "./sweep.ts"
+import { workerCommand } from "./worker.ts"
 
 const ABOUT = `simulate and stress-test real-time treasure-hunt backends
 
@@ -47,11 +47,9 @@ const ABOUT = `simulate and stress-test real-time treasure-hunt backends
 /** The whole command tree. */
 export const huntbench = Command.make("huntbench").pipe(
   Command.withDescription(ABOUT),
-  Command.withSubcommands([runCommand, sweepCommand, compareCommand, dashboardCommand, cleanupCommand, calibrateCommand, checkCommand, presetsCommand])
+  Command.withSubcommands([runCommand, sweepCommand, compareCommand, dashboardCommand, cleanupCommand, calibrateCommand, checkCommand, workerCommand, presetsCommand])
 )
 
-/** The version in huntbench's package.json. */
-const version = (): string => (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version
 
 const descriptor = Completions.fromCommand(huntbench)
 const COMMANDS = descriptor.subcommands.map((c) => c.name)
@@ -126,7 +124,7 @@ export const main = (argv: ReadonlyArray<string>, ctx: CliContext = {}): Effect.
     })
   const program: Effect.Effect<void, UsageError | ScenarioError | StoreError | CliError.CliError> = Effect.gen(function* () {
     const full = COMMANDS.includes(cmd) && !args.includes("--help") && !args.includes("-h") ? [cmd, ...(yield* withDefaults(cmd, args.slice(1), process.env, flagsOf(cmd)))] : args
-    yield* Command.runWith(huntbench, { version: version(), renderErrors: false })(full)
+    yield* Command.runWith(huntbench, { version: huntbenchVersion(), renderErrors: false })(full)
   }).pipe(
     Effect.provide(
       Layer.mergeAll(

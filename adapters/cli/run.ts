@@ -51,7 +51,7 @@ const flags = {
   html: F.checked("html", "the same as --out html=FILE", (raw) => (raw === "" ? Result.fail("expected a file name (- for stdout)") : Result.succeed(raw))).pipe(Flag.optional),
   queue: F.checked<"heap" | "wheel">("queue", "event queue: wheel (timing wheel, default) or heap (binary heap); same results", (raw) =>
     raw === "heap" || raw === "wheel" ? Result.succeed(raw) : Result.fail(`expected heap or wheel, got ${JSON.stringify(raw)}`)
-  ).pipe(Flag.withDefault("wheel" as const)),
+  ).pipe(Flag.withMetavar("wheel|heap"), Flag.withDefault("wheel" as const)),
   checkDeterminism: F.toggle("check-determinism", "run twice and fail (exit 2) if the reports differ"),
   quiet: F.quiet(),
   config: F.config

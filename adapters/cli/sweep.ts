@@ -5,7 +5,7 @@
  */
 import { ms, percent } from "../../src/figures.ts"
 import { writeFileSync } from "node:fs"
-import { Effect, Option } from "effect"
+import { Effect, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { aggregate, applyCell, expandGrid, parseSet, recommend, SweepArgError, type PointResult, type SweepAxis, type SweepRow } from "../../sim/sweep.ts"
 import { decodeScenario, ScenarioError, type Scenario } from "../../src/scenario.ts"
@@ -13,6 +13,10 @@ import { defaultWorkers, runPoints, type SweepJob } from "../sweep/pool.ts"
 import * as F from "./flags.ts"
 import { checkWritable, loadInput, UsageError } from "./input.ts"
 import { command } from "./session.ts"
+import type { Redis } from "ioredis"
+import { huntbenchVersion } from "../package-files.ts"
+import { normalizePrefix, redactUrl } from "../redis/keys.ts"
+import { collect, connect as connectQueue, enqueue, loadSpec, removeSweep, type SweepSpec } from "../sweep/queue.ts"
 import { Progress } from "./progress.ts"
 import { sweepHtml } from "../report/html.ts"
 import { tuneJitFor } from "./jit.ts"
@@ -32,6 +36,14 @@ const flags = {
   csv: F.file("csv", "one row per run").pipe(Flag.optional),
   json: F.file("json", "the table, the points and the recommendation").pipe(Flag.optional),
   html: F.file("html", "a self-contained page with the table and a chart of p99 per configuration against the SLO").pipe(Flag.optional),
+  queue: F.checked("queue", "spread the runs over `huntbench worker` processes on any machines, through BullMQ jobs on this Redis (redis://host:port[/db])", (raw) =>
+    F.isRedisUrl(raw) ? Result.succeed(raw) : F.expected("a redis:// URL", raw)
+  ).pipe(Flag.withMetavar("URL"), Flag.optional),
+  resume: F.checked("resume", "with --queue: collect sweep ID again (its coordinator died); the grid and seeds are the sweep's own", (raw) =>
+    /^[a-z0-9-]{1,64}$/.test(raw) ? Result.succeed(raw) : F.expected("a sweep id as printed (letters, digits, -)", raw)
+  ).pipe(Flag.withMetavar("ID"), Flag.optional),
+  keep: F.toggle("keep", "with --queue: leave the sweep's jobs and results on Redis after collecting them"),
+  prefix: F.prefix("with --queue: the key prefix on Redis (default huntbench); workers must use the same"),
   quiet: F.toggle("quiet", "no progress"),
   config: F.config
 }
@@ -39,7 +51,12 @@ const flags = {
 /** The sweep's arguments, checked across flags; every output path writable. */
 const checkArgs = (i: Command.Command.Config.Infer<typeof flags>) =>
   Effect.gen(function* () {
-    if (i.set.length === 0) return yield* new UsageError({ message: "sweep: give at least one --set path=v1,v2" })
+    const queue = Option.getOrUndefined(i.queue)
+    const resume = Option.getOrUndefined(i.resume)
+    if (resume !== undefined && queue === undefined) return yield* new UsageError({ message: "--resume: needs --queue redis://… (where the sweep's jobs are)" })
+    if (resume !== undefined && i.set.length > 0) return yield* new UsageError({ message: "--resume: the sweep's grid is its own; drop --set" })
+    if (queue === undefined && (i.keep || Option.isSome(i.prefix))) return yield* new UsageError({ message: `${i.keep ? "--keep" : "--prefix"}: only applies with --queue redis://…` })
+    if (resume === undefined && i.set.length === 0) return yield* new UsageError({ message: "sweep: give at least one --set path=v1,v2" })
     const twice = i.set.find((x, k) => i.set.findIndex((y) => y.path === x.path) !== k)
     if (twice) return yield* new UsageError({ message: `--set ${twice.path}: given twice` })
     const a = {
@@ -50,7 +67,11 @@ const checkArgs = (i: Command.Command.Config.Infer<typeof flags>) =>
       csv: Option.getOrUndefined(i.csv),
       json: Option.getOrUndefined(i.json),
       html: Option.getOrUndefined(i.html),
-      quiet: i.quiet
+      quiet: i.quiet,
+      queue,
+      resume,
+      keep: i.keep,
+      prefix: normalizePrefix(Option.getOrElse(i.prefix, () => "huntbench"))
     }
     for (const [flag, file] of [["--csv", a.csv], ["--json", a.json], ["--html", a.html]] as const) if (file !== undefined) yield* checkWritable(flag, file)
     return a
@@ -82,13 +103,14 @@ const csvOf = (axes: ReadonlyArray<SweepAxis>, cells: ReadonlyArray<ReadonlyArra
   return [head.map(q).join(","), ...rows].join("\n") + "\n"
 }
 
-const sweep = (a: Effect.Success<ReturnType<typeof checkArgs>>) =>
+type SweepArgs = Effect.Success<ReturnType<typeof checkArgs>>
+
+/** Every configuration decoded first: a bad value fails before any run, naming its --set. */
+const decodeGrid = (a: SweepArgs) =>
   Effect.gen(function* () {
     const base = yield* loadInput(a.source)
-    const cells = expandGrid(a.axes)
-    // Decode every configuration first: a bad value fails before any run, naming its --set.
     const scenarios: Array<Scenario> = []
-    for (const cell of cells) {
+    for (const cell of expandGrid(a.axes)) {
       const where = a.axes.map((x, i) => `${x.path}=${JSON.stringify(cell[i])}`).join(" ")
       const input = yield* Effect.try({ try: () => applyCell(base, a.axes, cell), catch: (e) => new UsageError({ message: (e as SweepArgError).message }) })
       const s = yield* decodeScenario(input).pipe(
@@ -96,17 +118,73 @@ const sweep = (a: Effect.Success<ReturnType<typeof checkArgs>>) =>
       )
       scenarios.push(s)
     }
+    return scenarios
+  })
+
+/** A connection to a sweep's queue (checked with a PING), closed with the scope — also on failure and Ctrl-C. */
+export const queueConnection = (url: string) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => {
+        const redis = connectQueue(url)
+        await redis.ping()
+        return redis
+      },
+      catch: (e) => new UsageError({ message: `--queue: cannot reach ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}` })
+    }),
+    (redis) => Effect.promise(() => redis.quit().catch(() => undefined))
+  )
+
+/** The sweep's spec: made here, or — with --resume — read back from the queue's Redis. */
+const specOf = (a: SweepArgs, redis: Redis | undefined) =>
+  Effect.gen(function* () {
+    const version = huntbenchVersion()
+    if (a.resume !== undefined && redis !== undefined) {
+      const id = a.resume
+      const spec = yield* Effect.promise(() => loadSpec(redis, a.prefix, id))
+      if (!spec) return yield* new UsageError({ message: `--resume: no sweep ${id} under ${a.prefix}: on ${redactUrl(a.queue ?? "")} (finished and removed, or another --prefix?)` })
+      if (spec.version !== version) return yield* new UsageError({ message: `--resume: sweep ${id} was made by huntbench ${spec.version}, this is ${version}; resume it with that version` })
+      const scenarios: Array<Scenario> = []
+      for (const s of spec.scenarios) scenarios.push(yield* decodeScenario(s))
+      return { spec, scenarios }
+    }
+    const scenarios = yield* decodeGrid(a)
+    const id = `${Date.now().toString(36)}-${Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, "0")}`
+    return { spec: { id, version, source: a.source, axes: a.axes, seeds: a.seeds, scenarios } as SweepSpec, scenarios }
+  })
+
+const sweep = (a0: SweepArgs) =>
+  Effect.gen(function* () {
+    const redis = a0.queue !== undefined ? yield* queueConnection(a0.queue) : undefined
+    const { spec, scenarios } = yield* specOf(a0, redis)
+    const a = { ...a0, source: spec.source, axes: spec.axes as Array<SweepAxis>, seeds: spec.seeds }
+    const cells = expandGrid(a.axes)
     tuneJitFor(scenarios)
     const jobs: Array<SweepJob> = []
     scenarios.forEach((s, cell) => {
       for (let k = 0; k < a.seeds; k++) jobs.push({ cell, input: { ...s, seed: (s.seed + k) >>> 0 } })
     })
     const progress = new Progress(a.quiet ? null : process.stderr)
-    progress.phase(`sweeping ${cells.length} configuration(s) × ${a.seeds} seed(s) = ${jobs.length} runs on ${a.workers === 0 ? "this thread" : `${Math.min(a.workers, jobs.length)} worker thread(s)`}`)
-    const points = yield* Effect.tryPromise({
-      try: (signal) => runPoints(jobs, { workers: a.workers, signal, onProgress: (done, total) => progress.update(done / total, `${done}/${total} runs`) }),
-      catch: (e) => new UsageError({ message: `sweep failed: ${e instanceof Error ? e.message : String(e)}` })
-    }).pipe(Effect.ensuring(Effect.sync(() => progress.done())))
+    const onProgress = (done: number, total: number) => progress.update(done / total, `${done}/${total} runs`)
+    const log = (line: string) => process.stderr.write(`huntbench: ${line}\n`)
+    let points: Array<PointResult>
+    if (redis !== undefined && a.queue !== undefined) {
+      const url = redactUrl(a.queue)
+      const added = yield* Effect.promise(() => enqueue(redis, a.prefix, spec))
+      log(`sweep ${spec.id}: ${added} runs on the queue at ${url} (prefix ${a.prefix}); start workers with: npx huntbench worker --queue ${url}${a.prefix === "huntbench" ? "" : ` --prefix ${a.prefix}`}`)
+      log(`if this process dies: npx huntbench sweep --queue ${url} --resume ${spec.id}`)
+      progress.phase(`sweeping ${cells.length} configuration(s) × ${a.seeds} seed(s) = ${jobs.length} runs on the workers of ${url}`)
+      points = yield* Effect.tryPromise({
+        try: (signal) => collect(redis, a.prefix, spec, { signal, onProgress }),
+        catch: (e) => new UsageError({ message: `sweep ${spec.id} failed: ${e instanceof Error ? e.message : String(e)}` })
+      }).pipe(Effect.ensuring(Effect.sync(() => progress.done())))
+    } else {
+      progress.phase(`sweeping ${cells.length} configuration(s) × ${a.seeds} seed(s) = ${jobs.length} runs on ${a.workers === 0 ? "this thread" : `${Math.min(a.workers, jobs.length)} worker thread(s)`}`)
+      points = yield* Effect.tryPromise({
+        try: (signal) => runPoints(jobs, { workers: a.workers, signal, onProgress }),
+        catch: (e) => new UsageError({ message: `sweep failed: ${e instanceof Error ? e.message : String(e)}` })
+      }).pipe(Effect.ensuring(Effect.sync(() => progress.done())))
+    }
     const rows = aggregate(cells, points)
     const rec = recommend(rows, (cell) => {
       const t = scenarios[cell].topology
@@ -150,8 +228,12 @@ const sweep = (a: Effect.Success<ReturnType<typeof checkArgs>>) =>
       })
       yield* Effect.try({ try: () => writeFileSync(file, html), catch: (e) => new UsageError({ message: `--html: cannot write ${file}: ${(e as Error).message}` }) })
     }
+    if (redis !== undefined && !a.keep) {
+      yield* Effect.promise(() => removeSweep(redis, a.prefix, spec))
+      if (!a.quiet) log(`removed sweep ${spec.id}'s jobs and results from the queue`)
+    }
     return rec ? 0 : 1
-  })
+  }).pipe(Effect.scoped)
 
 export const sweepCommand = command("sweep", flags, (i) => Effect.flatMap(checkArgs(i), sweep)).pipe(
   Command.withDescription("a grid over scenario fields × seeds, in parallel on worker threads: a table of medians and spreads, and the cheapest configuration that met the SLO in every seed; exit 0 when one did, 1 when none did"),

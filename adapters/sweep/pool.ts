@@ -48,34 +48,72 @@ export const runPoints = async (jobs: ReadonlyArray<SweepJob>, opts: PoolOptions
     }
     return out
   }
-  const workers = Array.from({ length: Math.min(n, jobs.length) }, () => new Worker(sibling("./worker.ts", import.meta.url)))
+  const pool = new ThreadPool(Math.min(n, jobs.length))
   try {
     await new Promise<void>((resolve, reject) => {
-      let next = 0
       const abort = () => reject(opts.signal?.reason ?? new Error("aborted"))
       opts.signal?.addEventListener("abort", abort, { once: true })
-      const feed = (w: Worker) => {
-        if (next < jobs.length) {
-          const id = next++
-          w.postMessage({ id, cell: jobs[id].cell, input: jobs[id].input })
-        }
-      }
-      for (const w of workers) {
-        w.on("message", (m: { id: number; point?: PointResult; error?: string }) => {
-          if (m.error !== undefined) return reject(new Error(`point ${m.id}: ${m.error}`))
-          out[m.id] = m.point as PointResult
-          done++ // not inside onProgress?.(…): its arguments are skipped when it is absent
-          opts.onProgress?.(done, jobs.length)
-          if (done === jobs.length) resolve()
-          else feed(w)
-        })
-        w.on("error", reject)
-        feed(w)
-      }
       if (jobs.length === 0) resolve()
+      jobs.forEach((job, id) =>
+        pool.run(job).then(
+          (point) => {
+            out[id] = point
+            done++ // not inside onProgress?.(…): its arguments are skipped when it is absent
+            opts.onProgress?.(done, jobs.length)
+            if (done === jobs.length) resolve()
+          },
+          (e: Error) => reject(new Error(`point ${id}: ${e.message}`))
+        )
+      )
     })
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()))
+    await pool.terminate()
   }
   return out
+}
+
+/**
+ * Worker threads that simulate one point each at a time; what is sent while all are busy
+ * waits its turn, in order. Example: `const pool = new ThreadPool(2); const point = await
+ * pool.run({ cell: 0, input }); await pool.terminate()`.
+ */
+export class ThreadPool {
+  private readonly idle: Array<Worker> = []
+  private readonly waiting: Array<() => void> = []
+  private readonly all: Array<Worker>
+  private next = 0
+
+  constructor(size: number) {
+    this.all = Array.from({ length: Math.max(1, size) }, () => new Worker(sibling("./worker.ts", import.meta.url)))
+    this.idle.push(...this.all)
+  }
+
+  /** The point of one job: its figures, or the error that stopped its simulation. */
+  async run(job: SweepJob): Promise<PointResult> {
+    while (this.idle.length === 0) await new Promise<void>((r) => this.waiting.push(r))
+    const w = this.idle.pop()!
+    const id = this.next++
+    try {
+      return await new Promise<PointResult>((resolve, reject) => {
+        const onMessage = (m: { id: number; point?: PointResult; error?: string }) => {
+          if (m.id !== id) return
+          w.off("message", onMessage)
+          w.off("error", reject)
+          if (m.error !== undefined) reject(new Error(m.error))
+          else resolve(m.point as PointResult)
+        }
+        w.on("message", onMessage)
+        w.on("error", reject)
+        w.postMessage({ id, cell: job.cell, input: job.input })
+      })
+    } finally {
+      this.idle.push(w)
+      this.waiting.shift()?.()
+    }
+  }
+
+  /** Stop every thread (a point being simulated is abandoned). */
+  async terminate(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()))
+  }
 }

@@ -34,6 +34,7 @@ describe("usage", () => {
       cleanup: ["--target TARGET", "--run-id ID", "--prefix PREFIX"],
       calibrate: ["--target TARGET", "--profile FILE", "--seconds SECONDS", "--repeats N"],
       check: ["--runs N", "--seed N", "--time-budget DURATION", "--invariant FILE", "--save FILE"],
+      worker: ["--queue URL", "--threads N", "--stall DURATION", "--prefix PREFIX"],
       presets: []
     }
     for (const [cmd, expected] of Object.entries(flags)) {
