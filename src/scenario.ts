@@ -3,7 +3,7 @@
  * field validated and defaulted. The decoded value is plain data (browser-safe) and is
  * echoed verbatim into the report, so a report always says exactly what was simulated.
  */
-import { Data, Effect, Exit, Schema } from "effect"
+import { Cause, Data, Effect, Exit, Schema } from "effect"
 import { fieldOf, firstIssue, valueAt } from "./issues.ts"
 import { FaultSchema } from "./faults.ts"
 import { ProfileSchema } from "./profile.ts"
@@ -267,8 +267,16 @@ export const decodeScenario = (input: unknown): Effect.Effect<Scenario, Scenario
     return Effect.succeed(value)
   })
 
-/** Synchronous variant for plain code (tests, the browser worker): throws `ScenarioError`. */
-export const decodeScenarioSync = (input: unknown): Scenario => Effect.runSync(decodeScenario(input))
+/**
+ * Synchronous variant for plain code (tests, the browser worker): throws the `ScenarioError`
+ * itself, not the runtime's wrapper, so a catcher can name its field.
+ * Example: `decodeScenarioSync({ hunters: { count: 10 } }).hunters.count === 10`.
+ */
+export const decodeScenarioSync = (input: unknown): Scenario => {
+  const exit = Effect.runSyncExit(decodeScenario(input))
+  if (Exit.isSuccess(exit)) return exit.value
+  throw Cause.squash(exit.cause)
+}
 
 /** Parse scenario JSON text; an empty file or bad JSON becomes a `ScenarioError` on `(root)`. */
 export const parseJson = (text: string): Effect.Effect<unknown, ScenarioError> =>

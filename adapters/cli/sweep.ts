@@ -16,7 +16,7 @@ import { command } from "./session.ts"
 import type { Redis } from "ioredis"
 import { huntbenchVersion } from "../package-files.ts"
 import { normalizePrefix, redactUrl } from "../redis/keys.ts"
-import { collect, connect as connectQueue, enqueue, loadSpec, removeSweep, type SweepSpec } from "../sweep/queue.ts"
+import { collect, connect as connectQueue, enqueue, loadSpec, PointFailed, removeSweep, type SweepSpec } from "../sweep/queue.ts"
 import { Progress } from "./progress.ts"
 import { sweepHtml } from "../report/html.ts"
 import { tuneJitFor } from "./jit.ts"
@@ -174,10 +174,23 @@ const sweep = (a0: SweepArgs) =>
       log(`sweep ${spec.id}: ${added} runs on the queue at ${url} (prefix ${a.prefix}); start workers with: npx huntbench worker --queue ${url}${a.prefix === "huntbench" ? "" : ` --prefix ${a.prefix}`}`)
       log(`if this process dies: npx huntbench sweep --queue ${url} --resume ${spec.id}`)
       progress.phase(`sweeping ${cells.length} configuration(s) × ${a.seeds} seed(s) = ${jobs.length} runs on the workers of ${url}`)
-      points = yield* Effect.tryPromise({
+      const collected = yield* Effect.tryPromise({
         try: (signal) => collect(redis, a.prefix, spec, { signal, onProgress }),
-        catch: (e) => new UsageError({ message: `sweep ${spec.id} failed: ${e instanceof Error ? e.message : String(e)}` })
-      }).pipe(Effect.ensuring(Effect.sync(() => progress.done())))
+        catch: (e) => (e instanceof Error ? e : new Error(String(e)))
+      }).pipe(Effect.ensuring(Effect.sync(() => progress.done())), Effect.result)
+      if (Result.isFailure(collected)) {
+        const e = collected.failure
+        // A point that failed fails on every worker: the sweep's other points are not worth running.
+        if (e instanceof PointFailed && !a.keep) {
+          log(`sweep ${spec.id} failed: removing its runs from the queue`)
+          yield* Effect.tryPromise({
+            try: (signal) => removeSweep(redis, a.prefix, spec, { signal, onWait: (n) => log(`waiting for ${n} run(s) still on workers to finish, to remove them`) }),
+            catch: (e) => e
+          }).pipe(Effect.ignore)
+        }
+        return yield* new UsageError({ message: `sweep ${spec.id} failed: ${e.message}` })
+      }
+      points = collected.success
     } else {
       progress.phase(`sweeping ${cells.length} configuration(s) × ${a.seeds} seed(s) = ${jobs.length} runs on ${a.workers === 0 ? "this thread" : `${Math.min(a.workers, jobs.length)} worker thread(s)`}`)
       points = yield* Effect.tryPromise({

@@ -11,7 +11,7 @@ import { Job, Queue, UnrecoverableError, Worker, WaitingError } from "bullmq"
 import { Redis } from "ioredis"
 import { ms } from "../../src/figures.ts"
 import type { PointResult } from "../../sim/sweep.ts"
-import { decodeScenarioSync } from "../../src/scenario.ts"
+import { decodeScenarioSync, ScenarioError } from "../../src/scenario.ts"
 import { tuneJitFor } from "../cli/jit.ts"
 import { ThreadPool, type SweepJob } from "./pool.ts"
 
@@ -137,11 +137,30 @@ export const collect = async (
   }
 }
 
-/** Remove everything sweep `spec` left on Redis: its jobs and its spec. */
-export const removeSweep = async (redis: Redis, prefix: string, spec: SweepSpec): Promise<void> => {
+/**
+ * Remove everything sweep `spec` left on Redis: its jobs and its spec. A job a worker is
+ * running is locked and cannot be removed (BullMQ answers 0): the rest go at once — so no
+ * worker takes another point of a failed sweep — and those are removed once they finish,
+ * `onWait` told how many are still running. Example: `await removeSweep(redis, "huntbench", spec)`.
+ */
+export const removeSweep = async (
+  redis: Redis,
+  prefix: string,
+  spec: SweepSpec,
+  opts: { readonly onWait?: (running: number) => void; readonly signal?: AbortSignal; readonly pollMs?: number } = {}
+): Promise<void> => {
   const queue = new Queue(QUEUE, { connection: redis, prefix })
   try {
-    for (const j of pointJobs(spec)) await queue.remove(jobId(spec.id, j.index))
+    let left = pointJobs(spec).map((j) => jobId(spec.id, j.index))
+    for (;;) {
+      const locked: Array<string> = []
+      for (const id of left) if ((await queue.remove(id)) === 0) locked.push(id)
+      left = locked
+      if (left.length === 0) break
+      opts.onWait?.(left.length)
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted")
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 500))
+    }
     await redis.del(specKey(prefix, spec.id))
   } finally {
     await queue.close()
@@ -178,17 +197,19 @@ export const startWorker = (redis: Redis, prefix: string, opts: WorkerOptions) =
         throw new WaitingError()
       }
       if (token) active.set(job.id!, { job, token })
-      // Long runs get the inlining a local sweep gives them (V8's flags are the process's).
-      tuneJitFor([decodeScenarioSync(d.input)])
       const t0 = performance.now()
       opts.log(`sweep ${d.sweep} point ${d.index} (${d.label}): running`)
       try {
+        // Long runs get the inlining a local sweep gives them (V8's flags are the process's).
+        tuneJitFor([decodeScenarioSync(d.input)])
         const point = await pool.run(d)
         opts.log(`sweep ${d.sweep} point ${d.index} (${d.label}): done in ${ms((performance.now() - t0) / 1000)} s`)
         return point
       } catch (e) {
-        // A simulation that fails fails the same way on every worker: no retry.
-        throw new UnrecoverableError(e instanceof Error ? e.message : String(e))
+        // A point that fails fails the same way on every worker: the sweep fails, no retry.
+        const message = e instanceof ScenarioError ? `${e.field}: ${e.message}` : e instanceof Error ? e.message : String(e)
+        opts.log(`sweep ${d.sweep} point ${d.index} (${d.label}): failed — ${message}`)
+        throw new UnrecoverableError(message)
       } finally {
         active.delete(job.id!)
       }

@@ -10,6 +10,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Job, Queue } from "bullmq"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { huntbenchVersion } from "../../../adapters/package-files.ts"
+import { enqueue } from "../../../adapters/sweep/queue.ts"
 import { ROOT, startCli, type CliChild } from "../../support/cli.ts"
 import { connect, redisUrl } from "../../support/redis.ts"
 import type { Redis } from "ioredis"
@@ -142,6 +144,31 @@ describe("huntbench sweep --queue", () => {
     await redis.del(`${prefix}:sweep-spec:${id}`)
     await queue.close()
     await (queue.opts.connection as Redis).quit()
+  }, 120_000)
+
+  it("a point that fails fails the sweep once, naming its configuration; the sweep's runs are removed", async () => {
+    const prefix = prefixFor("fail")
+    // The coordinator checks every configuration before queuing it, so the bad input is put
+    // into a queued job by hand — as a corrupted job or a simulator that throws would fail.
+    const good = JSON.parse(readFileSync(scenario, "utf8"))
+    const spec = { id: `broken-${process.pid}`, version: huntbenchVersion(), source: "s.json", axes: [{ path: "topology.buckets", values: [2, 4] }], seeds: 2, scenarios: [2, 4].map((buckets) => ({ ...good, topology: { ...good.topology, buckets } })) }
+    expect(await enqueue(redis, prefix, spec)).toBe(4)
+    const queue = new Queue("sweep", { connection: redis.duplicate({ maxRetriesPerRequest: null }), prefix })
+    const job = (await Job.fromId(queue, `${spec.id}-0`))!
+    await job.updateData({ ...job.data, input: { ...job.data.input, topology: { ...good.topology, buckets: 0 } } })
+    await queue.close()
+    await (queue.opts.connection as Redis).quit()
+    const w = await startWorker(prefix)
+    const r = run(["sweep", "--queue", redisUrl(), "--prefix", prefix, "--resume", spec.id, "--quiet"])
+    expect(r.status, r.stderr).toBe(2)
+    expect(r.stdout).toBe("")
+    const failed = r.stderr.match(/^huntbench: sweep broken-\d+ failed: point 0 \(topology\.buckets=2 seed 9\) failed: .*topology\.buckets.*$/gm)
+    expect(failed, r.stderr).toHaveLength(1)
+    await stop([w])
+    // Run once, not retried: the worker reports point 0's failure one time.
+    expect(w.stderr().match(/ point 0 \(topology\.buckets=2 seed 9\): failed — /g), w.stderr()).toHaveLength(1)
+    expect(w.stderr()).not.toMatch(/ point 0 \(.*\): done in /)
+    expect(await leftovers(prefix)).toEqual([])
   }, 120_000)
 
   it("a worker of another version puts the job back and stops, naming both versions", async () => {
