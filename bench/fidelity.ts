@@ -73,7 +73,7 @@ export const benchFidelity = async (quick: boolean, emit: Emit): Promise<void> =
   // 1. Calibrate.
   let deployment: LocalDeployment | undefined
   const profile: Profile = await Effect.runPromise(
-    calibrate({ target: "local", adminUrl: () => deployment!.nodes[0].proxy.url, secondsPerLevel: quick ? 1 : 3, repeats: quick ? 1 : 3, now: new Date().toISOString() }).pipe(
+    calibrate({ target: "local", adminUrl: () => deployment!.nodes[0].primary.url, secondsPerLevel: quick ? 1 : 3, repeats: quick ? 1 : 3, now: new Date().toISOString() }).pipe(
       Effect.scoped,
       Effect.provide(layerLocalTarget({ runId: `fidelity-calibrate-${process.pid}`, onDeployment: (d) => (deployment = d) }))
     )

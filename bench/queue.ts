@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { huntbenchVersion } from "../adapters/package-files.ts"
 import { startRedisServer } from "../adapters/redis/server.ts"
+import { tuneJitFor } from "../adapters/cli/jit.ts"
 import { runPoints } from "../adapters/sweep/pool.ts"
 import { Job, Queue } from "bullmq"
 import { collect, connect, enqueue, jobId, QUEUE, removeSweep, type SweepSpec } from "../adapters/sweep/queue.ts"
@@ -38,6 +39,8 @@ export const benchQueue = async (quick: boolean, emit: (r: Record<string, unknow
   const redis = connect(server.url)
   try {
     const jobs = Array.from({ length: runs }, (_, k) => ({ cell: 0, input: { ...scenario, seed: scenario.seed + k } }))
+    // The long-run JIT flags a worker process applies (V8's flags are per process): the same here.
+    tuneJitFor([scenario])
     const t0 = performance.now()
     await runPoints(jobs, { workers: 1 })
     const baselineMs = performance.now() - t0

@@ -77,12 +77,13 @@ const crashesFailedOver = (s: Scenario): ReadonlySet<number> =>
   new Set(compileFaults(s).losses.filter((l) => l.kind === "failover" && s.faults[l.fault].kind === "crash").map((l) => l.fault))
 
 /**
- * What a live run at `timeScale` asks of the local deployment it starts for `s`: Sentinels
- * that notice a dead primary after the scenario's detection time, on the wall clock, and
- * AOFs for restarts from disk.
+ * What a live run at `timeScale` asks of the store it opens for `s`: with faults, each node's
+ * commands through a fault proxy (`proxied`); Sentinels that notice a dead primary after the
+ * scenario's detection time, on the wall clock, and AOFs for restarts from disk.
  * Example: `target.open({ ...live.storeConfig, ...deploymentFor(s, 1) })`.
  */
-export const deploymentFor = (s: Scenario, timeScale: number): { readonly sentinel?: { readonly downAfterMs: number }; readonly aof?: boolean } => ({
+export const deploymentFor = (s: Scenario, timeScale: number): { readonly proxied?: boolean; readonly sentinel?: { readonly downAfterMs: number }; readonly aof?: boolean } => ({
+  ...(s.faults.length > 0 ? { proxied: true } : {}),
   ...(needsSentinel(s) ? { sentinel: { downAfterMs: s.topology.failover.detectionMs / timeScale } } : {}),
   ...(s.faults.some((f) => f.kind === "restart" && f.from === "disk") ? { aof: true } : {})
 })

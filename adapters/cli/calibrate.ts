@@ -1,8 +1,8 @@
 /**
  * `huntbench calibrate --target local|redis://… [--profile FILE] [--seconds N] [--repeats N]`: measure a
  * real Redis path (adapters/redis/calibrate.ts) and write the timing profile a scenario can
- * run with (`"timing": {"profile": "FILE"}`). `local` starts a redis-server behind a fault
- * proxy, as `run --target local` does, and stops it after; on a redis:// server the
+ * run with (`"timing": {"profile": "FILE"}`). `local` starts a redis-server, as `run --target
+ * local` does, and stops it after; on a redis:// server the
  * measurement's keys live in a namespace of their own and are removed after.
  */
 import { writeFileSync } from "node:fs"
@@ -18,7 +18,7 @@ import { checkWritable, UsageError } from "./input.ts"
 import { command } from "./session.ts"
 
 const flags = {
-  target: F.checked("target", "local (a redis-server huntbench starts behind a fault proxy, and stops) or the redis:// URL to measure", (raw) =>
+  target: F.checked("target", "local (a redis-server huntbench starts, and stops) or the redis:// URL to measure", (raw) =>
     raw === "local" || F.isRedisUrl(raw) ? Result.succeed(raw) : F.expected("local or a redis:// URL", raw)
   ).pipe(Flag.optional),
   profile: F.file("profile", 'write the timing profile here (default: stdout), for "timing": {"profile": FILE}').pipe(Flag.optional),
@@ -41,8 +41,8 @@ const calibrateRun = (i: Command.Command.Config.Infer<typeof flags>) =>
     const layer = a.target === "local" ? layerLocalTarget({ runId, log, onDeployment: (d) => (deployment = d) }) : layerRedisTarget({ url: a.target, runId, log })
     const profile = yield* calibrate({
       target: name,
-      // Through the proxy the run's clients use, on a local deployment.
-      adminUrl: () => (deployment ? deployment.nodes[0].proxy.url : a.target),
+      // Straight to the primary on a local deployment, as a run's clients go without faults.
+      adminUrl: () => (deployment ? deployment.nodes[0].primary.url : a.target),
       secondsPerLevel: a.seconds,
       repeats: a.repeats,
       log,

@@ -54,7 +54,7 @@ export const liveRun = Effect.fn("Simulation.live")(function* (input: unknown, o
     if (bad) return yield* new ScenarioError(bad)
   }
   const live = new LiveRunner(scenario, { history: options.onHistory !== undefined })
-  const store = yield* target.open({ ...live.storeConfig, ...deploymentFor(scenario, timeScale), ...(scenario.faults.length > 0 ? { proxied: true } : {}) })
+  const store = yield* target.open({ ...live.storeConfig, ...deploymentFor(scenario, timeScale) })
   if (scenario.engine.waitReplicas && store.waitReplicas === undefined)
     return yield* new ScenarioError({ field: "engine.waitReplicas", message: `${target.name} has no replicas to WAIT for; use --target local or a Redis with a replica` })
   const sharded = store instanceof ShardedClaimStore ? store : undefined

@@ -1,7 +1,7 @@
 /**
  * `--target local`: a StoreTarget that starts its own Redis deployment for the run
  * (adapters/redis/deployment.ts: per node a primary, a replica with `topology.replicas`, a
- * fault proxy in front) and shards the run's buckets over its nodes as the scenario maps
+ * fault proxy in front, which a run's clients go through when it has faults) and shards the run's buckets over its nodes as the scenario maps
  * them. Everything — connections, proxies, processes — is stopped when the run's scope
  * closes (its end, a failure or Ctrl-C); the keys go with the servers.
  */
@@ -43,12 +43,15 @@ export const layerLocalTarget = (opts: LocalTargetOptions) =>
           const ns = runNamespace(undefined, opts.runId)
           const stores: Array<RedisClaimStore> = []
           for (const n of deployment.nodes) {
+            // Through the fault proxy only in a run with faults: the proxy runs in this process,
+            // on the driver's thread, and without faults its work would be measured as the client's.
+            const url = config.proxied ? n.proxy.url : n.primary.url
             // Without auto-pipelining, so that an injected link delay adds just that delay
             // (see redisConnection).
-            const redis = yield* redisConnection(n.proxy.url, undefined, false, true)
+            const redis = yield* redisConnection(url, undefined, false, true)
             // Reads on a connection of their own, as a pool's other connections: a claim held
             // by a write pause (CLIENT PAUSE WRITE) holds up the commands behind it on its connection.
-            const reads = yield* redisConnection(n.proxy.url, undefined, false, true)
+            const reads = yield* redisConnection(url, undefined, false, true)
             const store = new RedisClaimStore(`node ${n.index}`, redis, ns, config, true, n.index, reads)
             yield* Effect.tryPromise({
               try: () => store.setup(),

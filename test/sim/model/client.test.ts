@@ -26,6 +26,23 @@ const paths = (rate: number) => {
   return out
 }
 
+/** The latency of an open-loop claim hunt at `ratePerSec` on one node, simulated with `profile`. */
+const latency = (profile: object, ratePerSec: number, o: { seed: number; durationMs: number; timeoutMs: number; poolSize?: number }) =>
+  summarize(
+    simulate(
+      decodeScenarioSync({
+        seed: o.seed,
+        durationMs: o.durationMs,
+        hunters: { count: 5000, behaviour: { model: "open", ratePerSec } },
+        artifacts: { count: 20_000, claimWindowMs: 2000, reveal: { kind: "spread", fromMs: 0, toMs: o.durationMs } },
+        topology: { buckets: 16, nodes: 1, ...(o.poolSize ? { poolSize: o.poolSize } : {}) },
+        engine: { timeoutMs: o.timeoutMs },
+        timing: { profile }
+      }),
+      { openLoop: true }
+    ).latency
+  )
+
 describe("the modelled live client", () => {
   it("takes the path of the level at the client's rate, less the thread's cost", () => {
     const cost = 1000 / driver.ceilingPerSec
@@ -43,7 +60,7 @@ describe("the modelled live client", () => {
     expect(high).toBeLessThan(0.6)
   })
 
-  it("queues requests on its one thread: no wait well below the ceiling, a growing one above it", () => {
+  it("queues requests on its one thread above the highest level only (the levels hold its queueing below), then a growing wait", () => {
     const waits = (rate: number) => {
       const c = new ClientModel(driver, 0)
       const out: Array<number> = []
@@ -53,9 +70,49 @@ describe("the modelled live client", () => {
     const cost = 1000 / driver.ceilingPerSec
     for (const w of waits(10_000)) expect(w).toBeCloseTo(cost, 9)
     const over = waits(25_000)
-    // 25 000 sent a second, 20 000 served: the backlog grows by 5 000 a second.
-    expect(over.at(-1)!).toBeGreaterThan(200)
+    // 25 000 sent a second, 20 000 served: from the first rate window's end (0.25 s) the
+    // backlog grows by 5 000 a second — 3 750 requests, 187 ms of the thread, by 1 s.
+    expect(over.at(-1)!).toBeGreaterThan(150)
     expect(over.at(-1)!).toBeGreaterThan(over[over.length >> 1])
+  })
+
+  it("in a simulated hunt at a level's own rate: that level's p50 and p99, whatever the round trip's tail", () => {
+    // Shapes as calibrate measured them here (2026-12-01): a ping loop's round trip with the
+    // client's stalls in its tail, and the live driver's latency at 1 000 and 16 000 claims/s
+    // and at its ceiling, 20 000 (calibrate's highest level is the ceiling).
+    const rttMs = { kind: "empirical", quantiles: [[0, 0.036], [0.5, 0.049], [0.9, 0.098], [0.99, 0.528], [0.999, 2.43], [1, 5.41]] }
+    const at16k = [[0, 0.038], [0.1, 0.062], [0.25, 0.092], [0.5, 0.152], [0.75, 0.329], [0.9, 4.06], [0.95, 6.86], [0.99, 18], [0.999, 32.1], [1, 33]] as const
+    const at1k = [[0, 0.1], [0.5, 0.247], [0.9, 1.2], [0.99, 4.7], [1, 9]] as const
+    const emp = (quantiles: ReadonlyArray<readonly [number, number]>) => ({ kind: "empirical" as const, quantiles: quantiles.map(([p, ms]) => [p, ms]) })
+    const raw = (quantiles: ReadonlyArray<readonly [number, number]>) => ({ ...q(quantiles.find(([p]) => p === 0.5)![1]), p99: quantiles.find(([p]) => p === 0.99)![1] })
+    const profile = {
+      huntbenchProfile: 1,
+      target: "test",
+      measuredAt: "2026-12-01T00:00:00.000Z",
+      redisVersion: "7.0.15",
+      rttMs,
+      timing: {
+        claim: { kind: "empirical", quantiles: [[0, 0.004], [0.1006, 0.008], [0.8126, 0.016], [0.9352, 0.033], [0.9832, 0.066], [0.9988, 0.132], [0.9996, 0.264], [0.9998, 0.528], [1, 2.113]] },
+        balance: { kind: "constant", ms: 0.001 }
+      },
+      clientOverheadMs: 0,
+      eventLoopDelayMs: { p50: 0.01, p99: 0.1, max: 1 },
+      ceilingPerSec: 60_000,
+      levels: [],
+      raw: { rttMs: { ...q(0.049), p99: 0.528 }, claimServerMs: q(0.012), balanceServerMs: q(0.001) },
+      driver: { levels: [{ ratePerSec: 1000, claimsPerSec: 1000, latencyMs: emp(at1k), raw: raw(at1k) }, { ratePerSec: 16_000, claimsPerSec: 16_000, latencyMs: emp(at16k), raw: raw(at16k) }, { ratePerSec: 20_000, claimsPerSec: 20_000, latencyMs: emp(at16k), raw: raw(at16k) }], ceilingPerSec: 20_000 }
+    }
+    const run = (ratePerSec: number) => latency(profile, ratePerSec, { seed: 5, durationMs: 3000, timeoutMs: 1000 })
+    for (const [rate, table] of [[1000, at1k], [16_000, at16k]] as const) {
+      const got = run(rate)
+      const want = raw(table)
+      // Before, the round trip's tail held up the node for everyone sent after, and the
+      // thread's queueing, already in the level, was added again: p50 twice the level's at 16 000/s.
+      expect(got.p50 / want.p50, `p50 at ${rate}/s: ${got.p50} against ${want.p50}`).toBeGreaterThan(0.85)
+      expect(got.p50 / want.p50, `p50 at ${rate}/s: ${got.p50} against ${want.p50}`).toBeLessThan(1.3)
+      expect(got.p99 / want.p99, `p99 at ${rate}/s: ${got.p99} against ${want.p99}`).toBeGreaterThan(0.75)
+      expect(got.p99 / want.p99, `p99 at ${rate}/s: ${got.p99} against ${want.p99}`).toBeLessThan(1.25)
+    }
   })
 
   it("in a simulated hunt: the levels' latency below the ceiling, a knee past it", () => {
@@ -73,21 +130,7 @@ describe("the modelled live client", () => {
       raw: { rttMs: q(0.05), claimServerMs: q(0.01), balanceServerMs: q(0.01) },
       driver: { levels: [level(1000, 0.3), level(10_000, 0.6)], ceilingPerSec: 20_000 }
     }
-    const p = (ratePerSec: number) =>
-      summarize(
-        simulate(
-          decodeScenarioSync({
-            seed: 3,
-            durationMs: 2000,
-            hunters: { count: 5000, behaviour: { model: "open", ratePerSec } },
-            artifacts: { count: 20_000, claimWindowMs: 2000, reveal: { kind: "spread", fromMs: 0, toMs: 2000 } },
-            topology: { buckets: 16, nodes: 1, poolSize: 10_000 },
-            engine: { timeoutMs: 5000 },
-            timing: { profile }
-          }),
-          { openLoop: true }
-        ).latency
-      )
+    const p = (ratePerSec: number) => latency(profile, ratePerSec, { seed: 3, durationMs: 2000, timeoutMs: 5000, poolSize: 10_000 })
     const [low, mid, past] = [p(1000), p(10_000), p(30_000)]
     // The level's 0.3 ms (plus a hair of queueing), then its 0.6 ms.
     expect(low.p50).toBeGreaterThan(0.29)
