@@ -28,6 +28,8 @@ export const formatSummary = (r: Report): string => {
       out.push(`        the client: huntbench's live driver as measured there (latency at ${num(Math.min(...rates))}–${num(Math.max(...rates))} claims/s, ceiling ${num(d.ceilingPerSec)} claims/s in one process)`)
       // Measured on one node's connection (BENCHMARKS.md, fidelity): more sockets, more client work.
       if (s.topology.nodes > 1) out.push(`        not modelled: the client's extra work for ${s.topology.nodes} nodes' connections (calibrated on one) — a live p99 runs higher than this one`)
+      // Calibrated on claims: a read's reply costs the client less (BENCHMARKS.md, fidelity).
+      if (s.hunters.behaviour.tasks.some((t) => t.command === "balance")) out.push(`        not modelled: balance reads' own client path (calibrated on claims) — a live p50 runs lower than this one`)
     }
     // A profile without the driver's levels: the model lacks the client's stalls, and says so.
     else out.push(`        not modelled: the client's event-loop delay (p99 ${num(profile.eventLoopDelayMs.p99)} ms when measured) — a live p99 runs higher than this one`)

@@ -274,24 +274,30 @@ export const calibrate = Effect.fn("Calibrate.run")(function* (opts: CalibrateOp
   type Level = NonNullable<Profile["driver"]>["levels"][number]
   // A short run's figures are at the mercy of one GC pause more or less: the level is the
   // median of `repeats` runs, quantile by quantile (a median of rising curves rises too).
+  const levelOf = (rate: number, runs: ReadonlyArray<Report>): Level => {
+    const tables = runs.flatMap((r) => {
+      const d = latencyOf(r)
+      return d.kind === "empirical" ? [d.quantiles] : []
+    })
+    const quantiles = tables[0].map(([q], j) => [q, median(tables.map((t) => t[j][1]))] as [number, number])
+    return { ratePerSec: rate, claimsPerSec: Math.round(median(runs.map((r) => r.throughputPerSec))), latencyMs: { kind: "empirical", quantiles }, raw: tableFigures(quantiles, median(runs.map((r) => r.latencyMs.count))) }
+  }
   const driveLive = (rate: number) =>
     Effect.gen(function* () {
-      const tables: Array<ReadonlyArray<readonly [number, number]>> = [], perSec: Array<number> = [], counts: Array<number> = []
-      for (let i = 0; i < repeats; i++) {
-        const r = yield* once(rate)
-        const d = latencyOf(r)
-        if (d.kind === "empirical") tables.push(d.quantiles)
-        perSec.push(r.throughputPerSec)
-        counts.push(r.latencyMs.count)
-      }
-      const quantiles = tables[0].map(([q], j) => [q, median(tables.map((t) => t[j][1]))] as [number, number])
-      return { ratePerSec: rate, claimsPerSec: Math.round(median(perSec)), latencyMs: { kind: "empirical", quantiles }, raw: tableFigures(quantiles, median(counts)) } satisfies Level
+      const runs: Array<Report> = []
+      for (let i = 0; i < repeats; i++) runs.push(yield* once(rate))
+      return levelOf(rate, runs)
     })
-  const driverLevels: Array<Level> = []
-  for (const rate of rates) {
-    log(`the live driver: open-loop claims at ${rate.toLocaleString("en-US")}/s for ${seconds} s${repeats > 1 ? `, ${repeats} times` : ""}`)
-    driverLevels.push(yield* driveLive(rate))
+  // The base rates in rounds (each rate once a round), so that a slow minute on a shared
+  // machine spoils one run of every level rather than every run of one: their medians keep
+  // it out (one level measured three times in a bad minute had p99 76 ms where its
+  // neighbours had 10, and the model followed it).
+  const runsAt: Array<Array<Report>> = rates.map(() => [])
+  for (let round = 0; round < repeats; round++) {
+    log(`the live driver: open-loop claims at ${rates.map((r) => r.toLocaleString("en-US")).join(", ")}/s for ${seconds} s each${repeats > 1 ? ` (round ${round + 1} of ${repeats})` : ""}`)
+    for (let i = 0; i < rates.length; i++) runsAt[i].push(yield* once(rates[i]))
   }
+  const driverLevels: Array<Level> = rates.map((rate, i) => levelOf(rate, runsAt[i]))
   // Then a quarter more each step until the driver cannot sustain the rate — it falls behind
   // what it is offered, or its p99 passes 10× its p99 at the lowest rate (stalls that a
   // thread with headroom absorbs now leave a backlog behind them): each rate it sustains is

@@ -69,6 +69,12 @@ export interface LocalDeploymentOptions {
   readonly sentinel?: { readonly downAfterMs: number }
   /** Give every primary an AOF (`appendfsync everysec`), for restarts from disk. */
   readonly aof?: boolean
+  /**
+   * Replicas follow their primary directly, not through a link proxy: for a run without
+   * faults, whose replication stream would otherwise pass through this process (the proxies
+   * run here, on a live run's driver thread). Such a replica cannot be lagged or cut off.
+   */
+  readonly directReplication?: boolean
 }
 
 /** Wait until `replica` reports its link to the primary up (a full sync done). */
@@ -106,9 +112,9 @@ export class LocalDeployment {
         if (aof) started.push({ stop: async () => rmSync(aof.dir, { recursive: true, force: true }) })
         const primary = await startRedisServer(aof ? { dir: aof.dir, args: AOF_ARGS } : {})
         started.push(primary)
-        const replLink = opts.replicas ? await FaultProxy.start({ host: "127.0.0.1", port: primary.port }) : undefined
+        const replLink = opts.replicas && !opts.directReplication ? await FaultProxy.start({ host: "127.0.0.1", port: primary.port }) : undefined
         if (replLink) started.push(replLink)
-        const replica = replLink ? await startRedisServer({ replicaOf: replLink.port }) : undefined
+        const replica = opts.replicas ? await startRedisServer({ replicaOf: replLink?.port ?? primary.port }) : undefined
         if (replica) started.push(replica)
         const proxy = await FaultProxy.start({ host: "127.0.0.1", port: primary.port })
         started.push(proxy)

@@ -31,7 +31,7 @@ export const layerLocalTarget = (opts: LocalTargetOptions) =>
         Effect.gen(function* () {
           const deployment = yield* Effect.acquireRelease(
             Effect.tryPromise({
-              try: () => LocalDeployment.start({ nodes: config.nodes, replicas: config.replicas ?? false, sentinel: config.sentinel, aof: config.aof }),
+              try: () => LocalDeployment.start({ nodes: config.nodes, replicas: config.replicas ?? false, sentinel: config.sentinel, aof: config.aof, directReplication: !config.proxied }),
               catch: (e) => new StoreError({ message: `starting a local Redis deployment: ${e instanceof Error ? e.message : String(e)}` })
             }),
             (d) => Effect.promise(() => d.stop()).pipe(Effect.tap(() => Effect.sync(() => opts.log?.("stopped the local Redis deployment"))))

@@ -78,11 +78,22 @@ describe("huntbench calibrate", () => {
     expect([0, 1]).toContain(r.status)
     expect(r.stdout).toMatch(/timing: the profile calibrate measured on local at /)
     expect(r.stdout).toMatch(/the client: huntbench's live driver as measured there \(latency at 1,000–[\d,]+ claims\/s, ceiling [\d,]+ claims\/s in one process\)/)
+    // Claims only: no word of balance reads.
+    expect(r.stdout).not.toMatch(/balance reads/)
     const report = JSON.parse(readFileSync(json, "utf8")) as Report
     expect(report.scenario.timing.profile).toEqual(JSON.parse(readFileSync(profileFile, "utf8")))
     // The model ran on the measured round trip: no success faster than its minimum.
     const profile = JSON.parse(readFileSync(profileFile, "utf8")) as { rttMs: { quantiles: Array<[number, number]> } }
     expect(report.latencyMs.p50).toBeGreaterThanOrEqual(profile.rttMs.quantiles[0][1])
+  })
+
+  it("a shape calibrate did not measure says what the model leaves out", () => {
+    const tasks = [{ name: "claim", command: "claim", weight: 1 }, { name: "balance", command: "balance", weight: 1 }]
+    writeFileSync(join(dir, "w.json"), JSON.stringify({ durationMs: 2000, hunters: { count: 100, behaviour: { model: "open", ratePerSec: 500, tasks } }, topology: { nodes: 3 }, timing: { profile: "profile.json" } }))
+    const r = cli("run", join(dir, "w.json"), "--quiet")
+    expect([0, 1], r.stderr).toContain(r.status)
+    expect(r.stdout).toMatch(/not modelled: the client's extra work for 3 nodes' connections \(calibrated on one\) — a live p99 runs higher than this one/)
+    expect(r.stdout).toMatch(/not modelled: balance reads' own client path \(calibrated on claims\) — a live p50 runs lower than this one/)
   })
 
   it("bad profiles exit 2 naming the field", () => {
