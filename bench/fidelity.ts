@@ -87,10 +87,12 @@ export const benchFidelity = async (quick: boolean, emit: Emit): Promise<void> =
     binding: driver.ceilingPerSec <= profile.ceilingPerSec ? "the live driver (one Node process)" : "the server",
     rttP50Ms: profile.raw.rttMs.p50,
     claimServerP50Ms: profile.raw.claimServerMs.p50,
-    levels: driver.levels.map((l) => ({ ratePerSec: l.ratePerSec, p50Ms: l.raw.p50, p99Ms: l.raw.p99 }))
+    levels: driver.levels.map((l) => ({ ratePerSec: l.ratePerSec, p50Ms: l.raw.p50, p99Ms: l.raw.p99 })),
+    shapes: (driver.shapes ?? []).map((m) => ({ nodes: m.nodes, balanceShare: m.balanceShare, ratePerSec: m.ratePerSec, p50Ms: m.raw.p50, p99Ms: m.raw.p99 }))
   })
 
-  // 2. Moderate load: three shapes at shares of the binding ceiling, none of them a rate or shape calibrate ran.
+  // 2. Moderate load: three shapes at shares of the binding ceiling, none of them a rate
+  // calibrate ran (it measured the last two shapes at 4 000/s, the model scales for them).
   const moderate: ReadonlyArray<readonly [Shape, number]> = [
     [{ name: "claims, 1 node", nodes: 1 }, 0.06],
     [{ name: "claims, 3 nodes", nodes: 3 }, 0.2],

@@ -8,7 +8,7 @@
  * profile of another shape is refused naming the field.
  */
 import { Schema } from "effect"
-import { Distribution, N, NonNegative, Positive, PositiveInt } from "./schema-parts.ts"
+import { Distribution, Fraction, N, NonNegative, Positive, PositiveInt } from "./schema-parts.ts"
 
 /** The profile format's version; a profile says which it is in `huntbenchProfile`. */
 export const PROFILE_VERSION = 1
@@ -45,7 +45,16 @@ export const ProfileSchema = Schema.Struct({
     Schema.Struct({
       levels: Schema.Array(Schema.Struct({ ratePerSec: Positive, claimsPerSec: N, latencyMs: Distribution, raw: Quantiles })).check(Schema.isMinLength(1)),
       /** The highest claims/s the driver sustains: it keeps up, and its p99 stays within 10× its p99 at the lowest level. */
-      ceilingPerSec: Positive
+      ceilingPerSec: Positive,
+      /**
+       * The driver in shapes the levels are not (claims over one node's connections), at one
+       * of the levels' rates: over several nodes' connections (`nodes`), or with balance reads
+       * (`balanceShare` of the requests). A scenario of such a shape has its levels' paths
+       * scaled by shape ÷ level, quantile by quantile (sim/model/client.ts).
+       */
+      shapes: Schema.optionalKey(
+        Schema.Array(Schema.Struct({ nodes: PositiveInt, balanceShare: Fraction, ratePerSec: Positive, latencyMs: Distribution, raw: Quantiles }))
+      )
     })
   )
 })

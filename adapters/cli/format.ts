@@ -26,10 +26,23 @@ export const formatSummary = (r: Report): string => {
     if (d) {
       const rates = d.levels.map((l) => l.ratePerSec)
       out.push(`        the client: huntbench's live driver as measured there (latency at ${num(Math.min(...rates))}–${num(Math.max(...rates))} claims/s, ceiling ${num(d.ceilingPerSec)} claims/s in one process)`)
-      // Measured on one node's connection (BENCHMARKS.md, fidelity): more sockets, more client work.
-      if (s.topology.nodes > 1) out.push(`        not modelled: the client's extra work for ${s.topology.nodes} nodes' connections (calibrated on one) — a live p99 runs higher than this one`)
-      // Calibrated on claims: a read's reply costs the client less (BENCHMARKS.md, fidelity).
-      if (s.hunters.behaviour.tasks.some((t) => t.command === "balance")) out.push(`        not modelled: balance reads' own client path (calibrated on claims) — a live p50 runs lower than this one`)
+      // The levels are claims over one node's connections: more sockets cost the client more,
+      // a read's reply less (BENCHMARKS.md, fidelity); the shapes calibrate measured say how much.
+      const n = s.topology.nodes
+      const overNodes = d.shapes?.find((m) => m.nodes > 1 && m.balanceShare === 0)
+      const withReads = d.shapes?.find((m) => m.nodes === 1 && m.balanceShare > 0)
+      if (n > 1)
+        out.push(
+          overNodes
+            ? `        the client's work for ${n} nodes' connections: as measured over ${overNodes.nodes}${n > overNodes.nodes ? ` (no more than that: a live p99 may run higher than this one)` : ""}`
+            : `        not modelled: the client's extra work for ${n} nodes' connections (calibrated on one) — a live p99 runs higher than this one`
+        )
+      if (s.hunters.behaviour.tasks.some((t) => t.command === "balance"))
+        out.push(
+          withReads
+            ? `        balance reads' client path: as measured with ${percent(withReads.balanceShare)} of requests reads`
+            : `        not modelled: balance reads' own client path (calibrated on claims) — a live p50 runs lower than this one`
+        )
     }
     // A profile without the driver's levels: the model lacks the client's stalls, and says so.
     else out.push(`        not modelled: the client's event-loop delay (p99 ${num(profile.eventLoopDelayMs.p99)} ms when measured) — a live p99 runs higher than this one`)

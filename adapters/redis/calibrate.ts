@@ -86,14 +86,33 @@ export const empiricalOf = (sorted: ReadonlyArray<number>): Distribution => {
   return { kind: "empirical", quantiles: points }
 }
 
-/** The hunt the live driver is measured on: open-loop claims at `ratePerSec`, artifacts revealed throughout. */
-export const driverHunt = (ratePerSec: number, seconds: number) => ({
+/** A shape of the live driver's hunt: its nodes, and the share of its requests that are balance reads. */
+export interface DriverShape {
+  readonly nodes: number
+  readonly balanceShare: number
+}
+
+/**
+ * The hunt the live driver is measured on: open-loop claims at `ratePerSec` on one node,
+ * artifacts revealed throughout — or in another `shape`. Example: `driverHunt(4000, 3, { nodes: 3, balanceShare: 0 })`.
+ */
+export const driverHunt = (ratePerSec: number, seconds: number, shape: DriverShape = { nodes: 1, balanceShare: 0 }) => ({
   name: `calibrate: open ${ratePerSec}/s`,
   seed: 11,
   durationMs: Math.round(seconds * 1000),
-  hunters: { count: 5000, behaviour: { model: "open", ratePerSec } },
+  hunters: {
+    count: 5000,
+    behaviour: {
+      model: "open",
+      ratePerSec,
+      tasks: [
+        { name: "claim", command: "claim", weight: 1 - shape.balanceShare },
+        ...(shape.balanceShare > 0 ? [{ name: "balance", command: "balance", weight: shape.balanceShare }] : [])
+      ]
+    }
+  },
   artifacts: { count: ARTIFACTS, claimWindowMs: 2000, reveal: { kind: "spread", fromMs: 0, toMs: Math.round(seconds * 1000) } },
-  topology: { buckets: BUCKETS, nodes: 1 },
+  topology: { buckets: BUCKETS, nodes: shape.nodes },
   engine: { timeoutMs: 1000 }
 })
 
@@ -266,8 +285,8 @@ export const calibrate = Effect.fn("Calibrate.run")(function* (opts: CalibrateOp
   // 5. The live driver, each rate on a store of its own (a fresh deployment on local).
   const rates = opts.driverRates ?? [1000, 4000, 16_000]
   const repeats = opts.repeats ?? 3
-  const once = (rate: number) =>
-    liveRun(driverHunt(rate, seconds)).pipe(
+  const once = (rate: number, shape?: DriverShape) =>
+    liveRun(driverHunt(rate, seconds, shape)).pipe(
       Effect.scoped,
       Effect.mapError((e) => new StoreError({ message: `calibrate on ${opts.target}: the live driver at ${rate} claims/s: ${"message" in e ? e.message : String(e)}` }))
     )
@@ -292,12 +311,24 @@ export const calibrate = Effect.fn("Calibrate.run")(function* (opts: CalibrateOp
   // machine spoils one run of every level rather than every run of one: their medians keep
   // it out (one level measured three times in a bad minute had p99 76 ms where its
   // neighbours had 10, and the model followed it).
+  // In the same rounds, the shapes the levels are not, at the middle base rate: balance reads
+  // beside the claims (a read's reply costs the client less), and on a deployment huntbench
+  // starts three nodes' connections (each costs the client more; on a server given by URL
+  // every node shares one connection, so there is nothing to measure).
+  const shapeRate = rates[rates.length >> 1]
+  const shapes: ReadonlyArray<DriverShape> = [{ nodes: 1, balanceShare: 0.5 }, ...(target.faults?.owned ? [{ nodes: 3, balanceShare: 0 }] : [])]
   const runsAt: Array<Array<Report>> = rates.map(() => [])
+  const shapeRuns: Array<Array<Report>> = shapes.map(() => [])
   for (let round = 0; round < repeats; round++) {
-    log(`the live driver: open-loop claims at ${rates.map((r) => r.toLocaleString("en-US")).join(", ")}/s for ${seconds} s each${repeats > 1 ? ` (round ${round + 1} of ${repeats})` : ""}`)
+    log(`the live driver: open-loop claims at ${rates.map((r) => r.toLocaleString("en-US")).join(", ")}/s, then at ${shapeRate.toLocaleString("en-US")}/s half balance reads${shapes.length > 1 ? " and over 3 nodes" : ""}, for ${seconds} s each${repeats > 1 ? ` (round ${round + 1} of ${repeats})` : ""}`)
     for (let i = 0; i < rates.length; i++) runsAt[i].push(yield* once(rates[i]))
+    for (let i = 0; i < shapes.length; i++) shapeRuns[i].push(yield* once(shapeRate, shapes[i]))
   }
   const driverLevels: Array<Level> = rates.map((rate, i) => levelOf(rate, runsAt[i]))
+  const driverShapes = shapes.map((shape, i) => {
+    const { ratePerSec, latencyMs, raw } = levelOf(shapeRate, shapeRuns[i])
+    return { ...shape, ratePerSec, latencyMs, raw }
+  })
   // Then a quarter more each step until the driver cannot sustain the rate — it falls behind
   // what it is offered, or its p99 passes 10× its p99 at the lowest rate (stalls that a
   // thread with headroom absorbs now leave a backlog behind them): each rate it sustains is
@@ -315,5 +346,5 @@ export const calibrate = Effect.fn("Calibrate.run")(function* (opts: CalibrateOp
     ceiling = offered
     log(`the live driver sustained ${offered.toLocaleString("en-US")} claims/s: its ceiling is at least that`)
   }
-  return { ...measured, driver: { levels: driverLevels, ceilingPerSec: ceiling } } satisfies Profile
+  return { ...measured, driver: { levels: driverLevels, ceilingPerSec: ceiling, shapes: driverShapes } } satisfies Profile
 })

@@ -16,12 +16,54 @@
  * The rate is the client's own send count over the last quarter second of virtual time.
  */
 import { compile, type Sampler, type Uniform } from "../../src/distributions.ts"
+import type { Distribution } from "../../src/schema-parts.ts"
 import type { Profile } from "../../src/profile.ts"
 
 /** The window the client's rate is counted over (virtual ms). */
 const WINDOW_MS = 250
 
 type Driver = NonNullable<Profile["driver"]>
+
+/** A run's shape as the client sees it: its nodes (a connection pair each) and the share of its requests that are balance reads. */
+export interface RunShape {
+  readonly nodes: number
+  readonly balanceShare: number
+}
+
+type Table = ReadonlyArray<readonly [number, number]>
+const tableOf = (d: Distribution): Table | undefined => (d.kind === "empirical" ? d.quantiles : undefined)
+const sameGrid = (a: Table, b: Table) => a.length === b.length && a.every(([p], i) => p === b[i][0])
+
+/**
+ * How much longer (or shorter) a request's path is in `shape` than in the levels' (claims on
+ * one node), quantile by quantile — each of calibrate's shapes divided by the level at its
+ * rate, raised to the share of the way the run goes towards it (log nodes for connections,
+ * the balance share for reads; no further than measured), the two multiplied. Undefined when
+ * nothing applies: no shapes measured, a run of the levels' own shape, or tables that do not
+ * share their quantiles. Example: `scaleFor(profile.driver, { nodes: 3, balanceShare: 0 })`.
+ */
+export const scaleFor = (driver: Driver, shape: RunShape): Table | undefined => {
+  let out: Array<[number, number]> | undefined
+  for (const m of driver.shapes ?? []) {
+    const weight =
+      m.nodes > 1 && m.balanceShare === 0 ? Math.min(1, Math.log(shape.nodes) / Math.log(m.nodes)) : m.nodes === 1 && m.balanceShare > 0 ? Math.min(1, shape.balanceShare / m.balanceShare) : 0
+    if (weight <= 0) continue
+    const level = driver.levels.find((l) => l.ratePerSec === m.ratePerSec)
+    const [a, b] = [level && tableOf(level.latencyMs), tableOf(m.latencyMs)]
+    if (!a || !b || !sameGrid(a, b)) continue
+    const ratios = a.map(([p, ms], i) => [p, ms > 0 ? (b[i][1] / ms) ** weight : 1] as [number, number])
+    out = out ? out.map(([p, r], i) => [p, r * ratios[i][1]]) : ratios
+  }
+  return out
+}
+
+/** `d` with each quantile multiplied by `scale`'s at the same point (kept rising); `d` itself off the grid. */
+const scaled = (d: Distribution, scale: Table): Distribution => {
+  const t = tableOf(d)
+  if (!t || !sameGrid(t, scale)) return d
+  let last = 0
+  return { kind: "empirical", quantiles: t.map(([p, ms], i) => [p, (last = Math.max(last, ms * scale[i][1]))]) }
+}
 
 export class ClientModel {
   /** Per request, ms of the client's one thread. */
@@ -38,13 +80,15 @@ export class ClientModel {
 
   /**
    * `serverMs`: the mean server time the levels' latencies include (the model adds the
-   * server's own). Example: `const c = new ClientModel(profile.driver, 0.02); const leave =
-   * c.leave(t); const path = c.path(rng)`.
+   * server's own); `shape`: the run's nodes and share of balance reads, for which the levels'
+   * paths are scaled as calibrate measured (`scaleFor`). Example: `const c = new
+   * ClientModel(profile.driver, 0.02, { nodes: 1, balanceShare: 0 }); const leave = c.leave(t); const path = c.path(rng)`.
    */
-  constructor(driver: Driver, serverMs: number) {
+  constructor(driver: Driver, serverMs: number, shape: RunShape = { nodes: 1, balanceShare: 0 }) {
     const levels = [...driver.levels].sort((a, b) => a.ratePerSec - b.ratePerSec)
     this.logRates = Float64Array.from(levels, (l) => Math.log(l.ratePerSec))
-    this.paths = levels.map((l) => compile(l.latencyMs))
+    const scale = scaleFor(driver, shape)
+    this.paths = levels.map((l) => compile(scale ? scaled(l.latencyMs, scale) : l.latencyMs))
     this.costMs = 1000 / driver.ceilingPerSec
     this.serverMs = serverMs
     this.rate = levels[0].ratePerSec

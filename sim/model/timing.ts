@@ -17,7 +17,7 @@ import type { FaultPlan, NodeFaults } from "../../src/faults.ts"
 import { Command } from "../../src/engine/protocol.ts"
 import { FastHistogram } from "../../src/metrics/histogram.ts"
 import { F64 } from "../../src/typed.ts"
-import { ClientModel } from "./client.ts"
+import { ClientModel, type RunShape } from "./client.ts"
 
 /** What happened to a request, as decided when it was sent. */
 export const Outcome = {
@@ -120,6 +120,13 @@ export class Pool {
   }
 }
 
+/** The run's nodes and its share of balance reads (by task weight), as the client model scales for them. */
+const runShape = (s: Scenario): RunShape => {
+  const tasks = s.hunters.behaviour.tasks
+  const total = tasks.reduce((a, t) => a + t.weight, 0)
+  return { nodes: s.topology.nodes, balanceShare: tasks.reduce((a, t) => a + (t.command === "balance" ? t.weight : 0), 0) / total }
+}
+
 /** A round trip that is always `ms`. */
 const steady = (ms: number): Sampler => ({ mean: ms, sample: () => ms })
 
@@ -151,7 +158,7 @@ export const timingFor = (s: Scenario, plan: FaultPlan): SyncTiming => {
     // client's stalls (already in the path), and drawn on the way out it held up the node —
     // requests reach it in send order — for everyone sent after (the model's p50 at 16 000/s
     // was twice the level's it came from).
-    ...(p?.driver ? { client: new ClientModel(p.driver, service[Command.CLAIM].mean) } : {})
+    ...(p?.driver ? { client: new ClientModel(p.driver, service[Command.CLAIM].mean, runShape(s)) } : {})
   })
 }
 

@@ -12,7 +12,7 @@ import { Schema } from "effect"
 import { Redis } from "ioredis"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startRedisServer, type RedisServer } from "../../../adapters/redis/server.ts"
-import { ProfileSchema } from "../../../src/profile.ts"
+import { ProfileSchema, type Profile } from "../../../src/profile.ts"
 import type { Report } from "../../../src/report.ts"
 
 const cli = (...args: Array<string>) => spawnSync(process.execPath, ["bin/huntbench.js", ...args], { encoding: "utf8", timeout: 120_000 })
@@ -87,13 +87,26 @@ describe("huntbench calibrate", () => {
     expect(report.latencyMs.p50).toBeGreaterThanOrEqual(profile.rttMs.quantiles[0][1])
   })
 
-  it("a shape calibrate did not measure says what the model leaves out", () => {
+  it("the shapes beside the levels: measured over 3 nodes and with half reads; a run of such a shape says how it is modelled, or that it is not", () => {
+    const profile = JSON.parse(readFileSync(profileFile, "utf8")) as Profile
+    const shapes = profile.driver!.shapes!
+    expect(shapes.map((m) => [m.nodes, m.balanceShare, m.ratePerSec])).toEqual([[1, 0.5, 4000], [3, 0, 4000]])
+    for (const m of shapes) expect(m.latencyMs.kind).toBe("empirical")
     const tasks = [{ name: "claim", command: "claim", weight: 1 }, { name: "balance", command: "balance", weight: 1 }]
-    writeFileSync(join(dir, "w.json"), JSON.stringify({ durationMs: 2000, hunters: { count: 100, behaviour: { model: "open", ratePerSec: 500, tasks } }, topology: { nodes: 3 }, timing: { profile: "profile.json" } }))
-    const r = cli("run", join(dir, "w.json"), "--quiet")
-    expect([0, 1], r.stderr).toContain(r.status)
-    expect(r.stdout).toMatch(/not modelled: the client's extra work for 3 nodes' connections \(calibrated on one\) — a live p99 runs higher than this one/)
-    expect(r.stdout).toMatch(/not modelled: balance reads' own client path \(calibrated on claims\) — a live p50 runs lower than this one/)
+    const run = (profileName: string, nodes: number) => {
+      writeFileSync(join(dir, "w.json"), JSON.stringify({ durationMs: 2000, hunters: { count: 100, behaviour: { model: "open", ratePerSec: 500, tasks } }, topology: { nodes }, timing: { profile: profileName } }))
+      const r = cli("run", join(dir, "w.json"), "--quiet")
+      expect([0, 1], r.stderr).toContain(r.status)
+      return r.stdout
+    }
+    expect(run("profile.json", 3)).toMatch(/the client's work for 3 nodes' connections: as measured over 3\n/)
+    expect(run("profile.json", 5)).toMatch(/the client's work for 5 nodes' connections: as measured over 3 \(no more than that: a live p99 may run higher than this one\)/)
+    expect(run("profile.json", 3)).toMatch(/balance reads' client path: as measured with 50 % of requests reads/)
+    // A profile without them (an older one) says what the model leaves out.
+    writeFileSync(join(dir, "old.json"), JSON.stringify({ ...profile, driver: { ...profile.driver, shapes: undefined } }))
+    const old = run("old.json", 3)
+    expect(old).toMatch(/not modelled: the client's extra work for 3 nodes' connections \(calibrated on one\) — a live p99 runs higher than this one/)
+    expect(old).toMatch(/not modelled: balance reads' own client path \(calibrated on claims\) — a live p50 runs lower than this one/)
   })
 
   it("bad profiles exit 2 naming the field", () => {
@@ -140,7 +153,9 @@ describe("huntbench calibrate", () => {
       await admin.r.set("stranger", "theirs")
       const r = cli("calibrate", "--target", server.url, "--seconds", "0.2", "--repeats", "1")
       expect(r.status, r.stderr).toBe(0)
-      Schema.decodeUnknownSync(ProfileSchema)(JSON.parse(r.stdout)) // no --profile: the profile on stdout
+      const profile = Schema.decodeUnknownSync(ProfileSchema)(JSON.parse(r.stdout)) // no --profile: the profile on stdout
+      // Every node would share one connection here: no three-node shape, only the reads.
+      expect(profile.driver!.shapes!.map((m) => [m.nodes, m.balanceShare])).toEqual([[1, 0.5]])
       expect(r.stderr).toMatch(/removed the run's \d+ keys/)
       expect(await admin.r.keys("*")).toEqual(["stranger"])
     } finally {

@@ -3,7 +3,7 @@
 // one thread queues requests once the rate nears the driver's ceiling — below it latency
 // stays at the levels', above it it climbs through the run (the knee).
 import { describe, expect, it } from "vitest"
-import { ClientModel } from "../../../sim/model/client.ts"
+import { ClientModel, scaleFor } from "../../../sim/model/client.ts"
 import { simulate } from "../../../sim/driver.ts"
 import { Prng } from "../../../sim/prng.ts"
 import { summarize } from "../../../src/metrics/histogram.ts"
@@ -74,6 +74,39 @@ describe("the modelled live client", () => {
     // backlog grows by 5 000 a second — 3 750 requests, 187 ms of the thread, by 1 s.
     expect(over.at(-1)!).toBeGreaterThan(150)
     expect(over.at(-1)!).toBeGreaterThan(over[over.length >> 1])
+  })
+
+  it("scales the levels' paths for a run of another shape, as calibrate measured that shape", () => {
+    const emp = (quantiles: Array<[number, number]>) => ({ kind: "empirical" as const, quantiles })
+    const at4k: Array<[number, number]> = [[0, 0.1], [0.5, 0.2], [0.99, 4], [1, 8]]
+    const times = (k: number, t: Array<[number, number]>) => t.map(([p, ms]) => [p, ms * k] as [number, number])
+    const shaped = {
+      levels: [{ ratePerSec: 4000, claimsPerSec: 4000, latencyMs: emp(at4k), raw: q(0.2) }],
+      ceilingPerSec: 1e9,
+      shapes: [
+        // Over 3 nodes every quantile twice the level's; with half reads the body halved, the tail as is.
+        { nodes: 3, balanceShare: 0, ratePerSec: 4000, latencyMs: emp(times(2, at4k)), raw: q(0.4) },
+        { nodes: 1, balanceShare: 0.5, ratePerSec: 4000, latencyMs: emp([[0, 0.05], [0.5, 0.1], [0.99, 4], [1, 8]]), raw: q(0.1) }
+      ]
+    }
+    const ratios = (nodes: number, balanceShare: number) => scaleFor(shaped, { nodes, balanceShare })?.map(([, r]) => Number(r.toFixed(3)))
+    expect(ratios(1, 0)).toBeUndefined()
+    expect(scaleFor({ ...shaped, shapes: undefined }, { nodes: 3, balanceShare: 0.5 })).toBeUndefined()
+    expect(ratios(3, 0)).toEqual([2, 2, 2, 2])
+    // Between one node and three by log nodes; past three no further than measured.
+    expect(ratios(2, 0)).toEqual(Array(4).fill(Number((2 ** (Math.log(2) / Math.log(3))).toFixed(3))))
+    expect(ratios(9, 0)).toEqual([2, 2, 2, 2])
+    expect(ratios(1, 0.5)).toEqual([0.5, 0.5, 1, 1])
+    expect(ratios(1, 0.25)).toEqual([0.707, 0.707, 1, 1])
+    expect(ratios(3, 0.5)).toEqual([1, 1, 2, 2])
+    // The model's paths: over three nodes the median path is twice one node's.
+    const median = (shape: { nodes: number; balanceShare: number }) => {
+      const c = new ClientModel(shaped, 0, shape)
+      const rng = new Prng(2)
+      const xs = Array.from({ length: 4001 }, () => c.path(rng)).sort((a, b) => a - b)
+      return xs[2000]
+    }
+    expect(median({ nodes: 3, balanceShare: 0 }) / median({ nodes: 1, balanceShare: 0 })).toBeCloseTo(2, 1)
   })
 
   it("in a simulated hunt at a level's own rate: that level's p50 and p99, whatever the round trip's tail", () => {
