@@ -40,7 +40,7 @@ export const formatSummary = (r: Report): string => {
       if (s.hunters.behaviour.tasks.some((t) => t.command === "balance"))
         out.push(
           withReads
-            ? `        balance reads' client path: as measured with ${percent(withReads.balanceShare)} of requests reads`
+            ? `        balance reads' client path: as measured with ${percent(withReads.balanceShare)} of requests reads at ${d.shapes!.filter((m) => m.nodes === 1 && m.balanceShare > 0).map((m) => num(m.ratePerSec)).join(" and ")}/s`
             : `        not modelled: balance reads' own client path (calibrated on claims) — a live p50 runs lower than this one`
         )
     }

@@ -311,22 +311,26 @@ export const calibrate = Effect.fn("Calibrate.run")(function* (opts: CalibrateOp
   // machine spoils one run of every level rather than every run of one: their medians keep
   // it out (one level measured three times in a bad minute had p99 76 ms where its
   // neighbours had 10, and the model followed it).
-  // In the same rounds, the shapes the levels are not, at the middle base rate: balance reads
-  // beside the claims (a read's reply costs the client less), and on a deployment huntbench
-  // starts three nodes' connections (each costs the client more; on a server given by URL
-  // every node shares one connection, so there is nothing to measure).
-  const shapeRate = rates[rates.length >> 1]
-  const shapes: ReadonlyArray<DriverShape> = [{ nodes: 1, balanceShare: 0.5 }, ...(target.faults?.owned ? [{ nodes: 3, balanceShare: 0 }] : [])]
+  // In the same rounds, the shapes the levels are not, at base rates: balance reads beside
+  // the claims at the two upper ones (a read's reply costs the client less, the more so the
+  // busier it is), and on a deployment huntbench starts three nodes' connections at the
+  // middle one (each costs the client more; on a server given by URL every node shares one
+  // connection, so there is nothing to measure).
+  const reads: DriverShape = { nodes: 1, balanceShare: 0.5 }
+  const shapes: ReadonlyArray<readonly [DriverShape, number]> = [
+    ...rates.slice(1).map((r) => [reads, r] as const),
+    ...(target.faults?.owned ? [[{ nodes: 3, balanceShare: 0 }, rates[rates.length >> 1]] as const] : [])
+  ]
   const runsAt: Array<Array<Report>> = rates.map(() => [])
   const shapeRuns: Array<Array<Report>> = shapes.map(() => [])
   for (let round = 0; round < repeats; round++) {
-    log(`the live driver: open-loop claims at ${rates.map((r) => r.toLocaleString("en-US")).join(", ")}/s, then at ${shapeRate.toLocaleString("en-US")}/s half balance reads${shapes.length > 1 ? " and over 3 nodes" : ""}, for ${seconds} s each${repeats > 1 ? ` (round ${round + 1} of ${repeats})` : ""}`)
+    log(`the live driver: open-loop claims at ${rates.map((r) => r.toLocaleString("en-US")).join(", ")}/s, then half balance reads${shapes.length > rates.length - 1 ? " and over 3 nodes" : ""}, for ${seconds} s each${repeats > 1 ? ` (round ${round + 1} of ${repeats})` : ""}`)
     for (let i = 0; i < rates.length; i++) runsAt[i].push(yield* once(rates[i]))
-    for (let i = 0; i < shapes.length; i++) shapeRuns[i].push(yield* once(shapeRate, shapes[i]))
+    for (let i = 0; i < shapes.length; i++) shapeRuns[i].push(yield* once(shapes[i][1], shapes[i][0]))
   }
   const driverLevels: Array<Level> = rates.map((rate, i) => levelOf(rate, runsAt[i]))
-  const driverShapes = shapes.map((shape, i) => {
-    const { ratePerSec, latencyMs, raw } = levelOf(shapeRate, shapeRuns[i])
+  const driverShapes = shapes.map(([shape, rate], i) => {
+    const { ratePerSec, latencyMs, raw } = levelOf(rate, shapeRuns[i])
     return { ...shape, ratePerSec, latencyMs, raw }
   })
   // Then a quarter more each step until the driver cannot sustain the rate — it falls behind

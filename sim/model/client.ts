@@ -31,28 +31,48 @@ export interface RunShape {
 }
 
 type Table = ReadonlyArray<readonly [number, number]>
+type Shape = NonNullable<Driver["shapes"]>[number]
 const tableOf = (d: Distribution): Table | undefined => (d.kind === "empirical" ? d.quantiles : undefined)
 const sameGrid = (a: Table, b: Table) => a.length === b.length && a.every(([p], i) => p === b[i][0])
 
 /**
  * How much longer (or shorter) a request's path is in `shape` than in the levels' (claims on
- * one node), quantile by quantile — each of calibrate's shapes divided by the level at its
- * rate, raised to the share of the way the run goes towards it (log nodes for connections,
- * the balance share for reads; no further than measured), the two multiplied. Undefined when
- * nothing applies: no shapes measured, a run of the levels' own shape, or tables that do not
- * share their quantiles. Example: `scaleFor(profile.driver, { nodes: 3, balanceShare: 0 })`.
+ * one node), quantile by quantile, for the level at `ratePerSec`. Each kind of calibrate's
+ * shapes — over several nodes, or with balance reads — gives shape ÷ level at the rates it
+ * was measured at; at `ratePerSec` the ratio between the two nearest (geometric, by log
+ * rate; outside them the nearest), raised to the share of the way the run goes towards the
+ * shape (log nodes, or the balance share; no further than measured); the kinds multiplied.
+ * Undefined when nothing applies: no shapes, a run of the levels' own shape, or tables that
+ * do not share their quantiles. Example: `scaleFor(profile.driver, { nodes: 3, balanceShare: 0 }, 4000)`.
  */
-export const scaleFor = (driver: Driver, shape: RunShape): Table | undefined => {
+export const scaleFor = (driver: Driver, shape: RunShape, ratePerSec: number): Table | undefined => {
   let out: Array<[number, number]> | undefined
-  for (const m of driver.shapes ?? []) {
-    const weight =
-      m.nodes > 1 && m.balanceShare === 0 ? Math.min(1, Math.log(shape.nodes) / Math.log(m.nodes)) : m.nodes === 1 && m.balanceShare > 0 ? Math.min(1, shape.balanceShare / m.balanceShare) : 0
-    if (weight <= 0) continue
-    const level = driver.levels.find((l) => l.ratePerSec === m.ratePerSec)
-    const [a, b] = [level && tableOf(level.latencyMs), tableOf(m.latencyMs)]
-    if (!a || !b || !sameGrid(a, b)) continue
-    const ratios = a.map(([p, ms], i) => [p, ms > 0 ? (b[i][1] / ms) ** weight : 1] as [number, number])
-    out = out ? out.map(([p, r], i) => [p, r * ratios[i][1]]) : ratios
+  const kinds = [
+    { of: (m: Shape) => m.nodes > 1 && m.balanceShare === 0, weight: (m: Shape) => Math.min(1, Math.log(shape.nodes) / Math.log(m.nodes)) },
+    { of: (m: Shape) => m.nodes === 1 && m.balanceShare > 0, weight: (m: Shape) => Math.min(1, shape.balanceShare / m.balanceShare) }
+  ]
+  for (const kind of kinds) {
+    // This kind's ratio tables by the rate they were measured at.
+    const measured = (driver.shapes ?? []).filter(kind.of).flatMap((m) => {
+      const level = driver.levels.find((l) => l.ratePerSec === m.ratePerSec)
+      const [a, b] = [level && tableOf(level.latencyMs), tableOf(m.latencyMs)]
+      const weight = kind.weight(m)
+      if (!a || !b || !sameGrid(a, b) || weight <= 0) return []
+      return [{ rate: m.ratePerSec, ratios: a.map(([, ms], i) => (ms > 0 ? (b[i][1] / ms) ** weight : 1)), grid: a }]
+    }).sort((x, y) => x.rate - y.rate)
+    if (measured.length === 0) continue
+    const hi = measured.findIndex((m) => m.rate >= ratePerSec)
+    let ratios: ReadonlyArray<number>
+    if (hi === -1) ratios = measured[measured.length - 1].ratios
+    else if (hi === 0) ratios = measured[0].ratios
+    else {
+      const [lo, up] = [measured[hi - 1], measured[hi]]
+      const f = (Math.log(ratePerSec) - Math.log(lo.rate)) / (Math.log(up.rate) - Math.log(lo.rate))
+      ratios = lo.ratios.map((r, i) => r ** (1 - f) * up.ratios[i] ** f)
+    }
+    const grid = measured[0].grid
+    if (out && !sameGrid(out, grid)) continue
+    out = out ? out.map(([p, r], i) => [p, r * ratios[i]]) : grid.map(([p], i) => [p, ratios[i]])
   }
   return out
 }
@@ -87,8 +107,10 @@ export class ClientModel {
   constructor(driver: Driver, serverMs: number, shape: RunShape = { nodes: 1, balanceShare: 0 }) {
     const levels = [...driver.levels].sort((a, b) => a.ratePerSec - b.ratePerSec)
     this.logRates = Float64Array.from(levels, (l) => Math.log(l.ratePerSec))
-    const scale = scaleFor(driver, shape)
-    this.paths = levels.map((l) => compile(scale ? scaled(l.latencyMs, scale) : l.latencyMs))
+    this.paths = levels.map((l) => {
+      const scale = scaleFor(driver, shape, l.ratePerSec)
+      return compile(scale ? scaled(l.latencyMs, scale) : l.latencyMs)
+    })
     this.costMs = 1000 / driver.ceilingPerSec
     this.serverMs = serverMs
     this.rate = levels[0].ratePerSec

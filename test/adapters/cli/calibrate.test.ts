@@ -90,7 +90,7 @@ describe("huntbench calibrate", () => {
   it("the shapes beside the levels: measured over 3 nodes and with half reads; a run of such a shape says how it is modelled, or that it is not", () => {
     const profile = JSON.parse(readFileSync(profileFile, "utf8")) as Profile
     const shapes = profile.driver!.shapes!
-    expect(shapes.map((m) => [m.nodes, m.balanceShare, m.ratePerSec])).toEqual([[1, 0.5, 4000], [3, 0, 4000]])
+    expect(shapes.map((m) => [m.nodes, m.balanceShare, m.ratePerSec])).toEqual([[1, 0.5, 4000], [1, 0.5, 16_000], [3, 0, 4000]])
     for (const m of shapes) expect(m.latencyMs.kind).toBe("empirical")
     const tasks = [{ name: "claim", command: "claim", weight: 1 }, { name: "balance", command: "balance", weight: 1 }]
     const run = (profileName: string, nodes: number) => {
@@ -101,7 +101,7 @@ describe("huntbench calibrate", () => {
     }
     expect(run("profile.json", 3)).toMatch(/the client's work for 3 nodes' connections: as measured over 3\n/)
     expect(run("profile.json", 5)).toMatch(/the client's work for 5 nodes' connections: as measured over 3 \(no more than that: a live p99 may run higher than this one\)/)
-    expect(run("profile.json", 3)).toMatch(/balance reads' client path: as measured with 50 % of requests reads/)
+    expect(run("profile.json", 3)).toMatch(/balance reads' client path: as measured with 50 % of requests reads at 4,000 and 16,000\/s/)
     // A profile without them (an older one) says what the model leaves out.
     writeFileSync(join(dir, "old.json"), JSON.stringify({ ...profile, driver: { ...profile.driver, shapes: undefined } }))
     const old = run("old.json", 3)
@@ -155,7 +155,7 @@ describe("huntbench calibrate", () => {
       expect(r.status, r.stderr).toBe(0)
       const profile = Schema.decodeUnknownSync(ProfileSchema)(JSON.parse(r.stdout)) // no --profile: the profile on stdout
       // Every node would share one connection here: no three-node shape, only the reads.
-      expect(profile.driver!.shapes!.map((m) => [m.nodes, m.balanceShare])).toEqual([[1, 0.5]])
+      expect(profile.driver!.shapes!.map((m) => [m.nodes, m.balanceShare, m.ratePerSec])).toEqual([[1, 0.5, 4000], [1, 0.5, 16_000]])
       expect(r.stderr).toMatch(/removed the run's \d+ keys/)
       expect(await admin.r.keys("*")).toEqual(["stranger"])
     } finally {

@@ -89,9 +89,9 @@ describe("the modelled live client", () => {
         { nodes: 1, balanceShare: 0.5, ratePerSec: 4000, latencyMs: emp([[0, 0.05], [0.5, 0.1], [0.99, 4], [1, 8]]), raw: q(0.1) }
       ]
     }
-    const ratios = (nodes: number, balanceShare: number) => scaleFor(shaped, { nodes, balanceShare })?.map(([, r]) => Number(r.toFixed(3)))
+    const ratios = (nodes: number, balanceShare: number) => scaleFor(shaped, { nodes, balanceShare }, 4000)?.map(([, r]) => Number(r.toFixed(3)))
     expect(ratios(1, 0)).toBeUndefined()
-    expect(scaleFor({ ...shaped, shapes: undefined }, { nodes: 3, balanceShare: 0.5 })).toBeUndefined()
+    expect(scaleFor({ ...shaped, shapes: undefined }, { nodes: 3, balanceShare: 0.5 }, 4000)).toBeUndefined()
     expect(ratios(3, 0)).toEqual([2, 2, 2, 2])
     // Between one node and three by log nodes; past three no further than measured.
     expect(ratios(2, 0)).toEqual(Array(4).fill(Number((2 ** (Math.log(2) / Math.log(3))).toFixed(3))))
@@ -107,6 +107,26 @@ describe("the modelled live client", () => {
       return xs[2000]
     }
     expect(median({ nodes: 3, balanceShare: 0 }) / median({ nodes: 1, balanceShare: 0 })).toBeCloseTo(2, 1)
+  })
+
+  it("a shape measured at two rates: its ratio at each by log rate between them, the nearest's outside", () => {
+    const emp = (quantiles: Array<[number, number]>) => ({ kind: "empirical" as const, quantiles })
+    const flat = (ms: number) => emp([[0, ms], [0.5, ms], [1, ms]])
+    // Reads halve the path at 1 000/s and quarter it at 16 000/s.
+    const driver = {
+      levels: [1000, 4000, 16_000].map((r) => ({ ratePerSec: r, claimsPerSec: r, latencyMs: flat(0.4), raw: q(0.4) })),
+      ceilingPerSec: 20_000,
+      shapes: [
+        { nodes: 1, balanceShare: 0.5, ratePerSec: 16_000, latencyMs: flat(0.1), raw: q(0.1) },
+        { nodes: 1, balanceShare: 0.5, ratePerSec: 1000, latencyMs: flat(0.2), raw: q(0.2) }
+      ]
+    }
+    const at = (rate: number) => scaleFor(driver, { nodes: 1, balanceShare: 0.5 }, rate)![1][1]
+    expect(at(1000)).toBeCloseTo(0.5, 9)
+    expect(at(16_000)).toBeCloseTo(0.25, 9)
+    expect(at(4000)).toBeCloseTo(0.5 ** 1.5, 9) // halfway on a log scale: geometric halfway
+    expect(at(500)).toBeCloseTo(0.5, 9)
+    expect(at(30_000)).toBeCloseTo(0.25, 9)
   })
 
   it("in a simulated hunt at a level's own rate: that level's p50 and p99, whatever the round trip's tail", () => {
