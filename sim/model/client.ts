@@ -10,7 +10,7 @@
  * - **the thread**: every request costs it 1 / (the driver's ceiling) seconds. Up to the
  *   highest level calibrate measured, the levels' paths already hold the queueing on the
  *   thread at their rate, so a request waits for nothing more (queueing it again counted
- *   the wait twice: at 80 % of the ceiling the model's p50 was 2.5× the level's). Above that
+ *   the wait twice: at 80 % of the ceiling the model's p50 was twice the level's). Above that
  *   rate requests queue on the thread in FIFO order (Lindley's recursion, as for a node), so
  *   past the ceiling they back up and latency climbs — the knee a live run shows.
  * The rate is the client's own send count over the last quarter second of virtual time.
