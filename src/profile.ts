@@ -59,3 +59,11 @@ export const ProfileSchema = Schema.Struct({
   )
 })
 export type Profile = typeof ProfileSchema.Type
+
+type DriverShape = NonNullable<NonNullable<Profile["driver"]>["shapes"]>[number]
+
+/** A calibrated shape over several nodes' connections (claims only). Example: `profile.driver?.shapes?.find(overNodes)`. */
+export const overNodes = (m: DriverShape): boolean => m.nodes > 1 && m.balanceShare === 0
+
+/** A calibrated shape with balance reads beside the claims (one node). Example: `profile.driver?.shapes?.filter(withReads)`. */
+export const withReads = (m: DriverShape): boolean => m.nodes === 1 && m.balanceShare > 0

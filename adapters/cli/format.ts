@@ -3,6 +3,7 @@
  * fixed layout, ending with the SLO verdict and the replay command.
  */
 import { losesStateKind } from "../../src/faults.ts"
+import { overNodes, withReads } from "../../src/profile.ts"
 import { count, ms, percent } from "../../src/figures.ts"
 import type { Report } from "../../src/report.ts"
 import { tiers } from "../../src/tiers/index.ts"
@@ -29,18 +30,18 @@ export const formatSummary = (r: Report): string => {
       // The levels are claims over one node's connections: more sockets cost the client more,
       // a read's reply less (BENCHMARKS.md, fidelity); the shapes calibrate measured say how much.
       const n = s.topology.nodes
-      const overNodes = d.shapes?.find((m) => m.nodes > 1 && m.balanceShare === 0)
-      const withReads = d.shapes?.find((m) => m.nodes === 1 && m.balanceShare > 0)
+      const nodesShape = d.shapes?.find(overNodes)
+      const readsShapes = d.shapes?.filter(withReads) ?? []
       if (n > 1)
         out.push(
-          overNodes
-            ? `        the client's work for ${n} nodes' connections: as measured over ${overNodes.nodes}${n > overNodes.nodes ? ` (no more than that: a live p99 may run higher than this one)` : ""}`
+          nodesShape
+            ? `        the client's work for ${n} nodes' connections: as measured over ${nodesShape.nodes}${n > nodesShape.nodes ? ` (no more than that: a live p99 may run higher than this one)` : ""}`
             : `        not modelled: the client's extra work for ${n} nodes' connections (calibrated on one) — a live p99 runs higher than this one`
         )
       if (s.hunters.behaviour.tasks.some((t) => t.command === "balance"))
         out.push(
-          withReads
-            ? `        balance reads' client path: as measured with ${percent(withReads.balanceShare)} of requests reads at ${d.shapes!.filter((m) => m.nodes === 1 && m.balanceShare > 0).map((m) => num(m.ratePerSec)).join(" and ")}/s`
+          readsShapes.length > 0
+            ? `        balance reads' client path: as measured with ${percent(readsShapes[0].balanceShare)} of requests reads at ${readsShapes.map((m) => num(m.ratePerSec)).join(" and ")}/s`
             : `        not modelled: balance reads' own client path (calibrated on claims) — a live p50 runs lower than this one`
         )
     }

@@ -9,7 +9,14 @@ import { sibling } from "../package-files.ts"
 import { Simulator } from "../../sim/driver.ts"
 import { pointOf, type PointResult } from "../../sim/sweep.ts"
 import { buildReport } from "../../sim/report.ts"
-import { decodeScenarioSync } from "../../src/scenario.ts"
+import { decodeScenarioSync, ScenarioError } from "../../src/scenario.ts"
+
+/**
+ * What a point that failed failed with, as one line: a bad scenario names its field. Example:
+ * `pointError(new ScenarioError({ field: "topology.buckets", message: "…" }))` is "topology.buckets: …".
+ */
+export const pointError = (e: unknown): string =>
+  e instanceof ScenarioError ? `${e.field}: ${e.message}` : e instanceof Error ? e.message : String(e)
 
 export interface SweepJob {
   readonly cell: number

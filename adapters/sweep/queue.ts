@@ -11,9 +11,9 @@ import { Job, Queue, UnrecoverableError, Worker, WaitingError } from "bullmq"
 import { Redis } from "ioredis"
 import { ms } from "../../src/figures.ts"
 import type { PointResult } from "../../sim/sweep.ts"
-import { decodeScenarioSync, ScenarioError } from "../../src/scenario.ts"
+import { decodeScenarioSync } from "../../src/scenario.ts"
 import { tuneJitFor } from "../cli/jit.ts"
-import { ThreadPool, type SweepJob } from "./pool.ts"
+import { pointError, ThreadPool, type SweepJob } from "./pool.ts"
 
 /** The queue every sweep's jobs go to; its keys are `<prefix>:sweep:…`. */
 export const QUEUE = "sweep"
@@ -207,7 +207,7 @@ export const startWorker = (redis: Redis, prefix: string, opts: WorkerOptions) =
         return point
       } catch (e) {
         // A point that fails fails the same way on every worker: the sweep fails, no retry.
-        const message = e instanceof ScenarioError ? `${e.field}: ${e.message}` : e instanceof Error ? e.message : String(e)
+        const message = pointError(e)
         opts.log(`sweep ${d.sweep} point ${d.index} (${d.label}): failed — ${message}`)
         throw new UnrecoverableError(message)
       } finally {

@@ -4,7 +4,8 @@ import { parentPort } from "node:worker_threads"
 import { simulate } from "../../sim/driver.ts"
 import { pointOf } from "../../sim/sweep.ts"
 import { buildReport } from "../../sim/report.ts"
-import { decodeScenarioSync, ScenarioError } from "../../src/scenario.ts"
+import { decodeScenarioSync } from "../../src/scenario.ts"
+import { pointError } from "./pool.ts"
 
 parentPort?.on("message", (job: { id: number; cell: number; input: unknown }) => {
   try {
@@ -13,7 +14,6 @@ parentPort?.on("message", (job: { id: number; cell: number; input: unknown }) =>
     const raw = simulate(s)
     parentPort?.postMessage({ id: job.id, point: pointOf(buildReport(raw, "sweep", performance.now() - t0), job.cell) })
   } catch (e) {
-    const error = e instanceof ScenarioError ? `${e.field}: ${e.message}` : e instanceof Error ? e.message : String(e)
-    parentPort?.postMessage({ id: job.id, error })
+    parentPort?.postMessage({ id: job.id, error: pointError(e) })
   }
 })

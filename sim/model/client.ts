@@ -17,7 +17,7 @@
  */
 import { compile, type Sampler, type Uniform } from "../../src/distributions.ts"
 import type { Distribution } from "../../src/schema-parts.ts"
-import type { Profile } from "../../src/profile.ts"
+import { overNodes, withReads, type Profile } from "../../src/profile.ts"
 
 /** The window the client's rate is counted over (virtual ms). */
 const WINDOW_MS = 250
@@ -48,8 +48,8 @@ const sameGrid = (a: Table, b: Table) => a.length === b.length && a.every(([p], 
 export const scaleFor = (driver: Driver, shape: RunShape, ratePerSec: number): Table | undefined => {
   let out: Array<[number, number]> | undefined
   const kinds = [
-    { of: (m: Shape) => m.nodes > 1 && m.balanceShare === 0, weight: (m: Shape) => Math.min(1, Math.log(shape.nodes) / Math.log(m.nodes)) },
-    { of: (m: Shape) => m.nodes === 1 && m.balanceShare > 0, weight: (m: Shape) => Math.min(1, shape.balanceShare / m.balanceShare) }
+    { of: overNodes, weight: (m: Shape) => Math.min(1, Math.log(shape.nodes) / Math.log(m.nodes)) },
+    { of: withReads, weight: (m: Shape) => Math.min(1, shape.balanceShare / m.balanceShare) }
   ]
   for (const kind of kinds) {
     // This kind's ratio tables by the rate they were measured at.
